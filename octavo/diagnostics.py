@@ -1,0 +1,61 @@
+"""Located problems (errors and warnings), collected and reported together like a compiler."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem at a place in a source file."""
+
+    path: Path
+    line: int
+    column: int
+    severity: str  # "error" or "warning"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{display_path(self.path)}:{self.line}:{self.column}: {self.severity}: {self.message}"
+
+
+@dataclass
+class Report:
+    """Every problem found in one run, in the order found."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, path: Path, line: int, column: int, severity: str, message: str) -> None:
+        self.items.append(Diagnostic(path, line, column, severity, message))
+
+    def extend(self, other: Report) -> None:
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+    def escalate(self) -> None:
+        """Turn every warning into an error (the --strict option)."""
+        self.items = [
+            Diagnostic(d.path, d.line, d.column, "error", d.message) if d.severity == "warning" else d
+            for d in self.items
+        ]
+
+
+def display_path(path: Path) -> str:
+    """The path relative to the working folder when it lies below it, so messages stay short."""
+    try:
+        return os.path.relpath(path) if Path(path).is_absolute() and _below_cwd(path) else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _below_cwd(path: Path) -> bool:
+    return Path(path).resolve().is_relative_to(Path.cwd().resolve())

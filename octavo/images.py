@@ -1,0 +1,66 @@
+"""Image files: where they may come from, what they may be, and how big."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from PIL import Image
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_PIXELS = 100_000_000
+RASTER_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+                ".gif": "image/gif", ".webp": "image/webp"}  # fmt: skip
+MEDIA_TYPES = {**RASTER_TYPES, ".svg": "image/svg+xml"}
+PILLOW_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+
+
+class ImageProblem(Exception):
+    """Why a path cannot be used as an image; `missing` marks the one that is only a warning."""
+
+    def __init__(self, message: str, missing: bool = False) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+def check_image(name: str, base: Path, root: Path) -> Path:
+    """Resolve an author's image path against its file's folder and check it thoroughly."""
+    if urlsplit(name).scheme and len(urlsplit(name).scheme) > 1:
+        raise ImageProblem(f"'{name}' is a URL; images are files inside the project folder")
+    path = (base / name).resolve()  # resolve() follows symlinks, so a link cannot lead outside
+    if not path.is_relative_to(root.resolve()):
+        raise ImageProblem(f"'{name}' is outside the project folder")
+    if not path.exists():
+        raise ImageProblem(f"image file '{name}' does not exist", missing=True)
+    if not path.is_file():
+        raise ImageProblem(f"'{name}' is not a regular file")
+    suffix = path.suffix.lower()
+    if suffix not in MEDIA_TYPES:
+        raise ImageProblem(f"'{name}' is not a supported image type ({', '.join(sorted(MEDIA_TYPES))})")
+    if path.stat().st_size > MAX_BYTES:
+        raise ImageProblem(f"'{name}' is larger than {MAX_BYTES // 2**20} MB")
+    if suffix in RASTER_TYPES:
+        check_raster(name, path)
+    return path
+
+
+def check_raster(name: str, path: Path) -> None:
+    """Read only the header: enough to refuse decompression bombs and files that are not images."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height, kind = image.width, image.height, image.format
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageProblem(f"'{name}' has too many pixels (at most {MAX_PIXELS:,})") from None
+    except Exception:  # Pillow raises many kinds for a damaged file; all mean the same here
+        raise ImageProblem(f"'{name}' is not a readable image") from None
+    if kind not in PILLOW_FORMATS:
+        raise ImageProblem(f"'{name}' is a {kind} file; use JPEG, PNG, GIF, WebP or SVG")
+    if width * height > MAX_PIXELS:
+        raise ImageProblem(f"'{name}' has too many pixels ({width} x {height})")
+
+
+def media_type(path: Path) -> str:
+    return MEDIA_TYPES[path.suffix.lower()]

@@ -1,0 +1,538 @@
+"""YAML -> model: validation with located messages; notes, ids, numbers and the TOC resolved once."""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+import uuid
+from pathlib import Path
+
+import langcodes
+from slugify import slugify
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from octavo import markup
+from octavo.diagnostics import Report
+from octavo.images import ImageProblem, check_image
+from octavo.model import (
+    Article,
+    Block,
+    BulletList,
+    Figure,
+    Inline,
+    Note,
+    NoteRef,
+    NumberedList,
+    Paragraph,
+    Quote,
+    Section,
+    Table,
+    TocEntry,
+    Verse,
+)
+from octavo.yamlsrc import SourceError, compose, forbidden_char, position
+
+ARTICLE_KEYS = (
+    "title", "subtitle", "authors", "publisher", "date", "language", "identifier",
+    "description", "rights", "keywords", "cover", "body", "sections", "notes",
+)  # fmt: skip
+SECTION_KEYS = ("title", "id", "body", "sections")
+FIGURE_KEYS = ("image", "caption", "alt", "credit", "aspect")
+QUOTE_KEYS = ("text", "attribution")
+TABLE_KEYS = ("caption", "header", "rows")
+BLOCK_KINDS = ("figure", "quote", "list", "numbered", "verse", "table")
+MAX_SECTION_DEPTH = 3
+DEFAULT_ASPECT = (3, 2)
+# Ids the templates use for their own anchors; a section may not take them.
+RESERVED_IDS = {"title", "toc", "notes", "cover", "titlepage", "nav"}
+RESERVED_ID_PREFIXES = ("note-", "noteref-", "figure-", "table-")
+ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# A fixed namespace, so that the default identifier is the same on every machine and build.
+IDENTIFIER_NAMESPACE = uuid.UUID("6f1b1d38-9d0e-5a4c-8a55-0c7a5e1c0c7a")
+
+
+def load_article(path: Path, root: Path, report: Report) -> Article | None:
+    """Load and validate one article; problems go to the report, None when any is an error."""
+    return _ArticleLoader(path, root, report).load()
+
+
+class _ArticleLoader:
+    """Walks one file's node tree in reading order, numbering as it goes."""
+
+    def __init__(self, path: Path, root: Path, report: Report) -> None:
+        self.path = path
+        self.root = root
+        self.report = report
+        self.errors = 0
+        self.note_defs: dict[str, tuple[Node, markup.Parsed]] = {}
+        self.note_numbers: dict[str, int] = {}
+        self.note_refs: dict[str, list[NoteRef]] = {}
+        self.chunk = 0
+        self.figures = 0
+        self.tables = 0
+        self.used_ids: set[str] = set(RESERVED_IDS)
+        self.images: list[Path] = []
+
+    # -- reporting ---------------------------------------------------------------------------
+
+    def error(self, node: Node | tuple[int, int], message: str) -> None:
+        self.errors += 1
+        line, column = node if isinstance(node, tuple) else position(node)
+        self.report.add(self.path, line, column, "error", message)
+
+    def warning(self, node: Node, message: str) -> None:
+        self.report.add(self.path, *position(node), "warning", message)
+
+    # -- the file ----------------------------------------------------------------------------
+
+    def load(self) -> Article | None:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            self.error((1, 1), f"the file is not UTF-8 text (byte {exc.start})")
+            return None
+        try:
+            tree = compose(text)
+        except SourceError as exc:
+            self.error((exc.line, exc.column), exc.message)
+            return None
+        if not isinstance(tree, MappingNode):
+            self.error(tree or (1, 1), "an article is a mapping of keys (title, body, sections, ...)")
+            return None
+        fields = self.mapping(tree, "", ARTICLE_KEYS)
+        article = self.article(tree, fields)
+        return article if self.errors == 0 else None
+
+    def article(self, tree: MappingNode, fields: dict[str, Node]) -> Article | None:
+        self.read_note_definitions(fields.get("notes"))
+        title = self.inline(fields["title"], "title", refs=False) if "title" in fields else None
+        if "title" not in fields:
+            self.error(tree, "missing required key 'title'")
+        subtitle = self.optional_inline(fields, "subtitle", refs=False)
+        publisher = self.optional_string(fields, "publisher")
+        language = self.language(fields.get("language"))
+        body = self.blocks(fields.get("body"), "body")
+        sections = self.sections(fields.get("sections"), "sections", level=1)
+        notes = self.notes()
+        cover = self.image_path(fields["cover"], "cover") if "cover" in fields else None
+        if title is None:
+            return None
+        identifier = self.optional_string(fields, "identifier") or default_identifier(publisher, title.plain)
+        return Article(
+            slug=self.path.stem,
+            source=self.path,
+            title=title,
+            subtitle=subtitle,
+            authors=tuple(self.string_list(fields.get("authors"), "authors")),
+            publisher=publisher,
+            date=self.date(fields.get("date")),
+            language=language,
+            identifier=identifier,
+            description=self.optional_string(fields, "description"),
+            rights=self.optional_string(fields, "rights"),
+            keywords=tuple(self.string_list(fields.get("keywords"), "keywords")),
+            cover=cover,
+            body=body,
+            sections=sections,
+            notes=notes,
+            toc=tuple(toc_entry(s) for s in sections),
+            images=tuple(dict.fromkeys(self.images)),
+        )
+
+    # -- generic shapes ----------------------------------------------------------------------
+
+    def mapping(self, node: Node, where: str, allowed: tuple[str, ...]) -> dict[str, Node]:
+        """The keys of a mapping node; unknown and duplicate keys are reported."""
+        if not isinstance(node, MappingNode):
+            self.error(node, f"{where or 'the file'}: expected a mapping with keys {', '.join(allowed)}")
+            return {}
+        fields: dict[str, Node] = {}
+        for key_node, value in node.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else None
+            label = f"{where}.{key}" if where else str(key)
+            if key is None:
+                self.error(key_node, f"{where or 'the file'}: a key must be a plain name")
+            elif key in fields:
+                line, _ = position(fields[key])
+                self.error(key_node, f"{label}: duplicate key (first given on line {line})")
+            elif key not in allowed:
+                self.error(key_node, f"{label}: unknown key '{key}'{suggestion(key, allowed)}")
+            else:
+                fields[key] = value
+        return fields
+
+    def string(self, node: Node, where: str) -> str | None:
+        if not isinstance(node, ScalarNode):
+            self.error(node, f"{where}: expected text, found a {kind_name(node)}")
+            return None
+        index = forbidden_char(node.value)
+        if index is not None:
+            self.error(node, f"{where}: the character U+{ord(node.value[index]):04X} is not allowed in text")
+            return None
+        return node.value
+
+    def optional_string(self, fields: dict[str, Node], key: str) -> str | None:
+        return self.string(fields[key], key) if key in fields else None
+
+    def string_list(self, node: Node | None, where: str) -> list[str]:
+        if node is None:
+            return []
+        if isinstance(node, ScalarNode):  # a single name is a list of one
+            value = self.string(node, where)
+            return [value] if value else []
+        if not isinstance(node, SequenceNode):
+            self.error(node, f"{where}: expected a list of text, found a {kind_name(node)}")
+            return []
+        values = (self.string(item, f"{where}[{i}]") for i, item in enumerate(node.value))
+        return [v for v in values if v is not None]
+
+    def sequence(self, node: Node | None, where: str) -> list[Node]:
+        if node is None:
+            return []
+        if not isinstance(node, SequenceNode):
+            self.error(node, f"{where}: expected a list, found a {kind_name(node)}")
+            return []
+        return node.value
+
+    # -- inline text and notes ---------------------------------------------------------------
+
+    def read_note_definitions(self, node: Node | None) -> None:
+        for key, value in self.note_items(node):
+            text = self.string(value, f"notes.{key}")
+            if text is None:
+                continue
+            parsed = markup.parse(text)
+            self.check_links(value, f"notes.{key}", parsed)
+            if parsed.note_keys:
+                self.error(value, f"notes.{key}: a note cannot reference another note")
+            self.note_defs[key] = (value, parsed)
+
+    def note_items(self, node: Node | None) -> list[tuple[str, Node]]:
+        if node is None:
+            return []
+        if not isinstance(node, MappingNode):
+            self.error(node, f"notes: expected a mapping of note keys to texts, found a {kind_name(node)}")
+            return []
+        items: dict[str, Node] = {}
+        for key_node, value in node.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else None
+            if key is None or not key or any(ch.isspace() or ch in "[]^" for ch in key):
+                self.error(key_node, "notes: a note key is a word or number without spaces or brackets")
+            elif key in items:
+                self.error(key_node, f"notes.{key}: duplicate key (first given on line {position(items[key])[0]})")
+            else:
+                items[key] = value
+        return list(items.items())
+
+    def check_links(self, node: Node, where: str, parsed: markup.Parsed) -> None:
+        for href in parsed.bad_links:
+            self.error(node, f"{where}: link target '{href}' is not allowed (use http:, https: or mailto:)")
+
+    def inline(self, node: Node, where: str, refs: bool = True) -> Inline | None:
+        text = self.string(node, where)
+        if text is None:
+            return None
+        parsed = markup.parse(text)
+        self.check_links(node, where, parsed)
+        if parsed.note_keys and not refs:
+            self.error(node, f"{where}: note references are not allowed here")
+            return None
+        for key in parsed.note_keys:
+            if key not in self.note_defs:
+                self.error(node, f"{where}: reference to undefined note '[^{key}]'")
+        return markup.to_inline(parsed, self.reference)
+
+    def optional_inline(self, fields: dict[str, Node], key: str, refs: bool = True) -> Inline | None:
+        return self.inline(fields[key], key, refs) if key in fields else None
+
+    def reference(self, key: str) -> NoteRef | None:
+        """Number a note at its first reference and give every reference its own anchor."""
+        if key not in self.note_defs:
+            return None
+        number = self.note_numbers.setdefault(key, len(self.note_numbers) + 1)
+        refs = self.note_refs.setdefault(key, [])
+        suffix = "" if not refs else f"-{len(refs) + 1}"
+        ref = NoteRef(number, f"noteref-{number}{suffix}", f"note-{number}", self.chunk)
+        refs.append(ref)
+        return ref
+
+    def notes(self) -> tuple[Note, ...]:
+        notes = []
+        for key, (node, parsed) in self.note_defs.items():
+            if key not in self.note_numbers:
+                self.warning(node, f"notes.{key}: note is never referenced (it is left out)")
+                continue
+            number = self.note_numbers[key]
+            text = markup.to_inline(parsed, lambda _key: None)
+            notes.append(Note(key, number, f"note-{number}", text, tuple(self.note_refs[key])))
+        return tuple(sorted(notes, key=lambda n: n.number))
+
+    # -- sections and blocks -----------------------------------------------------------------
+
+    def sections(self, node: Node | None, where: str, level: int) -> tuple[Section, ...]:
+        sections = []
+        for i, item in enumerate(self.sequence(node, where)):
+            if level == 1:
+                self.chunk = i + 1
+            here = f"{where}[{i}]"
+            fields = self.mapping(item, here, SECTION_KEYS)
+            if not fields and isinstance(item, MappingNode):
+                continue
+            if level > MAX_SECTION_DEPTH:
+                self.error(item, f"{here}: sections nest at most {MAX_SECTION_DEPTH} levels deep")
+                continue
+            section = self.section(item, here, fields, level)
+            if section is not None:
+                sections.append(section)
+        return tuple(sections)
+
+    def section(self, node: Node, where: str, fields: dict[str, Node], level: int) -> Section | None:
+        if "title" not in fields:
+            self.error(node, f"{where}: missing required key 'title'")
+            return None
+        title = self.inline(fields["title"], f"{where}.title", refs=False)
+        section_id = self.section_id(fields.get("id"), where, title)
+        blocks = self.blocks(fields.get("body"), f"{where}.body")
+        children = self.sections(fields.get("sections"), f"{where}.sections", level + 1)
+        if title is None or section_id is None:
+            return None
+        return Section(section_id, title, level, blocks, children, self.chunk)
+
+    def section_id(self, node: Node | None, where: str, title: Inline | None) -> str | None:
+        if node is not None:
+            wanted = self.string(node, f"{where}.id")
+            if wanted is None:
+                return None
+            reserved = wanted in RESERVED_IDS or wanted.startswith(RESERVED_ID_PREFIXES)
+            if not ID_PATTERN.match(wanted) or reserved:
+                self.error(node, f"{where}.id: '{wanted}' is not a usable id (a letter, then letters, "
+                           "digits, '-', '_' or '.'; not a name octavo uses itself)")  # fmt: skip
+                return None
+            if wanted in self.used_ids:
+                self.error(node, f"{where}.id: the id '{wanted}' is already used")
+                return None
+            self.used_ids.add(wanted)
+            return wanted
+        base = slugify(title.plain, allow_unicode=True) if title else ""
+        if not base or not base[0].isalpha() or base.startswith(RESERVED_ID_PREFIXES):
+            base = f"section-{base}" if base else "section"
+        candidate, n = base, 1
+        while candidate in self.used_ids:
+            n += 1
+            candidate = f"{base}-{n}"
+        self.used_ids.add(candidate)
+        return candidate
+
+    def blocks(self, node: Node | None, where: str) -> tuple[Block, ...]:
+        blocks = []
+        for i, item in enumerate(self.sequence(node, where)):
+            block = self.block(item, f"{where}[{i}]")
+            if block is not None:
+                blocks.append(block)
+        return tuple(blocks)
+
+    def block(self, node: Node, where: str) -> Block | None:
+        if isinstance(node, ScalarNode):
+            text = self.inline(node, where)
+            return Paragraph(text) if text else None
+        if not isinstance(node, MappingNode) or len(node.value) != 1:
+            found = kind_name(node) if not isinstance(node, MappingNode) else f"{len(node.value)} keys"
+            self.error(node, f"{where}: a block is text or a mapping with one of the keys "
+                       f"{', '.join(BLOCK_KINDS)} (found {found})")  # fmt: skip
+            return None
+        key_node, value = node.value[0]
+        kind = key_node.value if isinstance(key_node, ScalarNode) else ""
+        if kind not in BLOCK_KINDS:
+            self.error(key_node, f"{where}: unknown block '{kind}'{suggestion(kind, BLOCK_KINDS)}"
+                       f" (expected {', '.join(BLOCK_KINDS)})")  # fmt: skip
+            return None
+        return getattr(self, f"{kind}_block")(value, f"{where}.{kind}")
+
+    def figure_block(self, node: Node, where: str) -> Figure | None:
+        fields = self.mapping(node, where, FIGURE_KEYS)
+        if not isinstance(node, MappingNode):
+            return None
+        caption = self.optional_inline(fields, "caption")
+        alt = self.string(fields["alt"], f"{where}.alt") if "alt" in fields else None
+        if "caption" not in fields and "alt" not in fields:
+            self.error(node, f"{where}: a figure needs a caption or an alt text (or both)")
+        elif not alt:
+            self.warning(node, f"{where}: figure has no alt text (the caption stands in for it)")
+        image_name = self.string(fields["image"], f"{where}.image") if "image" in fields else None
+        image = self.image_path(fields["image"], f"{where}.image") if image_name else None
+        self.figures += 1
+        return Figure(
+            number=self.figures,
+            id=f"figure-{self.figures}",
+            caption=caption,
+            alt=alt,
+            credit=self.optional_inline(fields, "credit"),
+            aspect=self.aspect(fields.get("aspect"), f"{where}.aspect"),
+            image_name=image_name,
+            image=image,
+        )
+
+    def aspect(self, node: Node | None, where: str) -> tuple[int, int]:
+        if node is None:
+            return DEFAULT_ASPECT
+        value = self.string(node, where) or ""
+        match = re.fullmatch(r"\s*(\d{1,4})\s*[:/x]\s*(\d{1,4})\s*", value)
+        if not match or 0 in (int(match[1]), int(match[2])):
+            self.error(node, f"{where}: '{value}' is not an aspect ratio like 3:2 or 4:3")
+            return DEFAULT_ASPECT
+        return int(match[1]), int(match[2])
+
+    def image_path(self, node: Node, where: str) -> Path | None:
+        """The resolved image file; None (with a warning) when it does not exist yet."""
+        name = self.string(node, where)
+        if name is None:
+            return None
+        try:
+            path = check_image(name, self.path.parent, self.root)
+        except ImageProblem as problem:
+            if problem.missing:
+                self.warning(node, f"{where}: {problem} (a placeholder is used)")
+            else:
+                self.error(node, f"{where}: {problem}")
+            return None
+        self.images.append(path)
+        return path
+
+    def quote_block(self, node: Node, where: str) -> Quote | None:
+        if isinstance(node, ScalarNode):
+            text = self.inline(node, where)
+            return Quote(text, None) if text else None
+        fields = self.mapping(node, where, QUOTE_KEYS)
+        if "text" not in fields:
+            if isinstance(node, MappingNode):
+                self.error(node, f"{where}: missing required key 'text'")
+            return None
+        text = self.inline(fields["text"], f"{where}.text")
+        attribution = self.optional_inline(fields, "attribution")
+        return Quote(text, attribution) if text else None
+
+    def list_items(self, node: Node, where: str) -> tuple[Inline, ...] | None:
+        items = self.sequence(node, where)
+        if not items and isinstance(node, SequenceNode):
+            self.error(node, f"{where}: a list needs at least one item")
+        inlines = [self.inline(item, f"{where}[{i}]") for i, item in enumerate(items)]
+        return tuple(inlines) if inlines and None not in inlines else None
+
+    def list_block(self, node: Node, where: str) -> BulletList | None:
+        items = self.list_items(node, where)
+        return BulletList(items) if items else None
+
+    def numbered_block(self, node: Node, where: str) -> NumberedList | None:
+        items = self.list_items(node, where)
+        return NumberedList(items) if items else None
+
+    def verse_block(self, node: Node, where: str) -> Verse | None:
+        text = self.string(node, where)
+        if text is None:
+            return None
+        stanzas = []
+        for chunk in re.split(r"\n\s*\n", text.strip("\n")):
+            lines = [line.rstrip() for line in chunk.split("\n") if line.strip()]
+            if lines:
+                stanzas.append(tuple(self.inline_text(node, where, line) for line in lines))
+        if not stanzas:
+            self.error(node, f"{where}: a verse needs at least one line")
+            return None
+        return Verse(tuple(stanzas))
+
+    def inline_text(self, node: Node, where: str, text: str) -> Inline:
+        """Inline markup of a part of a scalar (a verse line), located at the scalar."""
+        parsed = markup.parse(text)
+        self.check_links(node, where, parsed)
+        for key in parsed.note_keys:
+            if key not in self.note_defs:
+                self.error(node, f"{where}: reference to undefined note '[^{key}]'")
+        return markup.to_inline(parsed, self.reference)
+
+    def table_block(self, node: Node, where: str) -> Table | None:
+        fields = self.mapping(node, where, TABLE_KEYS)
+        if not isinstance(node, MappingNode):
+            return None
+        caption = self.optional_inline(fields, "caption")
+        header = self.row(fields["header"], f"{where}.header") if "header" in fields else None
+        if "rows" not in fields:
+            self.error(node, f"{where}: missing required key 'rows'")
+            return None
+        rows = []
+        width = len(header) if header is not None else None
+        for i, row_node in enumerate(self.sequence(fields["rows"], f"{where}.rows")):
+            row = self.row(row_node, f"{where}.rows[{i}]")
+            if row is None:
+                continue
+            if width is None:
+                width = len(row)
+            elif len(row) != width:
+                against = "the header" if header is not None else "the first row"
+                self.error(row_node, f"{where}.rows[{i}]: the row has {len(row)} cells but "
+                           f"{against} has {width}")  # fmt: skip
+                continue
+            rows.append(row)
+        if not rows:
+            if isinstance(fields["rows"], SequenceNode) and not fields["rows"].value:
+                self.error(fields["rows"], f"{where}.rows: a table needs at least one row")
+            return None
+        self.tables += 1
+        return Table(self.tables, f"table-{self.tables}", caption, header, tuple(rows))
+
+    def row(self, node: Node, where: str) -> tuple[Inline, ...] | None:
+        if not isinstance(node, SequenceNode):
+            self.error(node, f"{where}: expected a list of cells, found a {kind_name(node)}")
+            return None
+        cells = [self.inline(cell, f"{where}[{i}]") for i, cell in enumerate(node.value)]
+        return tuple(cells) if None not in cells else None
+
+    # -- typed scalars -----------------------------------------------------------------------
+
+    def date(self, node: Node | None) -> str | None:
+        if node is None:
+            return None
+        value = self.string(node, "date")
+        if value is None:
+            return None
+        match = DATE_PATTERN.match(value)
+        try:
+            if not match:
+                raise ValueError
+            datetime.date(int(match[1]), int(match[2] or 1), int(match[3] or 1))
+        except ValueError:
+            self.error(node, f"date: '{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+            return None
+        return value
+
+    def language(self, node: Node | None) -> str:
+        if node is None:
+            return "en"
+        value = self.string(node, "language")
+        if value is None:
+            return "en"
+        if not langcodes.tag_is_valid(value):
+            self.error(node, f"language: '{value}' is not a valid BCP 47 language tag (e.g. en, fr, pt-BR)")
+            return "en"
+        return value
+
+
+def toc_entry(section: Section) -> TocEntry:
+    return TocEntry(section.id, section.title, section.level, section.chunk,
+                    tuple(toc_entry(s) for s in section.sections))  # fmt: skip
+
+
+def default_identifier(publisher: str | None, title: str) -> str:
+    """A stable urn:uuid derived from the publisher and the title."""
+    name = f"{publisher or ''}|{title}"
+    return f"urn:uuid:{uuid.uuid5(IDENTIFIER_NAMESPACE, name)}"
+
+
+def suggestion(word: str, choices: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def kind_name(node: Node | None) -> str:
+    return {ScalarNode: "text", SequenceNode: "list", MappingNode: "mapping"}.get(type(node), "nothing")
