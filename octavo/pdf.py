@@ -1,0 +1,111 @@
+"""build_pdf(article, ...): the print HTML typeset by WeasyPrint, with a fetcher that reads only what we allow."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from octavo.images import MEDIA_TYPES
+from octavo.model import Article, Figure
+from octavo.options import BuildOptions
+from octavo.output import write_atomic
+from octavo.render import asset_dir, render
+
+PRINT_STYLESHEETS = ("base.css", "print.css")
+
+
+class PdfError(Exception):
+    """WeasyPrint reported a problem that would make the PDF wrong (a missing resource, say)."""
+
+
+def print_html(article: Article, options: BuildOptions) -> str:
+    """The exact HTML document that is typeset into the PDF, with paths relative to the output folder."""
+    styles = asset_dir("styles", options.root)
+    out = options.out.resolve()
+
+    def relative(path: Path) -> str:
+        return Path(os.path.relpath(path, out)).as_posix()
+
+    return render(
+        asset_dir("templates", options.root),
+        "print.html",
+        article=article,
+        epub=False,
+        page_size=options.page_size,
+        stylesheets=[relative(styles / name) for name in PRINT_STYLESHEETS],
+        href=lambda chunk, anchor: f"#{anchor}",
+        notes_href="",
+        image_src=lambda figure: relative(figure.image),
+        placeholder_src=None,
+    )
+
+
+def allowed_files(article: Article, options: BuildOptions) -> set[Path]:
+    """Every file the PDF may read: our stylesheets and fonts, and the article's own images."""
+    styles = asset_dir("styles", options.root)
+    files = {p.resolve() for p in styles.rglob("*") if p.is_file()}
+    files.update(f.image for f in article.figures if isinstance(f, Figure) and f.image)
+    return files
+
+
+def render_pdf(html: str, article: Article, options: BuildOptions) -> bytes:
+    """Typeset the HTML; any error WeasyPrint logs fails the build instead of shipping a flawed PDF."""
+    import weasyprint  # imported here: it is slow to import and only PDF builds need it
+
+    fetcher = _restricted_fetcher(weasyprint, allowed_files(article, options))
+    problems = _LogCollector()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(problems)
+    try:
+        base_url = options.out.resolve().as_uri() + "/"
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+        pdf = document.write_pdf(pdf_tags=True)
+    finally:
+        logger.removeHandler(problems)
+    refused = fetcher.refused + problems.errors
+    if refused:
+        raise PdfError("; ".join(refused))
+    return pdf
+
+
+def build_pdf(article: Article, options: BuildOptions) -> Path:
+    target = options.out / f"{article.slug}.pdf"
+    write_atomic(target, render_pdf(print_html(article, options), article, options))
+    return target
+
+
+class _LogCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.errors: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.errors.append(record.getMessage())
+
+
+def _restricted_fetcher(weasyprint, allowed: set[Path]):  # noqa: ANN001, ANN202 - lazy import
+    class RestrictedFetcher(weasyprint.URLFetcher):
+        """Serves the files this build resolved itself, and nothing else: no network, no other files."""
+
+        def __init__(self) -> None:
+            super().__init__(fail_on_errors=False)
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: dict | None = None):  # noqa: ANN201
+            parts = urlsplit(url)
+            path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+            if path is None or path not in allowed:
+                self.refused.append(f"refused to read {url}")
+                raise ValueError(f"octavo does not let the PDF read {url}")
+            media_type = MEDIA_TYPES.get(path.suffix.lower()) or _STYLE_TYPES.get(path.suffix.lower(), "")
+            return weasyprint.urls.URLFetcherResponse(
+                url, path.read_bytes(), headers={"Content-Type": media_type} if media_type else {}
+            )
+
+    return RestrictedFetcher()
+
+
+_STYLE_TYPES = {".css": "text/css", ".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff",
+                ".woff2": "font/woff2"}  # fmt: skip
