@@ -74,6 +74,7 @@ class _ArticleLoader:
         self.tables = 0
         self.used_ids: set[str] = set(RESERVED_IDS)
         self.images: list[Path] = []
+        self.misspelled: set[tuple[int, str]] = set()  # (mapping node id, the key it resembles)
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -108,8 +109,7 @@ class _ArticleLoader:
     def article(self, tree: MappingNode, fields: dict[str, Node]) -> Article | None:
         self.read_note_definitions(fields.get("notes"))
         title = self.inline(fields["title"], "title", refs=False) if "title" in fields else None
-        if "title" not in fields:
-            self.error(tree, "missing required key 'title'")
+        self.require(tree, fields, "title", "")
         subtitle = self.optional_inline(fields, "subtitle", refs=False)
         publisher = self.optional_string(fields, "publisher")
         language = self.language(fields.get("language"))
@@ -143,6 +143,14 @@ class _ArticleLoader:
 
     # -- generic shapes ----------------------------------------------------------------------
 
+    def require(self, node: Node, fields: dict[str, Node], key: str, where: str) -> bool:
+        """Report a missing required key, unless a misspelling of it was reported already."""
+        if key in fields:
+            return True
+        if (id(node), key) not in self.misspelled:
+            self.error(node, f"{where + ': ' if where else ''}missing required key '{key}'")
+        return False
+
     def mapping(self, node: Node, where: str, allowed: tuple[str, ...]) -> dict[str, Node]:
         """The keys of a mapping node; unknown and duplicate keys are reported."""
         if not isinstance(node, MappingNode):
@@ -159,6 +167,7 @@ class _ArticleLoader:
                 self.error(key_node, f"{label}: duplicate key (first given on line {line})")
             elif key not in allowed:
                 self.error(key_node, f"{label}: unknown key '{key}'{suggestion(key, allowed)}")
+                self.misspelled.update((id(node), close) for close in close_matches(key, allowed))
             else:
                 fields[key] = value
         return fields
@@ -289,8 +298,7 @@ class _ArticleLoader:
         return tuple(sections)
 
     def section(self, node: Node, where: str, fields: dict[str, Node], level: int) -> Section | None:
-        if "title" not in fields:
-            self.error(node, f"{where}: missing required key 'title'")
+        if not self.require(node, fields, "title", where):
             return None
         title = self.inline(fields["title"], f"{where}.title", refs=False)
         section_id = self.section_id(fields.get("id"), where, title)
@@ -405,9 +413,7 @@ class _ArticleLoader:
             text = self.inline(node, where)
             return Quote(text, None) if text else None
         fields = self.mapping(node, where, QUOTE_KEYS)
-        if "text" not in fields:
-            if isinstance(node, MappingNode):
-                self.error(node, f"{where}: missing required key 'text'")
+        if not isinstance(node, MappingNode) or not self.require(node, fields, "text", where):
             return None
         text = self.inline(fields["text"], f"{where}.text")
         attribution = self.optional_inline(fields, "attribution")
@@ -457,8 +463,7 @@ class _ArticleLoader:
             return None
         caption = self.optional_inline(fields, "caption")
         header = self.row(fields["header"], f"{where}.header") if "header" in fields else None
-        if "rows" not in fields:
-            self.error(node, f"{where}: missing required key 'rows'")
+        if not self.require(node, fields, "rows", where):
             return None
         rows = []
         width = len(header) if header is not None else None
@@ -529,8 +534,12 @@ def default_identifier(publisher: str | None, title: str) -> str:
     return f"urn:uuid:{uuid.uuid5(IDENTIFIER_NAMESPACE, name)}"
 
 
+def close_matches(word: str, choices: tuple[str, ...]) -> list[str]:
+    return difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+
+
 def suggestion(word: str, choices: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    close = close_matches(word, choices)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 

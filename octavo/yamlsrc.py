@@ -89,7 +89,11 @@ def compose(text: str) -> Node | None:
 
 def _describe(exc: yaml.MarkedYAMLError) -> str:
     parts = [p for p in (exc.context, exc.problem) if p]
-    return "invalid YAML: " + ", ".join(parts)
+    message = "invalid YAML: " + ", ".join(parts)
+    if exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+        line, column = position(exc.context_mark)
+        message += f" (the construct began at line {line}, column {column})"
+    return message
 
 
 def _reader_position(text: str, exc: yaml.YAMLError) -> tuple[int, int]:

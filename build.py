@@ -1,0 +1,9 @@
+#!/usr/bin/env python3
+"""Build the articles in content/ (the same program as the `octavo` command)."""
+
+import sys
+
+from octavo.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
