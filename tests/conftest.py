@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from octavo.cli import main
+from octavo.model import Inline, NoteRef
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "tests" / "fixtures"
@@ -49,9 +51,28 @@ def sample_build(tmp_path_factory) -> Path:
 
 def squash(text: str) -> str:
     """Text with white space and hyphens removed, so that line breaks and hyphenation do not matter."""
-    return re.sub(r"[\s\-\u00ad\u2010]+", "", text)
+    return re.sub(r"[\s\-\u00ad\u2010]+", "", unicodedata.normalize("NFKC", text))
 
 
 def epub_files(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
+
+
+def body_text(page) -> str:
+    """A PDF page's text without its running head and folio (which sit in the page margins)."""
+    height = float(page.mediabox.height)
+    parts: list[str] = []
+
+    def visit(text, cm, tm, font, size):  # noqa: ANN001 - pypdf's visitor signature
+        y = cm[5] + tm[5] * cm[3]
+        if 0.07 * height < y < 0.93 * height:
+            parts.append(text)
+
+    page.extract_text(visitor_text=visit)
+    return "".join(parts)
+
+
+def as_read(text: Inline) -> str:
+    """Inline text as a reader sees it on the page: note references become their numbers."""
+    return "".join(str(p.number) if isinstance(p, NoteRef) else p.striptags() for p in text.parts)

@@ -1,0 +1,92 @@
+"""The command line contract: located messages, exit statuses, and outputs complete or untouched."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import FIXTURES, SAMPLE
+
+ERROR_FIXTURES = ["misspelled_key.yaml", "unknown_block.yaml", "dangling_note.yaml", "yaml_syntax.yaml"]
+
+
+@pytest.mark.parametrize("fixture", ERROR_FIXTURES)
+def test_check_prints_one_located_error_and_exits_1(cli, fixture):
+    run = cli("check", FIXTURES / fixture)
+    assert run.status == 1
+    errors = [line for line in run.err.splitlines() if ": error: " in line]
+    assert len(errors) == 1
+    assert errors[0].startswith(f"tests/fixtures/{fixture}:")
+    assert "Traceback" not in run.err
+
+
+def test_check_reports_every_file_before_stopping(cli):
+    run = cli("check", *(FIXTURES / f for f in ERROR_FIXTURES))
+    assert run.status == 1
+    assert [line.split(":")[0] for line in run.err.splitlines() if ": error: " in line] == [
+        f"tests/fixtures/{f}" for f in ERROR_FIXTURES]  # fmt: skip
+    assert "4 errors" in run.err
+
+
+def test_check_writes_nothing(cli, tmp_path):
+    run = cli("check", SAMPLE)
+    assert run.status == 0
+    assert run.out == ""
+
+
+def test_warnings_pass_unless_strict(cli, tmp_path):
+    assert cli("check", FIXTURES / "missing_image.yaml").status == 0
+    strict = cli("check", "--strict", FIXTURES / "missing_image.yaml")
+    assert strict.status == 1
+    assert "missing_image.yaml:4:14: error: " in strict.err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--format", "docx"], ["--page-size", "B5"], ["nowhere.yaml"], ["--jobs", "0"]],
+)
+def test_usage_errors_exit_2(cli, tmp_path, args):
+    run = cli("build", "--out", tmp_path, *args)
+    assert run.status == 2
+    assert "Traceback" not in run.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_malformed_source_date_epoch_is_a_usage_error(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    run = cli("build", SAMPLE, "--out", tmp_path)
+    assert run.status == 2
+    assert "SOURCE_DATE_EPOCH" in run.err
+
+
+def test_build_is_the_default_command_and_html_is_the_typeset_document(cli, tmp_path):
+    run = cli(FIXTURES / "all_blocks.yaml", "--out", tmp_path, "--format", "html")
+    assert run.status == 0
+    html = (tmp_path / "all_blocks.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert 'href="#note-1"' in html and 'id="noteref-1-2"' in html
+
+
+def test_a_failed_build_leaves_the_previous_output_untouched(cli, tmp_path):
+    target = tmp_path / "unknown_block.epub"
+    target.write_bytes(b"previous")
+    broken = cli("build", FIXTURES / "unknown_block.yaml", "--out", tmp_path, "--format", "epub")
+    assert broken.status == 1
+    assert target.read_bytes() == b"previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["unknown_block.epub"]
+
+
+def test_one_bad_input_does_not_stop_the_others(cli, tmp_path):
+    run = cli("build", FIXTURES / "unknown_block.yaml", FIXTURES / "norwegian.yaml",
+              "--out", tmp_path, "--format", "epub")  # fmt: skip
+    assert run.status == 1
+    assert (tmp_path / "norwegian.epub").is_file()
+    assert not (tmp_path / "unknown_block.epub").exists()
+
+
+def test_help_is_fast_to_reach_and_does_not_import_weasyprint():
+    import subprocess
+    import sys
+
+    code = "import sys; from octavo.cli import main; main(['--help']); print('weasyprint' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.stdout.strip().endswith("False")
