@@ -85,7 +85,7 @@ class _LogCollector(logging.Handler):
         self.errors.append(record.getMessage())
 
 
-def _restricted_fetcher(weasyprint, allowed: set[Path]):  # noqa: ANN001, ANN202 - lazy import
+def _restricted_fetcher(weasyprint, allowed: set[Path]):
     class RestrictedFetcher(weasyprint.URLFetcher):
         """Serves the files this build resolved itself, and nothing else: no network, no other files."""
 
@@ -93,7 +93,7 @@ def _restricted_fetcher(weasyprint, allowed: set[Path]):  # noqa: ANN001, ANN202
             super().__init__(fail_on_errors=False)
             self.refused: list[str] = []
 
-        def fetch(self, url: str, headers: dict | None = None):  # noqa: ANN201
+        def fetch(self, url: str, headers: dict | None = None):
             parts = urlsplit(url)
             path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
             if path is None or path not in allowed:

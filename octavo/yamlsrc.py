@@ -35,7 +35,7 @@ class SourceError(Exception):
 class _Composer(Composer):
     """PyYAML's composer, refusing anchors and aliases (they allow 'billion laughs' bombs)."""
 
-    def compose_node(self, parent, index):  # noqa: ANN001, ANN201 - PyYAML's signature
+    def compose_node(self, parent, index):
         if self.check_event(AliasEvent):
             event = self.peek_event()
             raise SourceError(*position(event), f"alias '*{event.anchor}' is not allowed (write the value out)")

@@ -64,7 +64,7 @@ def body_text(page) -> str:
     height = float(page.mediabox.height)
     parts: list[str] = []
 
-    def visit(text, cm, tm, font, size):  # noqa: ANN001 - pypdf's visitor signature
+    def visit(text, cm, tm, font, size):
         y = cm[5] + tm[5] * cm[3]
         if 0.07 * height < y < 0.93 * height:
             parts.append(text)

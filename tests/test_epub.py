@@ -164,7 +164,7 @@ def test_accessibility_metadata_follows_the_content(tmp_path):
 
 
 def test_images_placeholders_and_cover_in_the_manifest(tmp_path):
-    article, epub = build(FIXTURES / "images.yaml", tmp_path)
+    _, epub = build(FIXTURES / "images.yaml", tmp_path)
     files = epub_files(epub)
     items = {i.get("href"): i for i in xml(files, "content.opf").iterfind(".//opf:item", NS)}
     assert items["images/figure-1.jpg"].get("media-type") == "image/jpeg"
