@@ -90,3 +90,20 @@ def test_help_is_fast_to_reach_and_does_not_import_weasyprint():
     code = "import sys; from octavo.cli import main; main(['--help']); print('weasyprint' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.stdout.strip().endswith("False")
+
+
+def test_builds_in_separate_processes_are_byte_identical(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for seed, zone in (("1", "UTC"), ("2", "Asia/Tokyo")):
+        out = tmp_path / seed
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "PYTHONHASHSEED": seed, "TZ": zone}
+        subprocess.run([sys.executable, "build.py", str(FIXTURES / "all_blocks.yaml"), "--out", str(out),
+                        "--format", "pdf,epub,html"], cwd=FIXTURES.parent.parent, env=env, check=True,
+                       capture_output=True)  # fmt: skip
+        outputs.append({p.name: p.read_bytes() for p in out.iterdir()})
+    assert sorted(outputs[0]) == ["all_blocks.epub", "all_blocks.html", "all_blocks.pdf"]
+    assert outputs[0] == outputs[1]
