@@ -26,7 +26,7 @@ def placeholder_svg(figure: Figure, templates: Path) -> bytes:
         lines = lines[:max_lines]
         lines[-1] = textwrap.shorten(lines[-1] + " …", chars - 1, placeholder=" …")
     block = line_height * (len(lines) - 1)
-    top = round((height - block) / 2 + font_size * 0.35)
+    top = round((height - block) / 2 + font_size * 0.35 + 30)  # room above for the image mark
     svg = render(
         templates,
         "epub/placeholder.svg",
@@ -39,5 +39,6 @@ def placeholder_svg(figure: Figure, templates: Path) -> bytes:
         line_height=line_height,
         file_y=min(height - 40, top + block + round(font_size * 1.6)),
         file_label=figure.image_name or "no image file given",
+        file_size=round(font_size * 0.7),
     )
     return svg.encode("utf-8")
