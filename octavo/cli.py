@@ -15,6 +15,8 @@ from octavo.options import FORMATS, PAGE_SIZES, BuildOptions
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 COMMANDS = ("build", "check")
+# WeasyPrint's variants, listed here so that --help does not have to import WeasyPrint.
+PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2")
 
 
 class UsageError(Exception):
@@ -41,6 +43,10 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--format", default="pdf,epub", help="comma-separated: pdf, epub, html (default: pdf,epub)")
     build.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default: dist)")
     build.add_argument("--page-size", default="A4", type=_page_size, help="A4, Letter or A5 (default: A4)")
+    build.add_argument("--booklet", action="store_true",
+                       help="also write <slug>.booklet.pdf: pages two-up in saddle-stitch order")  # fmt: skip
+    build.add_argument("--pdf-variant", type=_pdf_variant, default=None,
+                       help=f"a PDF standard to follow: {', '.join(PDF_VARIANTS)}")  # fmt: skip
     build.add_argument("--jobs", type=_positive, default=1, help="articles built in parallel (default: 1)")
     return top
 
@@ -50,6 +56,12 @@ def _page_size(value: str) -> str:
         if value.lower() == size.lower():
             return size
     raise argparse.ArgumentTypeError(f"unknown page size '{value}' (choose {', '.join(PAGE_SIZES)})")
+
+
+def _pdf_variant(value: str) -> str:
+    if value.lower() not in PDF_VARIANTS:
+        raise argparse.ArgumentTypeError(f"unknown PDF variant '{value}' (choose {', '.join(PDF_VARIANTS)})")
+    return value.lower()
 
 
 def _positive(value: str) -> int:
@@ -96,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
             page_size=args.page_size,
             strict=args.strict,
             source_date_epoch=source_date_epoch(),
+            booklet=args.booklet,
+            pdf_variant=args.pdf_variant,
         )
     report = Report()
     articles = [load_article(path, root, report) for path in inputs]

@@ -17,3 +17,5 @@ class BuildOptions:
     page_size: str = "A4"
     strict: bool = False
     source_date_epoch: int | None = None  # fixes every timestamp, for byte-identical builds
+    booklet: bool = False  # also write <slug>.booklet.pdf, imposed for saddle stitching
+    pdf_variant: str | None = None  # passed to WeasyPrint (pdf/ua-1, pdf/a-3b, ...)

@@ -61,7 +61,7 @@ def render_pdf(html: str, article: Article, options: BuildOptions) -> bytes:
     try:
         base_url = options.out.resolve().as_uri() + "/"
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
-        pdf = document.write_pdf(pdf_tags=True)
+        pdf = document.write_pdf(pdf_tags=True, pdf_variant=options.pdf_variant)
     finally:
         logger.removeHandler(problems)
     refused = fetcher.refused + problems.errors

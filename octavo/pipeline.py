@@ -19,7 +19,7 @@ def build_article(article: Article, options: BuildOptions) -> tuple[list[Path], 
     html = pdf.print_html(article, options) if {"pdf", "html"} & set(options.formats) else ""
     steps = {
         "html": lambda: _write_html(article, options, html),
-        "pdf": lambda: _write(options.out / f"{article.slug}.pdf", pdf.render_pdf(html, article, options)),
+        "pdf": lambda: _write_pdf(article, options, pdf.render_pdf(html, article, options), written),
         "epub": lambda: epub.build_epub(article, options),
     }
     for fmt in options.formats:
@@ -35,6 +35,14 @@ def build_article(article: Article, options: BuildOptions) -> tuple[list[Path], 
 def _write(target: Path, data: bytes) -> Path:
     write_atomic(target, data)
     return target
+
+
+def _write_pdf(article: Article, options: BuildOptions, data: bytes, written: list[Path]) -> Path:
+    if options.booklet:
+        from octavo.booklet import impose
+
+        written.append(_write(options.out / f"{article.slug}.booklet.pdf", impose(data)))
+    return _write(options.out / f"{article.slug}.pdf", data)
 
 
 def _write_html(article: Article, options: BuildOptions, html: str) -> Path:

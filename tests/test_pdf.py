@@ -8,6 +8,7 @@ from collections import defaultdict
 import pytest
 from pypdf import PdfReader
 
+from octavo.cli import main
 from octavo.diagnostics import Report
 from octavo.load import load_article
 from octavo.model import Paragraph, iter_blocks, iter_sections
@@ -20,9 +21,33 @@ def article():
     return load_article(SAMPLE, PROJECT, Report())
 
 
-@pytest.fixture(scope="module")
-def pdf(sample_build) -> PdfReader:
-    return PdfReader(sample_build / "khrushchev.pdf")
+PAGE_SIZES_PT = {"A4": (595.28, 841.89), "Letter": (612.0, 792.0), "A5": (419.53, 595.28)}
+
+
+@pytest.fixture(scope="module", params=list(PAGE_SIZES_PT))
+def pdf(request, tmp_path_factory) -> PdfReader:
+    """The sample at each page size; every test that reads the PDF runs for all three."""
+    out = tmp_path_factory.mktemp(request.param)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(PROJECT)
+        assert main([str(SAMPLE), "--out", str(out), "--format", "pdf", "--page-size", request.param]) == 0
+    reader = PdfReader(out / "khrushchev.pdf")
+    reader.page_size_name = request.param
+    return reader
+
+
+def test_every_page_has_the_requested_size(pdf):
+    width, height = PAGE_SIZES_PT[pdf.page_size_name]
+    for page in pdf.pages:
+        assert (round(float(page.mediabox.width), 2), round(float(page.mediabox.height), 2)) == (width, height)
+
+
+def test_no_running_head_on_the_first_page_and_one_on_the_others(pdf, pages):
+    title = "Why was Nikita Khrushchev deposed as the leader of the USSR"
+    first_lines = [page.splitlines()[0] for page in pages]
+    assert title not in pages[0].split("\n")[-1]
+    assert all(re.sub(r"\s+", " ", pages[i]).count(title) >= 1 for i in range(1, len(pages)))
+    assert first_lines[0] != first_lines[1]
 
 
 @pytest.fixture(scope="module")
