@@ -13,6 +13,7 @@ from PIL import Image
 
 from octavo.cover import cover_png
 from octavo.images import RASTER_TYPES, media_type
+from octavo.labels import labels_for
 from octavo.model import Article, Figure, TocEntry
 from octavo.options import BuildOptions
 from octavo.output import write_atomic
@@ -74,6 +75,7 @@ def _template_values(article: Article, package: _Package) -> dict[str, object]:
     return {
         "article": article,
         "epub": True,
+        "labels": labels_for(article.language),
         "stylesheets": [f"css/{name}" for name in EPUB_STYLESHEETS],
         "href": lambda chunk, anchor: f"{chunk_file(chunk)}#{anchor}",
         "notes_href": "notes.xhtml",
@@ -197,7 +199,7 @@ def _ncx_toc(article: Article) -> list:
     toc: list = [epub.Link("title.xhtml#title", article.title.plain, "toc-title")]
     toc += [entry(e) for e in article.toc]
     if article.notes:
-        toc.append(epub.Link("notes.xhtml#notes", "Notes", "toc-notes"))
+        toc.append(epub.Link("notes.xhtml#notes", labels_for(article.language)["notes"], "toc-notes"))
     return toc
 
 

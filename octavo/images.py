@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 from PIL import Image
 
@@ -13,7 +14,7 @@ MAX_PIXELS = 100_000_000
 RASTER_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
                 ".gif": "image/gif", ".webp": "image/webp"}  # fmt: skip
 MEDIA_TYPES = {**RASTER_TYPES, ".svg": "image/svg+xml"}
-PILLOW_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+PILLOW_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 
 
 class ImageProblem(Exception):
@@ -41,11 +42,23 @@ def check_image(name: str, base: Path, root: Path) -> Path:
     if path.stat().st_size > MAX_BYTES:
         raise ImageProblem(f"'{name}' is larger than {MAX_BYTES // 2**20} MB")
     if suffix in RASTER_TYPES:
-        check_raster(name, path)
+        check_raster(name, path, suffix)
+    else:
+        check_svg(name, path)
     return path
 
 
-def check_raster(name: str, path: Path) -> None:
+def check_svg(name: str, path: Path) -> None:
+    """An SVG must be an XML document whose root is <svg>; expat refuses entity-expansion bombs."""
+    try:
+        root = ElementTree.parse(path).getroot()
+    except (ElementTree.ParseError, UnicodeDecodeError):
+        raise ImageProblem(f"'{name}' is not a well-formed SVG file") from None
+    if root.tag not in ("svg", "{http://www.w3.org/2000/svg}svg"):
+        raise ImageProblem(f"'{name}' is not an SVG image (its root element is <{root.tag}>)")
+
+
+def check_raster(name: str, path: Path, suffix: str) -> None:
     """Read only the header: enough to refuse decompression bombs and files that are not images."""
     try:
         with warnings.catch_warnings():
@@ -58,6 +71,8 @@ def check_raster(name: str, path: Path) -> None:
         raise ImageProblem(f"'{name}' is not a readable image") from None
     if kind not in PILLOW_FORMATS:
         raise ImageProblem(f"'{name}' is a {kind} file; use JPEG, PNG, GIF, WebP or SVG")
+    if PILLOW_FORMATS[kind] != RASTER_TYPES[suffix]:
+        raise ImageProblem(f"'{name}' holds {kind} data, which its name ({suffix}) does not say")
     if width * height > MAX_PIXELS:
         raise ImageProblem(f"'{name}' has too many pixels ({width} x {height})")
 

@@ -45,7 +45,7 @@ BLOCK_KINDS = ("figure", "quote", "list", "numbered", "verse", "table")
 MAX_SECTION_DEPTH = 3
 DEFAULT_ASPECT = (3, 2)
 # Ids the templates use for their own anchors; a section may not take them.
-RESERVED_IDS = {"title", "toc", "notes", "cover", "titlepage", "nav"}
+RESERVED_IDS = {"title", "toc", "toc-title", "notes", "notes-title", "cover", "titlepage", "nav", "lead", "landmarks"}
 RESERVED_ID_PREFIXES = ("note-", "noteref-", "figure-", "table-")
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -108,7 +108,7 @@ class _ArticleLoader:
 
     def article(self, tree: MappingNode, fields: dict[str, Node]) -> Article | None:
         self.read_note_definitions(fields.get("notes"))
-        title = self.inline(fields["title"], "title", refs=False) if "title" in fields else None
+        title = self.inline(fields["title"], "title", refs=False, required=True) if "title" in fields else None
         self.require(tree, fields, "title", "")
         subtitle = self.optional_inline(fields, "subtitle", refs=False)
         publisher = self.optional_string(fields, "publisher")
@@ -116,7 +116,7 @@ class _ArticleLoader:
         body = self.blocks(fields.get("body"), "body")
         sections = self.sections(fields.get("sections"), "sections", level=1)
         notes = self.notes()
-        cover = self.image_path(fields["cover"], "cover") if "cover" in fields else None
+        cover = self.image_path(fields["cover"], "cover", "a cover is generated") if "cover" in fields else None
         if title is None:
             return None
         identifier = self.optional_string(fields, "identifier") or default_identifier(publisher, title.plain)
@@ -239,9 +239,12 @@ class _ArticleLoader:
         for href in parsed.bad_links:
             self.error(node, f"{where}: link target '{href}' is not allowed (use http:, https: or mailto:)")
 
-    def inline(self, node: Node, where: str, refs: bool = True) -> Inline | None:
+    def inline(self, node: Node, where: str, refs: bool = True, required: bool = False) -> Inline | None:
         text = self.string(node, where)
         if text is None:
+            return None
+        if required and not text.strip():
+            self.error(node, f"{where}: must not be empty")
             return None
         parsed = markup.parse(text)
         self.check_links(node, where, parsed)
@@ -287,7 +290,7 @@ class _ArticleLoader:
                 self.chunk = i + 1
             here = f"{where}[{i}]"
             fields = self.mapping(item, here, SECTION_KEYS)
-            if not fields and isinstance(item, MappingNode):
+            if not isinstance(item, MappingNode):
                 continue
             if level > MAX_SECTION_DEPTH:
                 self.error(item, f"{here}: sections nest at most {MAX_SECTION_DEPTH} levels deep")
@@ -300,7 +303,7 @@ class _ArticleLoader:
     def section(self, node: Node, where: str, fields: dict[str, Node], level: int) -> Section | None:
         if not self.require(node, fields, "title", where):
             return None
-        title = self.inline(fields["title"], f"{where}.title", refs=False)
+        title = self.inline(fields["title"], f"{where}.title", refs=False, required=True)
         section_id = self.section_id(fields.get("id"), where, title)
         blocks = self.blocks(fields.get("body"), f"{where}.body")
         children = self.sections(fields.get("sections"), f"{where}.sections", level + 1)
@@ -392,7 +395,7 @@ class _ArticleLoader:
             return DEFAULT_ASPECT
         return int(match[1]), int(match[2])
 
-    def image_path(self, node: Node, where: str) -> Path | None:
+    def image_path(self, node: Node, where: str, instead: str = "a placeholder is used") -> Path | None:
         """The resolved image file; None (with a warning) when it does not exist yet."""
         name = self.string(node, where)
         if name is None:
@@ -401,7 +404,7 @@ class _ArticleLoader:
             path = check_image(name, self.path.parent, self.root)
         except ImageProblem as problem:
             if problem.missing:
-                self.warning(node, f"{where}: {problem} (a placeholder is used)")
+                self.warning(node, f"{where}: {problem} ({instead})")
             else:
                 self.error(node, f"{where}: {problem}")
             return None

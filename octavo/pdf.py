@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from octavo.images import MEDIA_TYPES
+from octavo.labels import labels_for
 from octavo.model import Article, Figure
 from octavo.options import BuildOptions
 from octavo.output import write_atomic
@@ -33,6 +34,7 @@ def print_html(article: Article, options: BuildOptions) -> str:
         "print.html",
         article=article,
         epub=False,
+        labels=labels_for(article.language),
         page_size=options.page_size,
         stylesheets=[relative(styles / name) for name in PRINT_STYLESHEETS],
         href=lambda chunk, anchor: f"#{anchor}",
