@@ -75,7 +75,7 @@ def test_any_text_gives_well_formed_xml_or_located_errors(tmp_path, texts):
 @settings(max_examples=5, **RELAXED)
 @given(texts=loadable_strategy)
 def test_any_text_that_loads_passes_epubcheck(tmp_path, texts):
-    report, epub = outcome(tmp_path, texts)
+    _, epub = outcome(tmp_path, texts)
     assume(epub is not None)
     path = tmp_path / "article.epub"
     path.write_bytes(epub)
