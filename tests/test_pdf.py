@@ -137,3 +137,19 @@ def test_fonts_are_the_bundled_ones_and_embedded(pdf):
             assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
             fonts.add(str(font["/BaseFont"]).split("+")[-1])
     assert {"Gentium-Book-Plus", "Gentium-Book-Plus-Bold", "Gentium-Book-Plus-Italic"} <= fonts
+
+
+def test_body_text_is_hyphenated_but_urls_and_headings_are_not(article, pdf, pages):
+    text = "\n".join(pages)
+    assert "\u2010\n" in text  # hyphenation is on (English, from the article's language)
+    joined = text.replace("\n", "")
+    for note in article.notes:
+        for url in re.findall(r"https?://\S+", note.text.plain):
+            assert url in joined, url  # wrapped, never hyphenated
+    for section in iter_sections(article.sections):
+        assert squash(section.title.plain) in squash(text)
+    titles = [s.title.plain for s in iter_sections(article.sections)]
+    for line in text.splitlines():
+        start = line.strip().rstrip("\u2010")
+        if start and any(title.startswith(start) for title in titles):
+            assert not line.endswith("\u2010"), line  # a heading's line never ends in a hyphen
