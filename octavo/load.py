@@ -246,15 +246,7 @@ class _ArticleLoader:
         if required and not text.strip():
             self.error(node, f"{where}: must not be empty")
             return None
-        parsed = markup.parse(text)
-        self.check_links(node, where, parsed)
-        if parsed.note_keys and not refs:
-            self.error(node, f"{where}: note references are not allowed here")
-            return None
-        for key in parsed.note_keys:
-            if key not in self.note_defs:
-                self.error(node, f"{where}: reference to undefined note '[^{key}]'")
-        return markup.to_inline(parsed, self.reference)
+        return self.inline_text(node, where, text, refs)
 
     def optional_inline(self, fields: dict[str, Node], key: str, refs: bool = True) -> Inline | None:
         return self.inline(fields[key], key, refs) if key in fields else None
@@ -451,10 +443,13 @@ class _ArticleLoader:
             return None
         return Verse(tuple(stanzas))
 
-    def inline_text(self, node: Node, where: str, text: str) -> Inline:
-        """Inline markup of a part of a scalar (a verse line), located at the scalar."""
+    def inline_text(self, node: Node, where: str, text: str, refs: bool = True) -> Inline | None:
+        """Inline markup of a scalar, or of a part of one (a verse line), located at the scalar."""
         parsed = markup.parse(text)
         self.check_links(node, where, parsed)
+        if parsed.note_keys and not refs:
+            self.error(node, f"{where}: note references are not allowed here")
+            return None
         for key in parsed.note_keys:
             if key not in self.note_defs:
                 self.error(node, f"{where}: reference to undefined note '[^{key}]'")
