@@ -53,16 +53,20 @@ DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 IDENTIFIER_NAMESPACE = uuid.UUID("6f1b1d38-9d0e-5a4c-8a55-0c7a5e1c0c7a")
 
 
-def load_article(path: Path, root: Path, report: Report) -> Article | None:
-    """Load and validate one article; problems go to the report, None when any is an error."""
-    return _ArticleLoader(path, root, report).load()
+def load_article(path: Path, root: Path, report: Report, id_prefix: str = "") -> Article | None:
+    """Load and validate one article; problems go to the report, None when any is an error.
+
+    In a book every id of the article starts with `id_prefix`, so no two articles collide.
+    """
+    return _ArticleLoader(path, root, report, id_prefix).load()
 
 
 class _ArticleLoader:
     """Walks one file's node tree in reading order, numbering as it goes."""
 
-    def __init__(self, path: Path, root: Path, report: Report) -> None:
+    def __init__(self, path: Path, root: Path, report: Report, id_prefix: str = "") -> None:
         self.path = path
+        self.prefix = id_prefix
         self.root = root
         self.report = report
         self.errors = 0
@@ -139,6 +143,7 @@ class _ArticleLoader:
             notes=notes,
             toc=tuple(toc_entry(s) for s in sections),
             images=tuple(dict.fromkeys(self.images)),
+            id_prefix=self.prefix,
         )
 
     # -- generic shapes ----------------------------------------------------------------------
@@ -258,7 +263,7 @@ class _ArticleLoader:
         number = self.note_numbers.setdefault(key, len(self.note_numbers) + 1)
         refs = self.note_refs.setdefault(key, [])
         suffix = "" if not refs else f"-{len(refs) + 1}"
-        ref = NoteRef(number, f"noteref-{number}{suffix}", f"note-{number}", self.chunk)
+        ref = NoteRef(number, f"{self.prefix}noteref-{number}{suffix}", f"{self.prefix}note-{number}", self.chunk)
         refs.append(ref)
         return ref
 
@@ -270,7 +275,7 @@ class _ArticleLoader:
                 continue
             number = self.note_numbers[key]
             text = markup.to_inline(parsed, lambda _key: None)
-            notes.append(Note(key, number, f"note-{number}", text, tuple(self.note_refs[key])))
+            notes.append(Note(key, number, f"{self.prefix}note-{number}", text, tuple(self.note_refs[key])))
         return tuple(sorted(notes, key=lambda n: n.number))
 
     # -- sections and blocks -----------------------------------------------------------------
@@ -317,7 +322,7 @@ class _ArticleLoader:
                 self.error(node, f"{where}.id: the id '{wanted}' is already used")
                 return None
             self.used_ids.add(wanted)
-            return wanted
+            return self.prefix + wanted
         base = slugify(title.plain, allow_unicode=True) if title else ""
         if not base or not base[0].isalpha() or base.startswith(RESERVED_ID_PREFIXES):
             base = f"section-{base}" if base else "section"
@@ -326,7 +331,7 @@ class _ArticleLoader:
             n += 1
             candidate = f"{base}-{n}"
         self.used_ids.add(candidate)
-        return candidate
+        return self.prefix + candidate
 
     def blocks(self, node: Node | None, where: str) -> tuple[Block, ...]:
         blocks = []
@@ -368,7 +373,7 @@ class _ArticleLoader:
         self.figures += 1
         return Figure(
             number=self.figures,
-            id=f"figure-{self.figures}",
+            id=f"{self.prefix}figure-{self.figures}",
             caption=caption,
             alt=alt,
             credit=self.optional_inline(fields, "credit"),
@@ -482,7 +487,7 @@ class _ArticleLoader:
                 self.error(fields["rows"], f"{where}.rows: a table needs at least one row")
             return None
         self.tables += 1
-        return Table(self.tables, f"table-{self.tables}", caption, header, tuple(rows))
+        return Table(self.tables, f"{self.prefix}table-{self.tables}", caption, header, tuple(rows))
 
     def row(self, node: Node, where: str) -> tuple[Inline, ...] | None:
         if not isinstance(node, SequenceNode):

@@ -144,6 +144,12 @@ class Article:
     notes: tuple[Note, ...]
     toc: tuple[TocEntry, ...]
     images: tuple[Path, ...] = field(default=())  # every real image file the article uses
+    id_prefix: str = ""  # starts every id of the article when it is a chapter of a book
+
+    @property
+    def anchor(self) -> str:
+        """The id of the article's title block."""
+        return f"{self.id_prefix}title"
 
     @property
     def figures(self) -> tuple[Figure, ...]:
