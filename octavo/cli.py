@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from octavo.load import load_article  # after argument parsing, so --help stays fast
+    from octavo.load import load_document  # after argument parsing, so --help stays fast
 
     root = args.root.resolve()
     if not root.is_dir():
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
             pdf_variant=args.pdf_variant,
         )
     report = Report()
-    articles = [load_article(path, root, report) for path in inputs]
+    articles = [load_document(path, root, report) for path in inputs]
     if args.strict:
         report.escalate()
     order = {path: index for index, path in enumerate(inputs)}
@@ -168,14 +168,14 @@ def source_date_epoch() -> int | None:
 
 def build_all(articles: list, options: BuildOptions, jobs: int) -> Report:
     """Build every article; one that fails does not stop the others."""
-    from octavo.pipeline import build_article
+    from octavo.pipeline import build_publication
 
     report = Report()
     if jobs > 1 and len(articles) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(build_article, articles, [options] * len(articles)))
+            results = list(pool.map(build_publication, articles, [options] * len(articles)))
     else:
-        results = [build_article(article, options) for article in articles]
+        results = [build_publication(article, options) for article in articles]
     for written, problems in results:
         for path in written:
             print(f"wrote {display_path(path)}")

@@ -1,4 +1,4 @@
-"""build_epub(article, ...): XHTML documents -> ebooklib -> a reproducible zip."""
+"""epub_bytes(publication, ...): XHTML documents -> ebooklib -> a reproducible zip."""
 
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ from PIL import Image
 from octavo.cover import cover_png
 from octavo.images import RASTER_TYPES, media_type
 from octavo.labels import labels_for
-from octavo.model import Article, Figure, TocEntry
+from octavo.model import Article, Book, Figure, Publication, TocEntry, articles_of
 from octavo.options import BuildOptions
-from octavo.output import write_atomic
 from octavo.placeholder import placeholder_svg
 from octavo.render import asset_dir, render
 
@@ -31,57 +30,70 @@ class _Package:
 
     book: epub.EpubBook
     spine: list[epub.EpubItem]
-    images: dict[int, str]  # figure number -> file name inside the EPUB
+    images: dict[str, str]  # figure id -> file name inside the EPUB
 
 
-def chunk_file(chunk: int) -> str:
-    """The XHTML document that holds a top-level part: 0 is the title page and lead."""
-    return "title.xhtml" if chunk == 0 else f"section-{chunk}.xhtml"
+def chunk_file(article: Article, chunk: int) -> str:
+    """The XHTML document that holds a top-level part: 0 is the title block and lead."""
+    return f"{article.id_prefix}{'title' if chunk == 0 else f'section-{chunk}'}.xhtml"
 
 
-def build_epub(article: Article, options: BuildOptions) -> Path:
-    target = options.out / f"{article.slug}.epub"
-    write_atomic(target, epub_bytes(article, options))
-    return target
+def href(article: Article, chunk: int, anchor: str) -> str:
+    return f"{chunk_file(article, chunk)}#{anchor}"
 
 
-def epub_bytes(article: Article, options: BuildOptions) -> bytes:
+def epub_bytes(publication: Publication, options: BuildOptions) -> bytes:
     """The recipe: metadata, images, documents, navigation, then the package."""
     templates = asset_dir("templates", options.root)
     styles = asset_dir("styles", options.root)
     package = _Package(epub.EpubBook(), [], {})
-    _add_metadata(package.book, article, options)
+    _add_metadata(package.book, publication)
     _add_stylesheets(package.book, styles)
-    _add_images(package, article, templates)
-    cover_name = _add_cover(package.book, article, styles)
-    values = _template_values(article, package)
+    _add_images(package, publication, templates)
+    cover_name = _add_cover(package.book, publication, styles)
+    values = _template_values(publication, package, templates)
     _add_document(package, "cover", "cover.xhtml", templates, "epub/cover.xhtml", cover_src=cover_name, **values)
-    _add_document(package, "title", "title.xhtml", templates, "epub/title.xhtml", **values)
-    nav = _add_document(package, "nav", "nav.xhtml", templates, "epub/nav.xhtml", **values)
+    if isinstance(publication, Book):
+        _add_document(package, "title", "title.xhtml", templates, "epub/booktitle.xhtml", **values)
+    nav = _item("nav", "nav.xhtml", "application/xhtml+xml", _render(templates, "epub/nav.xhtml", values))
     nav.properties = ["nav"]
-    for index, section in enumerate(article.sections, start=1):
-        name = chunk_file(index)
-        _add_document(package, f"section-{index}", name, templates, "epub/section.xhtml",
-                      section=section, **values)  # fmt: skip
-    if article.notes:
+    package.book.add_item(nav)
+    for index, article in enumerate(articles_of(publication)):
+        opening = chunk_file(article, 0)
+        _add_document(package, f"{article.id_prefix}title", opening, templates, "epub/title.xhtml",
+                      **{**values, "article": article})  # fmt: skip
+        if index == 0:
+            package.spine.append(nav)  # the contents follow the first title page, as in print
+        for number, section in enumerate(article.sections, start=1):
+            _add_document(package, f"{article.id_prefix}section-{number}", chunk_file(article, number), templates,
+                          "epub/section.xhtml", section=section, **{**values, "article": article})  # fmt: skip
+    if publication.notes:
         _add_document(package, "notes", "notes.xhtml", templates, "epub/notes.xhtml", **values)
     package.book.add_item(epub.EpubNcx())
-    package.book.toc = _ncx_toc(article)
+    package.book.toc = _ncx_toc(publication, values["labels"]["notes"])
     package.book.spine = package.spine
     return _write(package.book, options)
 
 
-def _template_values(article: Article, package: _Package) -> dict[str, object]:
+def _template_values(publication: Publication, package: _Package, templates: Path) -> dict[str, object]:
     return {
-        "article": article,
+        "publication": publication,
+        "article": publication,
+        "book": publication,
+        "articles": articles_of(publication),
+        "is_book": isinstance(publication, Book),
         "epub": True,
-        "labels": labels_for(article.language),
+        "labels": labels_for(publication.language, templates),
         "stylesheets": [f"css/{name}" for name in EPUB_STYLESHEETS],
-        "href": lambda chunk, anchor: f"{chunk_file(chunk)}#{anchor}",
+        "href": href,
         "notes_href": "notes.xhtml",
-        "image_src": lambda figure: package.images[figure.number],
-        "placeholder_src": lambda figure: package.images[figure.number],
+        "image_src": lambda figure: package.images[figure.id],
+        "placeholder_src": lambda figure: package.images[figure.id],
     }
+
+
+def _render(templates: Path, template: str, values: dict[str, object]) -> bytes:
+    return render(templates, template, **values).encode("utf-8")
 
 
 def _item(uid: str, name: str, media: str, content: bytes) -> epub.EpubItem:
@@ -90,39 +102,40 @@ def _item(uid: str, name: str, media: str, content: bytes) -> epub.EpubItem:
 
 def _add_document(package: _Package, uid: str, name: str, templates: Path, template: str,
                   **values: object) -> epub.EpubItem:  # fmt: skip
-    item = _item(uid, name, "application/xhtml+xml", render(templates, template, **values).encode("utf-8"))
+    item = _item(uid, name, "application/xhtml+xml", _render(templates, template, values))
     package.book.add_item(item)
     package.spine.append(item)
     return item
 
 
-def _add_metadata(book: epub.EpubBook, article: Article, options: BuildOptions) -> None:
-    book.set_identifier(article.identifier)
-    book.set_title(article.title.plain)
-    book.set_language(article.language)
-    for index, author in enumerate(article.authors, start=1):
+def _add_metadata(book: epub.EpubBook, publication: Publication) -> None:
+    book.set_identifier(publication.identifier)
+    book.set_title(publication.title.plain)
+    book.set_language(publication.language)
+    role = "edt" if isinstance(publication, Book) else "aut"  # a book's authors are its editors
+    for index, author in enumerate(publication.authors, start=1):
         book.add_metadata("DC", "creator", author, {"id": f"creator-{index}"})
-        book.add_metadata(None, "meta", "aut", {"refines": f"#creator-{index}", "property": "role",
-                                                "scheme": "marc:relators"})  # fmt: skip
-    optional = {"date": article.date, "publisher": article.publisher,
-                "description": article.description, "rights": article.rights}  # fmt: skip
+        book.add_metadata(None, "meta", role, {"refines": f"#creator-{index}", "property": "role",
+                                               "scheme": "marc:relators"})  # fmt: skip
+    optional = {"date": publication.date, "publisher": publication.publisher,
+                "description": publication.description, "rights": publication.rights}  # fmt: skip
     for name, value in optional.items():
         if value:
             book.add_metadata("DC", name, value)
-    for keyword in article.keywords:
+    for keyword in publication.keywords:
         book.add_metadata("DC", "subject", keyword)
-    for prop, value in _accessibility(article):
+    for prop, value in _accessibility(publication):
         book.add_metadata(None, "meta", value, {"property": prop})
 
 
-def _accessibility(article: Article) -> list[tuple[str, str]]:
-    """EPUB Accessibility metadata that is true of this article, derived from its content."""
-    figures = article.figures
+def _accessibility(publication: Publication) -> list[tuple[str, str]]:
+    """EPUB Accessibility metadata that is true of this publication, derived from its content."""
+    figures = publication.figures
     all_alt = all(f.alt for f in figures)
     features = ["tableOfContents", "readingOrder", "structuralNavigation"]
     if figures and all_alt:
         features.append("alternativeText")
-    if article.notes:
+    if publication.notes:
         features.append("displayTransformability")
     summary = "Text with a navigable table of contents and headings in reading order."
     if figures:
@@ -148,16 +161,16 @@ def _add_stylesheets(book: epub.EpubBook, styles: Path) -> None:
         book.add_item(_item(f"css-{Path(name).stem}", f"css/{name}", "text/css", (styles / name).read_bytes()))
 
 
-def _add_images(package: _Package, article: Article, templates: Path) -> None:
-    for figure in article.figures:
+def _add_images(package: _Package, publication: Publication, templates: Path) -> None:
+    for figure in publication.figures:
         if figure.image is None:
-            name, media, data = f"images/placeholder-{figure.number}.svg", "image/svg+xml", \
+            name, media, data = f"images/{figure.id}-placeholder.svg", "image/svg+xml", \
                 placeholder_svg(figure, templates)  # fmt: skip
         else:
-            name = f"images/figure-{figure.number}{figure.image.suffix.lower()}"
+            name = f"images/{figure.id}{figure.image.suffix.lower()}"
             media, data = media_type(figure.image), _image_bytes(figure)
-        package.images[figure.number] = name
-        package.book.add_item(_item(f"image-{figure.number}", name, media, data))
+        package.images[figure.id] = name
+        package.book.add_item(_item(f"image-{figure.id}", name, media, data))
 
 
 def _image_bytes(figure: Figure) -> bytes:
@@ -176,12 +189,12 @@ def _image_bytes(figure: Figure) -> bytes:
         return out.getvalue()
 
 
-def _add_cover(book: epub.EpubBook, article: Article, styles: Path) -> str:
-    if article.cover is not None:
-        name, media, data = f"images/cover{article.cover.suffix.lower()}", media_type(article.cover), \
-            article.cover.read_bytes()  # fmt: skip
+def _add_cover(book: epub.EpubBook, publication: Publication, styles: Path) -> str:
+    if publication.cover is not None:
+        name, media, data = f"images/cover{publication.cover.suffix.lower()}", media_type(publication.cover), \
+            publication.cover.read_bytes()  # fmt: skip
     else:
-        name, media, data = "images/cover.png", "image/png", cover_png(article, styles / "fonts")
+        name, media, data = "images/cover.png", "image/png", cover_png(publication, styles / "fonts")
     item = _item("cover-image", name, media, data)
     item.properties = ["cover-image"]
     book.add_item(item)
@@ -189,17 +202,32 @@ def _add_cover(book: epub.EpubBook, article: Article, styles: Path) -> str:
     return name
 
 
-def _ncx_toc(article: Article) -> list:
+def _ncx_toc(publication: Publication, notes_label: str) -> list:
     """The EPUB 2 NCX tree for older readers (ebooklib writes it from book.toc)."""
+    counter = iter(range(1, 100_000))
 
-    def entry(e: TocEntry) -> object:
-        link = epub.Link(f"{chunk_file(e.chunk)}#{e.id}", e.title.plain, f"toc-{e.id}")
-        return (epub.Section(e.title.plain, link.href), [entry(c) for c in e.children]) if e.children else link
+    def link(target: str, title: str) -> epub.Link:
+        # Positional ids: the NCX's DTD allows fewer characters in an id than XHTML does.
+        return epub.Link(target, title, f"toc-{next(counter)}")
 
-    toc: list = [epub.Link("title.xhtml#title", article.title.plain, "toc-title")]
-    toc += [entry(e) for e in article.toc]
-    if article.notes:
-        toc.append(epub.Link("notes.xhtml#notes", labels_for(article.language)["notes"], "toc-notes"))
+    def entry(article: Article, e: TocEntry) -> object:
+        target = link(href(article, e.chunk, e.id), e.title.plain)
+        children = [entry(article, c) for c in e.children]
+        return (epub.Section(e.title.plain, target.href), children) if children else target
+
+    def chapter(article: Article) -> object:
+        opening = link(href(article, 0, article.anchor), article.title.plain)
+        children = [entry(article, e) for e in article.toc]
+        return (epub.Section(article.title.plain, opening.href), children) if children else opening
+
+    if isinstance(publication, Book):
+        toc: list = [link("title.xhtml#title", publication.title.plain)]
+        toc += [chapter(a) for a in publication.articles]
+    else:
+        toc = [link(href(publication, 0, publication.anchor), publication.title.plain)]
+        toc += [entry(publication, e) for e in publication.toc]
+    if publication.notes:
+        toc.append(link("notes.xhtml#notes", notes_label))
     return toc
 
 

@@ -18,6 +18,7 @@ from octavo.images import ImageProblem, check_image
 from octavo.model import (
     Article,
     Block,
+    Book,
     BulletList,
     Figure,
     Inline,
@@ -33,10 +34,12 @@ from octavo.model import (
 )
 from octavo.yamlsrc import SourceError, compose, forbidden_char, position
 
-ARTICLE_KEYS = (
+METADATA_KEYS = (
     "title", "subtitle", "authors", "publisher", "date", "language", "identifier",
-    "description", "rights", "keywords", "cover", "body", "sections", "notes",
+    "description", "rights", "keywords", "cover",
 )  # fmt: skip
+ARTICLE_KEYS = (*METADATA_KEYS, "body", "sections", "notes")
+BOOK_KEYS = (*METADATA_KEYS, "articles")
 SECTION_KEYS = ("title", "id", "body", "sections")
 FIGURE_KEYS = ("image", "caption", "alt", "credit", "aspect")
 QUOTE_KEYS = ("text", "attribution")
@@ -53,12 +56,19 @@ DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 IDENTIFIER_NAMESPACE = uuid.UUID("6f1b1d38-9d0e-5a4c-8a55-0c7a5e1c0c7a")
 
 
+def load_document(path: Path, root: Path, report: Report) -> Article | Book | None:
+    """Load an article or a book (a file with an `articles` key); None when any error was found."""
+    return _ArticleLoader(path, root, report).load(allow_book=True)
+
+
 def load_article(path: Path, root: Path, report: Report, id_prefix: str = "") -> Article | None:
     """Load and validate one article; problems go to the report, None when any is an error.
 
     In a book every id of the article starts with `id_prefix`, so no two articles collide.
     """
-    return _ArticleLoader(path, root, report, id_prefix).load()
+    article = _ArticleLoader(path, root, report, id_prefix).load(allow_book=False)
+    assert article is None or isinstance(article, Article)
+    return article
 
 
 class _ArticleLoader:
@@ -92,7 +102,7 @@ class _ArticleLoader:
 
     # -- the file ----------------------------------------------------------------------------
 
-    def load(self) -> Article | None:
+    def load(self, allow_book: bool) -> Article | Book | None:
         try:
             text = self.path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
@@ -106,38 +116,55 @@ class _ArticleLoader:
         if not isinstance(tree, MappingNode):
             self.error(tree or (1, 1), "an article is a mapping of keys (title, body, sections, ...)")
             return None
+        keys = {k.value for k, _ in tree.value if isinstance(k, ScalarNode)}
+        if "articles" in keys and allow_book:
+            from octavo.books import load_book  # a book loads its articles through this module
+
+            book = load_book(self, tree, self.mapping(tree, "", BOOK_KEYS))
+            return book if self.errors == 0 else None
+        if "articles" in keys:
+            self.error(tree, "this file is a book (it has 'articles'); a book cannot be a chapter of a book")
+            return None
         fields = self.mapping(tree, "", ARTICLE_KEYS)
         article = self.article(tree, fields)
         return article if self.errors == 0 else None
 
-    def article(self, tree: MappingNode, fields: dict[str, Node]) -> Article | None:
-        self.read_note_definitions(fields.get("notes"))
+    def metadata(self, tree: MappingNode, fields: dict[str, Node]) -> dict[str, object] | None:
+        """The keys an article and a book share (title, authors, date, ...), validated."""
         title = self.inline(fields["title"], "title", refs=False, required=True) if "title" in fields else None
         self.require(tree, fields, "title", "")
         subtitle = self.optional_inline(fields, "subtitle", refs=False)
         publisher = self.optional_string(fields, "publisher")
-        language = self.language(fields.get("language"))
+        values = {
+            "slug": self.path.stem,
+            "source": self.path,
+            "title": title,
+            "subtitle": subtitle,
+            "authors": tuple(self.string_list(fields.get("authors"), "authors")),
+            "publisher": publisher,
+            "date": self.date(fields.get("date")),
+            "language": self.language(fields.get("language")),
+            "identifier": self.optional_string(fields, "identifier"),
+            "description": self.optional_string(fields, "description"),
+            "rights": self.optional_string(fields, "rights"),
+            "keywords": tuple(self.string_list(fields.get("keywords"), "keywords")),
+            "cover": self.image_path(fields["cover"], "cover", "a cover is generated") if "cover" in fields else None,
+        }
+        if title is None:
+            return None
+        values["identifier"] = values["identifier"] or default_identifier(publisher, title.plain)
+        return values
+
+    def article(self, tree: MappingNode, fields: dict[str, Node]) -> Article | None:
+        self.read_note_definitions(fields.get("notes"))
+        metadata = self.metadata(tree, fields)
         body = self.blocks(fields.get("body"), "body")
         sections = self.sections(fields.get("sections"), "sections", level=1)
         notes = self.notes()
-        cover = self.image_path(fields["cover"], "cover", "a cover is generated") if "cover" in fields else None
-        if title is None:
+        if metadata is None:
             return None
-        identifier = self.optional_string(fields, "identifier") or default_identifier(publisher, title.plain)
         return Article(
-            slug=self.path.stem,
-            source=self.path,
-            title=title,
-            subtitle=subtitle,
-            authors=tuple(self.string_list(fields.get("authors"), "authors")),
-            publisher=publisher,
-            date=self.date(fields.get("date")),
-            language=language,
-            identifier=identifier,
-            description=self.optional_string(fields, "description"),
-            rights=self.optional_string(fields, "rights"),
-            keywords=tuple(self.string_list(fields.get("keywords"), "keywords")),
-            cover=cover,
+            **metadata,
             body=body,
             sections=sections,
             notes=notes,

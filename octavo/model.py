@@ -168,3 +168,39 @@ def iter_blocks(article: Article):
     yield from article.body
     for section in iter_sections(article.sections):
         yield from section.blocks
+
+
+@dataclass(frozen=True)
+class Book:
+    """A collection of articles published as one PDF and one EPUB; its authors are the editors."""
+
+    slug: str
+    source: Path
+    title: Inline
+    subtitle: Inline | None
+    authors: tuple[str, ...]
+    publisher: str | None
+    date: str | None
+    language: str
+    identifier: str
+    description: str | None
+    rights: str | None
+    keywords: tuple[str, ...]
+    cover: Path | None
+    articles: tuple[Article, ...]
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        return tuple(f for a in self.articles for f in a.figures)
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        return tuple(n for a in self.articles for n in a.notes)
+
+
+Publication = Article | Book
+
+
+def articles_of(publication: Publication) -> tuple[Article, ...]:
+    """The articles a publication is made of: itself, or a book's chapters."""
+    return publication.articles if isinstance(publication, Book) else (publication,)

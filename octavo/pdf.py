@@ -1,4 +1,4 @@
-"""build_pdf(article, ...): the print HTML typeset by WeasyPrint, with a fetcher that reads only what we allow."""
+"""print_html and render_pdf: the print HTML typeset by WeasyPrint, with a fetcher that reads only what we allow."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from urllib.parse import unquote, urlsplit
 
 from octavo.images import MEDIA_TYPES
 from octavo.labels import labels_for
-from octavo.model import Article, Figure
+from octavo.model import Book, Publication
 from octavo.options import BuildOptions
-from octavo.output import write_atomic
 from octavo.render import asset_dir, render
 
 PRINT_STYLESHEETS = ("base.css", "print.css")
@@ -21,7 +20,7 @@ class PdfError(Exception):
     """WeasyPrint reported a problem that would make the PDF wrong (a missing resource, say)."""
 
 
-def print_html(article: Article, options: BuildOptions) -> str:
+def print_html(publication: Publication, options: BuildOptions) -> str:
     """The exact HTML document that is typeset into the PDF, with paths relative to the output folder."""
     styles = asset_dir("styles", options.root)
     out = options.out.resolve()
@@ -29,34 +28,37 @@ def print_html(article: Article, options: BuildOptions) -> str:
     def relative(path: Path) -> str:
         return Path(os.path.relpath(path, out)).as_posix()
 
+    templates = asset_dir("templates", options.root)
     return render(
-        asset_dir("templates", options.root),
-        "print.html",
-        article=article,
+        templates,
+        "book.html" if isinstance(publication, Book) else "print.html",
+        publication=publication,
+        article=publication,
+        book=publication,
         epub=False,
-        labels=labels_for(article.language),
+        labels=labels_for(publication.language, templates),
         page_size=options.page_size,
         stylesheets=[relative(styles / name) for name in PRINT_STYLESHEETS],
-        href=lambda chunk, anchor: f"#{anchor}",
+        href=lambda article, chunk, anchor: f"#{anchor}",
         notes_href="",
         image_src=lambda figure: relative(figure.image),
         placeholder_src=None,
     )
 
 
-def allowed_files(article: Article, options: BuildOptions) -> set[Path]:
-    """Every file the PDF may read: our stylesheets and fonts, and the article's own images."""
+def allowed_files(publication: Publication, options: BuildOptions) -> set[Path]:
+    """Every file the PDF may read: our stylesheets and fonts, and the images of its articles."""
     styles = asset_dir("styles", options.root)
     files = {p.resolve() for p in styles.rglob("*") if p.is_file()}
-    files.update(f.image for f in article.figures if isinstance(f, Figure) and f.image)
+    files.update(f.image for f in publication.figures if f.image)
     return files
 
 
-def render_pdf(html: str, article: Article, options: BuildOptions) -> bytes:
+def render_pdf(html: str, publication: Publication, options: BuildOptions) -> bytes:
     """Typeset the HTML; any error WeasyPrint logs fails the build instead of shipping a flawed PDF."""
     import weasyprint  # imported here: it is slow to import and only PDF builds need it
 
-    fetcher = _restricted_fetcher(weasyprint, allowed_files(article, options))
+    fetcher = _restricted_fetcher(weasyprint, allowed_files(publication, options))
     problems = _LogCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(problems)
@@ -70,12 +72,6 @@ def render_pdf(html: str, article: Article, options: BuildOptions) -> bytes:
     if refused:
         raise PdfError("; ".join(refused))
     return pdf
-
-
-def build_pdf(article: Article, options: BuildOptions) -> Path:
-    target = options.out / f"{article.slug}.pdf"
-    write_atomic(target, render_pdf(print_html(article, options), article, options))
-    return target
 
 
 class _LogCollector(logging.Handler):

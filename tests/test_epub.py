@@ -17,7 +17,7 @@ from octavo.epub import chunk_file
 from octavo.load import load_article
 from octavo.model import Paragraph, iter_sections
 from octavo.options import BuildOptions
-from octavo.pipeline import build_article
+from octavo.pipeline import build_publication
 
 from .conftest import FIXTURES, PROJECT, SAMPLE, as_read, epub_files, squash
 
@@ -34,7 +34,7 @@ def build(path: Path, out: Path, root: Path = PROJECT, expect_warnings: int = 0)
     article = load_article(path, root, report)
     assert article is not None and report.errors == []
     assert len([w for w in report.warnings if "does not exist" not in w.message]) == expect_warnings
-    written, problems = build_article(article, BuildOptions(out=out, root=root, formats=("epub",),
+    written, problems = build_publication(article, BuildOptions(out=out, root=root, formats=("epub",),
                                                             source_date_epoch=1700000000))  # fmt: skip
     assert problems.items == []
     return article, written[0]
@@ -78,7 +78,7 @@ def test_nav_lists_every_section_with_landmarks(sample):
     nav = xml(files, "nav.xhtml")
     toc = nav.find(".//x:nav[@epub:type='toc']", NS)
     hrefs = [a.get("href") for a in toc.iterfind(".//x:a", NS)]
-    expected = [f"{chunk_file(s.chunk)}#{s.id}" for s in iter_sections(article.sections)]
+    expected = [f"{chunk_file(article, s.chunk)}#{s.id}" for s in iter_sections(article.sections)]
     assert [h for h in hrefs if h in expected] == expected
     landmarks = nav.find(".//x:nav[@epub:type='landmarks']", NS)
     assert [a.get(EPUB_TYPE) for a in landmarks.iterfind(".//x:a", NS)] == [
@@ -170,13 +170,13 @@ def test_images_placeholders_and_cover_in_the_manifest(tmp_path):
     assert items["images/figure-1.jpg"].get("media-type") == "image/jpeg"
     assert items["images/figure-2.png"].get("media-type") == "image/png"
     assert items["images/figure-3.svg"].get("media-type") == "image/svg+xml"
-    assert items["images/placeholder-4.svg"].get("media-type") == "image/svg+xml"
+    assert items["images/figure-4-placeholder.svg"].get("media-type") == "image/svg+xml"
     assert items["images/cover.png"].get("properties") == "cover-image"
     assert items["nav.xhtml"].get("properties") == "nav"
-    placeholder = files["EPUB/images/placeholder-4.svg"].decode()
+    placeholder = files["EPUB/images/figure-4-placeholder.svg"].decode()
     assert "The picture the author has not supplied yet" in placeholder and "images/not-yet.jpg" in placeholder
     imgs = {i.get("src"): i.get("alt") for i in xml(files, "title.xhtml").iterfind(".//x:img", NS)}
-    assert imgs["images/placeholder-4.svg"] == "The picture the author has not supplied yet"
+    assert imgs["images/figure-4-placeholder.svg"] == "The picture the author has not supplied yet"
     with Image.open(io.BytesIO(files["EPUB/images/cover.png"])) as cover:
         assert cover.size[0] >= 1600 and cover.size[1] >= 2400
 

@@ -1,0 +1,82 @@
+"""A book: metadata and a list of article files, each loaded by the article loader with its own id prefix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from slugify import slugify
+from yaml.nodes import MappingNode, Node
+
+from octavo.model import Article, Book
+from octavo.yamlsrc import position
+
+if TYPE_CHECKING:
+    from octavo.load import _ArticleLoader
+
+
+def load_book(loader: _ArticleLoader, tree: MappingNode, fields: dict[str, Node]) -> Book | None:
+    """Validate the book's own keys and its list of articles, then load every article."""
+    from octavo.load import load_article
+
+    metadata = loader.metadata(tree, fields)
+    if not loader.require(tree, fields, "articles", ""):
+        return None
+    paths = _article_paths(loader, fields["articles"])
+    prefixes = _id_prefixes([path for path, _ in paths])
+    articles: list[Article] = []
+    for (path, _node), prefix in zip(paths, prefixes, strict=True):
+        errors_before = len(loader.report.errors)
+        article = load_article(path, loader.root, loader.report, prefix)
+        if article is None:
+            # The article's own problems carry its path; the book only needs to fail.
+            loader.errors += max(1, len(loader.report.errors) - errors_before)
+        else:
+            articles.append(article)
+    if metadata is None or loader.errors:
+        return None
+    return Book(**metadata, articles=tuple(articles))
+
+
+def _article_paths(loader: _ArticleLoader, node: Node) -> list[tuple[Path, Node]]:
+    """The article files a book lists, each checked: present, inside the project, not the book, once."""
+    items = loader.sequence(node, "articles")
+    if not items and node is not None and loader.errors == 0:
+        loader.error(node, "articles: a book needs at least one article")
+    found: dict[Path, Node] = {}
+    for index, item in enumerate(items):
+        where = f"articles[{index}]"
+        name = loader.string(item, where)
+        if name is None:
+            continue
+        path = (loader.path.parent / name).resolve()
+        if not path.is_relative_to(loader.root.resolve()):
+            loader.error(item, f"{where}: '{name}' is outside the project folder")
+        elif path == loader.path.resolve():
+            loader.error(item, f"{where}: a book cannot include itself")
+        elif not path.is_file():
+            loader.error(item, f"{where}: no such article file '{name}'")
+        elif path in found:
+            line, _ = position(found[path])
+            loader.error(item, f"{where}: '{name}' is already listed (line {line}); an article appears once")
+        else:
+            found[path] = item
+    return list(found.items())
+
+
+def _id_prefixes(paths: list[Path]) -> list[str]:
+    """A short, unique prefix per article, from its file name, so that ids never collide."""
+    used: set[str] = set()
+    prefixes = []
+    for path in paths:
+        base = slugify(path.stem) or "article"
+        if not base[0].isalpha():
+            base = f"a-{base}"
+        candidate, n = base, 1
+        while candidate in used:
+            n += 1
+            candidate = f"{base}-{n}"
+        used.add(candidate)
+        prefixes.append(f"{candidate}-")
+    return prefixes
+
