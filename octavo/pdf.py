@@ -38,7 +38,7 @@ def print_html(publication: Publication, options: BuildOptions) -> str:
         epub=False,
         labels=labels_for(publication.language, templates),
         page_size=options.page_size,
-        stylesheets=[relative(styles / name) for name in PRINT_STYLESHEETS],
+        stylesheets=[relative(styles / name) for name in (*PRINT_STYLESHEETS, f"page-{options.page_size.lower()}.css")],
         href=lambda article, chunk, anchor: f"#{anchor}",
         notes_href="",
         image_src=lambda figure: relative(figure.image),
