@@ -79,4 +79,3 @@ def _id_prefixes(paths: list[Path]) -> list[str]:
         used.add(candidate)
         prefixes.append(f"{candidate}-")
     return prefixes
-
