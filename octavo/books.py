@@ -9,7 +9,7 @@ from slugify import slugify
 from yaml.nodes import MappingNode, Node
 
 from octavo.model import Article, Book
-from octavo.yamlsrc import position
+from octavo.yamlsrc import SourceError, compose, position
 
 if TYPE_CHECKING:
     from octavo.load import _ArticleLoader
@@ -56,12 +56,23 @@ def _article_paths(loader: _ArticleLoader, node: Node) -> list[tuple[Path, Node]
             loader.error(item, f"{where}: a book cannot include itself")
         elif not path.is_file():
             loader.error(item, f"{where}: no such article file '{name}'")
+        elif _is_book(path):
+            loader.error(item, f"{where}: '{name}' is a book; a book cannot be a chapter of a book")
         elif path in found:
             line, _ = position(found[path])
             loader.error(item, f"{where}: '{name}' is already listed (line {line}); an article appears once")
         else:
             found[path] = item
     return list(found.items())
+
+
+def _is_book(path: Path) -> bool:
+    """Whether a file is itself a book (its own problems are reported when it is loaded)."""
+    try:
+        tree = compose(path.read_text(encoding="utf-8"))
+    except (SourceError, UnicodeDecodeError, OSError):
+        return False
+    return isinstance(tree, MappingNode) and any(k.value == "articles" for k, _ in tree.value)
 
 
 def _id_prefixes(paths: list[Path]) -> list[str]:
@@ -77,5 +88,6 @@ def _id_prefixes(paths: list[Path]) -> list[str]:
             n += 1
             candidate = f"{base}-{n}"
         used.add(candidate)
-        prefixes.append(f"{candidate}-")
+        # Slugs never contain "--", so the first "--" ends the prefix: no two articles' ids can meet.
+        prefixes.append(f"{candidate}--")
     return prefixes

@@ -53,17 +53,18 @@ def epub_bytes(publication: Publication, options: BuildOptions) -> bytes:
     cover_name = _add_cover(package.book, publication, styles)
     values = _template_values(publication, package, templates)
     _add_document(package, "cover", "cover.xhtml", templates, "epub/cover.xhtml", cover_src=cover_name, **values)
-    if isinstance(publication, Book):
-        _add_document(package, "title", "title.xhtml", templates, "epub/booktitle.xhtml", **values)
     nav = _item("nav", "nav.xhtml", "application/xhtml+xml", _render(templates, "epub/nav.xhtml", values))
     nav.properties = ["nav"]
     package.book.add_item(nav)
+    if isinstance(publication, Book):
+        _add_document(package, "title", "title.xhtml", templates, "epub/booktitle.xhtml", **values)
+        package.spine.append(nav)  # a book's contents follow its title page
     for index, article in enumerate(articles_of(publication)):
         opening = chunk_file(article, 0)
         _add_document(package, f"{article.id_prefix}title", opening, templates, "epub/title.xhtml",
                       **{**values, "article": article})  # fmt: skip
-        if index == 0:
-            package.spine.append(nav)  # the contents follow the first title page, as in print
+        if index == 0 and not isinstance(publication, Book):
+            package.spine.append(nav)  # an article's contents follow its title block, as in print
         for number, section in enumerate(article.sections, start=1):
             _add_document(package, f"{article.id_prefix}section-{number}", chunk_file(article, number), templates,
                           "epub/section.xhtml", section=section, **{**values, "article": article})  # fmt: skip

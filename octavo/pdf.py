@@ -54,8 +54,8 @@ def allowed_files(publication: Publication, options: BuildOptions) -> set[Path]:
     return files
 
 
-def render_pdf(html: str, publication: Publication, options: BuildOptions) -> bytes:
-    """Typeset the HTML; any error WeasyPrint logs fails the build instead of shipping a flawed PDF."""
+def render_pdf(html: str, publication: Publication, options: BuildOptions) -> tuple[bytes, int]:
+    """Typeset the HTML into (PDF bytes, page count); any error WeasyPrint logs fails the build."""
     import weasyprint  # imported here: it is slow to import and only PDF builds need it
 
     fetcher = _restricted_fetcher(weasyprint, allowed_files(publication, options))
@@ -66,12 +66,13 @@ def render_pdf(html: str, publication: Publication, options: BuildOptions) -> by
         base_url = options.out.resolve().as_uri() + "/"
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
         pdf = document.write_pdf(pdf_tags=True, pdf_variant=options.pdf_variant)
+        pages = len(document.pages)
     finally:
         logger.removeHandler(problems)
     refused = fetcher.refused + problems.errors
     if refused:
         raise PdfError("; ".join(refused))
-    return pdf
+    return pdf, pages
 
 
 class _LogCollector(logging.Handler):

@@ -46,7 +46,7 @@ def test_ids_never_collide_and_notes_restart_per_article(book):
     ids += [r.ref_id for n in book.notes for r in n.refs] + [a.anchor for a in book.articles]
     assert len(ids) == len(set(ids))
     assert [[n.number for n in a.notes] for a in book.articles] == [[1, 2], [1], []]
-    assert [a.id_prefix for a in book.articles] == ["all-blocks-", "russian-", "images-"]
+    assert [a.id_prefix for a in book.articles] == ["all-blocks--", "russian--", "images--"]
 
 
 # -- the PDF --------------------------------------------------------------------------------
@@ -134,7 +134,7 @@ def test_nav_nests_articles_then_sections(built, book):
     top = [li.find("x:a", NS).text for li in nav.findall("x:li", NS)]
     assert top == ["A Three-Article Book", *[a.title.plain for a in book.articles], "Notes"]
     russian = nav.findall("x:li", NS)[2]
-    assert [a.get("href") for a in russian.iterfind(".//x:ol//x:a", NS)] == ["russian-section-1.xhtml#russian-текст"]
+    assert [a.get("href") for a in russian.iterfind(".//x:ol//x:a", NS)] == ["russian--section-1.xhtml#russian--текст"]
 
 
 def test_every_noteref_and_backlink_lands_in_the_right_chapter(built):
@@ -170,7 +170,7 @@ def test_the_same_article_builds_identically_in_two_books(tmp_path, cli):
         for name in ("one", "two"):
             (FIXTURES / f"{name}.tmp.yaml").unlink()
     one, two = epub_files(tmp_path / "one.tmp.epub"), epub_files(tmp_path / "two.tmp.epub")
-    for name in ("EPUB/russian-title.xhtml", "EPUB/russian-section-1.xhtml"):
+    for name in ("EPUB/russian--title.xhtml", "EPUB/russian--section-1.xhtml"):
         assert one[name] == two[name]
 
 
@@ -181,7 +181,7 @@ BAD_BOOKS = {
     "itself": ("articles: [book.yaml]", "a book cannot include itself"),
     "outside": ("articles: [../../outside.yaml]", "is outside the project folder"),
     "twice": ("articles: [a.yaml, a.yaml]", "'a.yaml' is already listed (line 2)"),
-    "a book in a book": ("articles: [inner.yaml]", "a book cannot be a chapter of a book"),
+    "a book in a book": ("articles: [inner.yaml]", "is a book; a book cannot be a chapter of a book"),
 }
 
 

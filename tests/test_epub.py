@@ -37,7 +37,7 @@ def build(path: Path, out: Path, root: Path = PROJECT, expect_warnings: int = 0)
     written, problems = build_publication(article, BuildOptions(out=out, root=root, formats=("epub",),
                                                             source_date_epoch=1700000000))  # fmt: skip
     assert problems.items == []
-    return article, written[0]
+    return article, written[0].path
 
 
 def check_messages(path: Path) -> list[str]:

@@ -20,7 +20,7 @@ ARTICLES = ["all_blocks.yaml", "russian.yaml", "images.yaml", "raw_html.yaml", "
 def typeset(name: str, page_size: str, tmp_path) -> bytes:
     article = load_article(FIXTURES / name, PROJECT, Report())
     options = BuildOptions(out=tmp_path, root=PROJECT, formats=("pdf",), page_size=page_size)
-    return render_pdf(print_html(article, options), article, options)
+    return render_pdf(print_html(article, options), article, options)[0]
 
 
 @pytest.mark.parametrize("page_size", ["A4", "Letter", "A5"])

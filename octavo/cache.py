@@ -1,0 +1,99 @@
+"""Incremental builds: skip an input whose files, options and octavo version have not changed.
+
+The state lives in `<project>/.octavo-cache/state.json`. Every entry records, for one input file,
+the content hash of each file it was built from (its YAML, the articles of a book, images,
+templates, styles and fonts) and of each output it wrote. Hashes, not modification times, decide:
+a touched but unchanged file rebuilds nothing, and a changed or deleted output is rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from octavo import __version__
+from octavo.model import Publication, articles_of
+from octavo.options import BuildOptions
+from octavo.output import write_atomic
+from octavo.render import asset_dir
+
+STATE_FILE = Path(".octavo-cache") / "state.json"
+
+
+class BuildCache:
+    """What was built from what, read at the start of a build and written at its end."""
+
+    def __init__(self, options: BuildOptions) -> None:
+        self.root = options.root
+        self.path = options.root / STATE_FILE
+        self.fingerprint = _fingerprint(options)
+        self.hashes: dict[Path, str | None] = {}  # one hash per file per run, however many inputs share it
+        try:
+            self.entries: dict[str, dict] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def hash(self, path: Path) -> str | None:
+        if path not in self.hashes:
+            try:
+                self.hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                self.hashes[path] = None
+        return self.hashes[path]
+
+    def fresh_outputs(self, source: Path) -> list[Path] | None:
+        """The outputs of an input built before from exactly the same files, or None."""
+        entry = self.entries.get(self._key(source))
+        if not entry or entry["fingerprint"] != self.fingerprint:
+            return None
+        for files in (entry["inputs"], entry["outputs"]):
+            for name, digest in files.items():
+                if self.hash(self.root / name) != digest:
+                    return None
+        return [self.root / name for name in entry["outputs"]]
+
+    def record(self, publication: Publication, options: BuildOptions, outputs: list[Path]) -> None:
+        inputs = dependencies(publication, options)
+        for path in outputs:
+            self.hashes.pop(path, None)  # just written: hash the new bytes
+        self.entries[self._key(publication.source)] = {
+            "fingerprint": self.fingerprint,
+            "inputs": {self._key(p): self.hash(p) for p in inputs},
+            "outputs": {self._key(p): self.hash(p) for p in outputs},
+        }
+
+    def save(self) -> None:
+        """Keep the state for the next build; failing to is worth a note, never a failed build."""
+        try:
+            write_atomic(self.path, json.dumps(self.entries, indent=1, sort_keys=True).encode("utf-8"))
+        except OSError as exc:
+            print(f"octavo: note: the build cache was not saved ({exc}); the next build starts afresh",
+                  file=sys.stderr)  # fmt: skip
+
+    def _key(self, path: Path) -> str:
+        resolved = path.resolve()
+        return resolved.relative_to(self.root).as_posix() if resolved.is_relative_to(self.root) else str(resolved)
+
+
+def dependencies(publication: Publication, options: BuildOptions) -> list[Path]:
+    """Every file an output is made from."""
+    files = [publication.source, *(a.source for a in articles_of(publication))]
+    for article in articles_of(publication):
+        for figure in article.figures:
+            if figure.image is not None:
+                files.append(figure.image)
+            elif figure.image_name:  # a placeholder today: the build must notice when the file appears
+                files.append(article.source.parent / figure.image_name)
+    files += [publication.cover] if publication.cover else []
+    for folder in ("templates", "styles"):
+        files += sorted(p for p in asset_dir(folder, options.root).rglob("*") if p.is_file())
+    return list(dict.fromkeys(p.resolve() for p in files))
+
+
+def _fingerprint(options: BuildOptions) -> str:
+    """The options and version an output depends on; any change rebuilds everything."""
+    settings = {**asdict(options), "out": str(options.out.resolve()), "root": None, "version": __version__}
+    return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()

@@ -1,0 +1,110 @@
+"""Run a build: load the inputs, skip what is up to date, build the rest (in parallel), report."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from octavo.diagnostics import Diagnostic, Report, display_path
+from octavo.model import articles_of
+from octavo.options import BuildOptions
+from octavo.output import write_atomic
+from octavo.pipeline import Output
+
+
+@dataclass
+class RunResult:
+    """Everything one run found and wrote."""
+
+    report: Report = field(default_factory=Report)
+    outputs: list[Output] = field(default_factory=list)
+    inputs: int = 0
+
+
+def load_inputs(inputs: list[Path], root: Path, strict: bool, emit: Callable[[Diagnostic], None]):
+    """Load every input, then show every problem at once, in file and line order."""
+    from octavo.load import load_document
+
+    report = Report()
+    documents = [load_document(path, root, report) for path in inputs]
+    if strict:
+        report.escalate()
+    order = {path: index for index, path in enumerate(inputs)}
+    for diagnostic in sorted(report.items, key=lambda d: (order.get(d.path, len(order)), d.line, d.column)):
+        emit(diagnostic)
+    failed = {d.path for d in report.errors}
+    ready = [d for d in documents if d is not None and d.source not in failed]
+    return ready, report
+
+
+def build(inputs: list[Path], options: BuildOptions, jobs: int, force: bool = False,
+          log: Callable[[str], None] | None = None) -> RunResult:  # fmt: skip
+    """Build every input that is not up to date; one failing input does not stop the others."""
+    from octavo.cache import BuildCache
+
+    log = log or (lambda line: print(line))
+    result = RunResult(inputs=len(inputs))
+    cache = BuildCache(options)
+    stale = []
+    for path in inputs:
+        fresh = None if force else cache.fresh_outputs(path)
+        if fresh is None:
+            stale.append(path)
+            continue
+        for output in fresh:
+            log(f"unchanged {display_path(output)}")
+            result.outputs.append(Output(output, output.suffix.lstrip("."), output.stat().st_size, None, 0.0, "cached"))
+    if not stale:
+        return result
+    ready, result.report = load_inputs(stale, options.root, options.strict, lambda d: print(d, file=sys.stderr))
+    for publication, (outputs, problems) in zip(ready, _build_all(ready, options, jobs), strict=True):
+        sources = {publication.source, *(a.source for a in articles_of(publication))}
+        warned = sum(1 for d in result.report.warnings if d.path in sources)
+        outputs = [replace(o, warnings=warned) for o in outputs]
+        for output in outputs:
+            log(f"wrote {display_path(output.path)}")
+        for diagnostic in problems.items:
+            print(diagnostic, file=sys.stderr)
+        result.outputs.extend(outputs)
+        result.report.extend(problems)
+        if not problems.errors:
+            cache.record(publication, options, [o.path for o in outputs])
+    cache.save()
+    return result
+
+
+def _build_all(ready: list, options: BuildOptions, jobs: int) -> list:
+    from octavo.pipeline import build_publication
+
+    if jobs > 1 and len(ready) > 1:
+        if "pdf" in options.formats:
+            import weasyprint  # noqa: F401 - imported once here, so forked workers start with it loaded
+        with ProcessPoolExecutor(max_workers=min(jobs, len(ready))) as pool:
+            return list(pool.map(build_publication, ready, [options] * len(ready)))
+    return [build_publication(publication, options) for publication in ready]
+
+
+def write_report(path: Path, result: RunResult) -> None:
+    """The JSON summary of a run (--report): each output with its size, pages, time and status."""
+    summary = {
+        "errors": len(result.report.errors),
+        "warnings": len(result.report.warnings),
+        "outputs": [
+            {
+                "path": display_path(o.path),
+                "format": o.format,
+                "bytes": o.bytes,
+                "pages": o.pages,
+                "warnings": o.warnings,
+                "seconds": o.seconds,
+                "status": o.status,
+            }
+            for o in result.outputs
+        ],
+        "problems": [str(d) for d in result.report.items],
+    }
+    write_atomic(path, (json.dumps(summary, indent=2) + "\n").encode("utf-8"))

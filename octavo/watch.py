@@ -1,0 +1,48 @@
+"""Watch mode: build, then rebuild on every save until Ctrl-C (watchfiles)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from octavo.options import BuildOptions
+from octavo.render import asset_dir
+
+
+def watched_paths(paths: list[Path], options: BuildOptions) -> list[Path]:
+    """The inputs' folders (images live beside the YAML), the templates and the styles."""
+    folders = [p if p.is_dir() else p.parent for p in paths] or [options.root / "content"]
+    folders += [asset_dir("templates", options.root), asset_dir("styles", options.root)]
+    return sorted({f.resolve() for f in folders})
+
+
+def watch(paths: list[Path], options: BuildOptions, build: Callable[[], int],
+          stop: threading.Event | None = None) -> int:  # fmt: skip
+    """Run `build` now and after every change; a failing build is reported and watching goes on."""
+    from watchfiles import watch as changes
+
+    out = options.out.resolve()
+    cache = (options.root / ".octavo-cache").resolve()
+
+    def relevant(_change: object, name: str) -> bool:
+        path = Path(name)
+        # Our own outputs and cache change on every build; they must not trigger the next one.
+        return not (path.is_relative_to(out) or path.is_relative_to(cache) or path.name.startswith("."))
+
+    folders = watched_paths(paths, options)
+    _run(build)
+    print(f"octavo: watching {len(folders)} folders; Ctrl-C stops", file=sys.stderr)
+    for _ in changes(*folders, watch_filter=relevant, stop_event=stop, raise_interrupt=False):
+        _run(build)
+    return 0
+
+
+def _run(build: Callable[[], int]) -> None:
+    try:
+        status = build()
+    except Exception as exc:  # a watcher must outlive any one failed build
+        print(f"octavo: the build failed: {exc}", file=sys.stderr)
+        return
+    print(f"octavo: build finished with status {status}", file=sys.stderr)
