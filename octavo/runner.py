@@ -31,6 +31,8 @@ def load_inputs(inputs: list[Path], root: Path, strict: bool, emit: Callable[[Di
 
     report = Report()
     documents = [load_document(path, root, report) for path in inputs]
+    # An article named alone and through a book is read twice; say each of its problems once.
+    report.items = list(dict.fromkeys(report.items))
     if strict:
         report.escalate()
     order = {path: index for index, path in enumerate(inputs)}

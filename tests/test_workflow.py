@@ -1,0 +1,142 @@
+"""The daily workflow: parallel and incremental builds, reports, shards and watch mode."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from octavo.cli import find_inputs, shard
+
+from .conftest import FIXTURES
+
+ARTICLES = ["all_blocks.yaml", "russian.yaml", "norwegian.yaml", "images.yaml"]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project with four articles (one with images) and a book that collects two of them."""
+    root = tmp_path / "project"
+    (root / "content").mkdir(parents=True)
+    for name in ARTICLES:
+        shutil.copy(FIXTURES / name, root / "content" / name)
+    shutil.copytree(FIXTURES / "images", root / "content" / "images")
+    (root / "content" / "reader.yaml").write_text(
+        "title: Reader\narticles: [images.yaml, russian.yaml]\n", encoding="utf-8")  # fmt: skip
+    return root
+
+
+def build(cli, project: Path, *args: str):
+    return cli("build", "--root", project, "--out", project / "dist", *args)
+
+
+def outputs(project: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((project / "dist").iterdir())}
+
+
+def test_outputs_are_the_same_whatever_the_number_of_jobs(cli, project, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert build(cli, project, "--jobs", "1", "--format", "epub,html").status == 0
+    serial = outputs(project)
+    shutil.rmtree(project / "dist")
+    assert build(cli, project, "--jobs", "2", "--format", "epub,html", "--force").status == 0
+    assert outputs(project) == serial
+    assert len(serial) == 10
+
+
+def test_a_second_build_with_nothing_changed_builds_nothing(cli, project):
+    first = build(cli, project, "--format", "epub")
+    assert first.out.count("wrote ") == 5
+    second = build(cli, project, "--format", "epub")
+    assert second.status == 0
+    assert "wrote " not in second.out and second.out.count("unchanged ") == 5
+
+
+def test_a_touched_image_rebuilds_the_article_and_its_books_only(cli, project):
+    assert build(cli, project, "--format", "epub").status == 0
+    image = project / "content" / "images" / "drawing.png"
+    image.write_bytes(image.read_bytes() + b"\0")  # new content (a PNG may carry trailing bytes)
+    again = build(cli, project, "--format", "epub")
+    rebuilt = sorted(line.split("/")[-1] for line in again.out.splitlines() if line.startswith("wrote "))
+    assert rebuilt == ["images.epub", "reader.epub"]
+
+
+def test_a_changed_article_rebuilds_its_books_and_force_rebuilds_everything(cli, project):
+    assert build(cli, project, "--format", "epub").status == 0
+    article = project / "content" / "russian.yaml"
+    article.write_text(article.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    again = build(cli, project, "--format", "epub")
+    assert sorted(line.split("/")[-1] for line in again.out.splitlines() if line.startswith("wrote ")) == [
+        "reader.epub", "russian.epub"]  # fmt: skip
+    assert build(cli, project, "--format", "epub", "--force").out.count("wrote ") == 5
+
+
+def test_a_changed_option_or_a_deleted_output_rebuilds(cli, project):
+    assert build(cli, project, "--format", "epub").status == 0
+    (project / "dist" / "norwegian.epub").unlink()
+    assert [line for line in build(cli, project, "--format", "epub").out.splitlines() if "wrote" in line] == [
+        f"wrote {project / 'dist' / 'norwegian.epub'}"]  # fmt: skip
+    assert build(cli, project, "--format", "epub", "--page-size", "A5").out.count("wrote ") == 5
+
+
+def test_the_report_lists_every_output(cli, project, tmp_path):
+    report_file = tmp_path / "report.json"
+    assert build(cli, project, "--format", "pdf,epub", "--report", str(report_file)).status == 0
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    assert len(report["outputs"]) == 10
+    pdf = next(o for o in report["outputs"] if o["path"].endswith("reader.pdf"))
+    assert pdf["status"] == "built" and pdf["pages"] >= 3 and pdf["bytes"] > 1000 and pdf["seconds"] > 0
+    images = next(o for o in report["outputs"] if o["path"].endswith("images.epub"))
+    assert images["warnings"] == 1  # the missing picture
+    assert build(cli, project, "--format", "pdf,epub", "--report", str(report_file)).status == 0
+    statuses = {o["status"] for o in json.loads(report_file.read_text(encoding="utf-8"))["outputs"]}
+    assert statuses == {"cached"}
+
+
+def test_shards_cover_every_input_exactly_once(project):
+    inputs = find_inputs([], project)
+    for parts in (1, 2, 3, 7):
+        shards = [shard(inputs, f"{k}/{parts}", project) for k in range(1, parts + 1)]
+        assert sorted(p for s in shards for p in s) == sorted(inputs)
+        assert sum(len(s) for s in shards) == len(inputs)
+    assert shard(inputs, "2/3", project) == shard(inputs, "2/3", project)  # stable
+
+
+@pytest.mark.parametrize("spec", ["0/2", "3/2", "a/b", "1"])
+def test_a_bad_shard_is_a_usage_error(cli, project, spec):
+    assert build(cli, project, "--shard", spec).status == 2
+
+
+def test_watch_rebuilds_on_save_and_keeps_going_after_an_error(project, capsys):
+    from octavo.options import BuildOptions
+    from octavo.watch import watch
+
+    options = BuildOptions(out=project / "dist", root=project, formats=("epub",))
+    builds: list[int] = []
+    stop = threading.Event()
+    article = project / "content" / "norwegian.yaml"
+
+    def build_once() -> int:
+        builds.append(len(builds))
+        if len(builds) == 2:
+            raise ValueError("a broken build")
+        return 0
+
+    thread = threading.Thread(target=watch, args=([], options, build_once, stop), daemon=True)
+    thread.start()
+    try:
+        for expected in (2, 3):
+            deadline = time.monotonic() + 20
+            time.sleep(0.5)
+            article.write_text(article.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+            while len(builds) < expected and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert len(builds) == expected
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert "the build failed: a broken build" in capsys.readouterr().err
