@@ -33,7 +33,7 @@ def cover_png(article: Article, fonts: Path) -> bytes:
     if article.publisher:
         _paragraph(draw, article.publisher, _font(fonts, "Regular", 56), width, SIZE[1] - 360, ACCENT, 1.3)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG")  # optimize=True would save 3 % of the bytes for twice the time
     return out.getvalue()
 
 
