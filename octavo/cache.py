@@ -46,8 +46,8 @@ class BuildCache:
 
     def fresh_outputs(self, source: Path) -> list[Path] | None:
         """The outputs of an input built before from exactly the same files, or None."""
-        entry = self.entries.get(self._key(source))
-        if not entry or entry["fingerprint"] != self.fingerprint:
+        entry = self.entries.get(self._entry(source))
+        if not entry:
             return None
         for files in (entry["inputs"], entry["outputs"]):
             for name, digest in files.items():
@@ -59,19 +59,29 @@ class BuildCache:
         inputs = dependencies(publication, options)
         for path in outputs:
             self.hashes.pop(path, None)  # just written: hash the new bytes
-        self.entries[self._key(publication.source)] = {
-            "fingerprint": self.fingerprint,
+        self.entries[self._entry(publication.source)] = {
             "inputs": {self._key(p): self.hash(p) for p in inputs},
             "outputs": {self._key(p): self.hash(p) for p in outputs},
         }
 
     def save(self) -> None:
         """Keep the state for the next build; failing to is worth a note, never a failed build."""
+        # Entries whose outputs are all gone (an old --out, say) would only grow the file.
+        self.entries = {
+            key: entry
+            for key, entry in self.entries.items()
+            if any((self.root / name).exists() for name in entry["outputs"])
+        }
         try:
             write_atomic(self.path, json.dumps(self.entries, indent=1, sort_keys=True).encode("utf-8"))
         except OSError as exc:
             print(f"octavo: note: the build cache was not saved ({exc}); the next build starts afresh",
                   file=sys.stderr)  # fmt: skip
+
+    def _entry(self, source: Path) -> str:
+        # One entry per input and set of options, so that builds with other options (another
+        # --out or --page-size) keep their own record instead of overwriting this one.
+        return f"{self.fingerprint[:16]} {self._key(source)}"
 
     def _key(self, path: Path) -> str:
         resolved = path.resolve()

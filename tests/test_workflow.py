@@ -140,3 +140,10 @@ def test_watch_rebuilds_on_save_and_keeps_going_after_an_error(project, capsys):
         stop.set()
         thread.join(timeout=10)
     assert "the build failed: a broken build" in capsys.readouterr().err
+
+
+def test_builds_with_other_options_keep_their_own_record(cli, project):
+    assert build(cli, project, "--format", "epub").status == 0
+    other = cli("build", "--root", project, "--out", project / "elsewhere", "--format", "epub")
+    assert other.out.count("wrote ") == 5
+    assert build(cli, project, "--format", "epub").out.count("unchanged ") == 5
