@@ -87,7 +87,6 @@ class _ArticleLoader:
         self.figures = 0
         self.tables = 0
         self.used_ids: set[str] = set(RESERVED_IDS)
-        self.images: list[Path] = []
         self.misspelled: set[tuple[int, str]] = set()  # (mapping node id, the key it resembles)
 
     # -- reporting ---------------------------------------------------------------------------
@@ -169,7 +168,6 @@ class _ArticleLoader:
             sections=sections,
             notes=notes,
             toc=tuple(toc_entry(s) for s in sections),
-            images=tuple(dict.fromkeys(self.images)),
             id_prefix=self.prefix,
         )
 
@@ -432,7 +430,6 @@ class _ArticleLoader:
             else:
                 self.error(node, f"{where}: {problem}")
             return None
-        self.images.append(path)
         return path
 
     def quote_block(self, node: Node, where: str) -> Quote | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
@@ -125,12 +125,14 @@ class TocEntry:
 
 
 @dataclass(frozen=True)
-class Article:
+class Metadata:
+    """What an article and a book both have: the title and the facts about the publication."""
+
     slug: str
     source: Path
     title: Inline
     subtitle: Inline | None
-    authors: tuple[str, ...]
+    authors: tuple[str, ...]  # the editors, for a book
     publisher: str | None
     date: str | None
     language: str
@@ -139,11 +141,14 @@ class Article:
     rights: str | None
     keywords: tuple[str, ...]
     cover: Path | None
+
+
+@dataclass(frozen=True)
+class Article(Metadata):
     body: tuple[Block, ...]
     sections: tuple[Section, ...]
     notes: tuple[Note, ...]
     toc: tuple[TocEntry, ...]
-    images: tuple[Path, ...] = field(default=())  # every real image file the article uses
     id_prefix: str = ""  # starts every id of the article when it is a chapter of a book
 
     @property
@@ -171,22 +176,9 @@ def iter_blocks(article: Article):
 
 
 @dataclass(frozen=True)
-class Book:
+class Book(Metadata):
     """A collection of articles published as one PDF and one EPUB; its authors are the editors."""
 
-    slug: str
-    source: Path
-    title: Inline
-    subtitle: Inline | None
-    authors: tuple[str, ...]
-    publisher: str | None
-    date: str | None
-    language: str
-    identifier: str
-    description: str | None
-    rights: str | None
-    keywords: tuple[str, ...]
-    cover: Path | None
     articles: tuple[Article, ...]
 
     @property
