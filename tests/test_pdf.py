@@ -153,3 +153,9 @@ def test_body_text_is_hyphenated_but_urls_and_headings_are_not(article, pdf, pag
         start = line.strip().rstrip("\u2010")
         if start and any(title.startswith(start) for title in titles):
             assert not line.endswith("\u2010"), line  # a heading's line never ends in a hyphen
+
+
+def test_the_title_block_is_on_page_one(article, pages):
+    first = re.sub(r"\s+", " ", pages[0])
+    assert squash(article.title.plain) in squash(first)
+    assert "DailyHistory.org · 2020-11-20" in first
