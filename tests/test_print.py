@@ -50,3 +50,21 @@ def titles(outline) -> list:
 def test_the_outline_nests_like_the_sections(tmp_path):
     (tmp_path / "a.pdf").write_bytes(typeset("all_blocks.yaml", "A4", tmp_path))
     assert titles(PdfReader(tmp_path / "a.pdf").outline) == ["Blocks", ["Nested"], "Blocks", "Notes"]
+
+
+@pytest.mark.parametrize(("variant", "marker"), [("pdf/ua-1", b"pdfuaid:part"), ("pdf/a-3b", b"pdfaid:part")])
+def test_pdf_variant_is_passed_to_weasyprint(variant, marker, tmp_path):
+    article = load_article(FIXTURES / "all_blocks.yaml", PROJECT, Report())
+    options = BuildOptions(out=tmp_path, root=PROJECT, formats=("pdf",), pdf_variant=variant)
+    plain = BuildOptions(out=tmp_path, root=PROJECT, formats=("pdf",))
+    metadata = xmp_metadata(render_pdf(print_html(article, options), article, options)[0])
+    assert marker in metadata
+    assert marker not in xmp_metadata(render_pdf(print_html(article, plain), article, plain)[0])
+
+
+def xmp_metadata(pdf: bytes) -> bytes:
+    """The XMP metadata stream of a PDF, where PDF/A and PDF/UA declare themselves."""
+    import io
+
+    stream = PdfReader(io.BytesIO(pdf)).trailer["/Root"].get("/Metadata")
+    return stream.get_object().get_data() if stream is not None else b""
