@@ -64,7 +64,7 @@ def render_pdf(html: str, publication: Publication, options: BuildOptions) -> tu
     logger.addHandler(problems)
     try:
         base_url = options.out.resolve().as_uri() + "/"
-        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(cache=_IMAGE_CACHE)
         pdf = document.write_pdf(pdf_tags=True, pdf_variant=options.pdf_variant)
         pages = len(document.pages)
     finally:
@@ -73,6 +73,16 @@ def render_pdf(html: str, publication: Publication, options: BuildOptions) -> tu
     if refused:
         raise PdfError("; ".join(refused))
     return pdf, pages
+
+
+# WeasyPrint's in-memory image cache, shared by the builds of one run: an article and the books
+# that include it decode their images once. It is keyed by URL, so every run starts it afresh
+# (watch mode runs many builds in one process), and WeasyPrint's on-disk cache is not used.
+_IMAGE_CACHE: dict = {}
+
+
+def clear_image_cache() -> None:
+    _IMAGE_CACHE.clear()
 
 
 class _LogCollector(logging.Handler):

@@ -47,7 +47,9 @@ def build(inputs: list[Path], options: BuildOptions, jobs: int, force: bool = Fa
           log: Callable[[str], None] | None = None) -> RunResult:  # fmt: skip
     """Build every input that is not up to date; one failing input does not stop the others."""
     from octavo.cache import BuildCache
+    from octavo.pdf import clear_image_cache
 
+    clear_image_cache()
     log = log or (lambda line: print(line))
     result = RunResult(inputs=len(inputs))
     cache = BuildCache(options)
