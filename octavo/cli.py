@@ -1,4 +1,4 @@
-"""The command line: `octavo [build|check] [PATH ...]`; main(argv) returns the exit status."""
+"""The command line: `octavo [build|check|watch] [PATH ...]`; main(argv) returns the exit status."""
 
 from __future__ import annotations
 
