@@ -54,7 +54,14 @@ def outcome(tmp: Path, texts: dict[str, str]) -> tuple[Report, bytes | None]:
 printable = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=40).filter(str.strip)
 texts_strategy = st.fixed_dictionaries({f: st.one_of(st.text(max_size=40), printable) for f in FIELDS})
 loadable_strategy = st.fixed_dictionaries({f: printable for f in FIELDS})
-RELAXED = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture], "database": None}
+# derandomize: CI runs the same examples every time, so a red build always means a changed octavo.
+# Explore more with `pytest --hypothesis-seed=random` after changing the loader or the writers.
+RELAXED = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture],
+    "database": None,
+    "derandomize": True,
+}
 
 
 @settings(max_examples=60, **RELAXED)
