@@ -55,7 +55,7 @@ printable = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1
 texts_strategy = st.fixed_dictionaries({f: st.one_of(st.text(max_size=40), printable) for f in FIELDS})
 loadable_strategy = st.fixed_dictionaries({f: printable for f in FIELDS})
 # derandomize: CI runs the same examples every time, so a red build always means a changed octavo.
-# Explore more with `pytest --hypothesis-seed=random` after changing the loader or the writers.
+# To explore further after changing the loader or the writers, set it to False and raise max_examples.
 RELAXED = {
     "deadline": None,
     "suppress_health_check": [HealthCheck.function_scoped_fixture],
