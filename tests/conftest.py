@@ -38,15 +38,19 @@ def cli(capsys, monkeypatch):
     return run
 
 
-@pytest.fixture(scope="session")
-def sample_build(tmp_path_factory) -> Path:
-    """The sample article built once in every format, with a fixed SOURCE_DATE_EPOCH."""
-    out = tmp_path_factory.mktemp("sample")
+def build_into(out: Path, *args: str) -> Path:
+    """Run a build from the project folder with a fixed SOURCE_DATE_EPOCH; it must succeed."""
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(PROJECT)
         patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-        assert main(["build", str(SAMPLE), "--out", str(out), "--format", "pdf,epub,html"]) == 0
+        assert main(["build", *args, "--out", str(out)]) == 0
     return out
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> Path:
+    """The sample article built once in every format."""
+    return build_into(tmp_path_factory.mktemp("sample"), str(SAMPLE), "--format", "pdf,epub,html")
 
 
 def squash(text: str) -> str:

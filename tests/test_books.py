@@ -15,7 +15,7 @@ from octavo.diagnostics import Report
 from octavo.load import load_document
 from octavo.model import Book, Paragraph, iter_blocks
 
-from .conftest import FIXTURES, PROJECT, as_read, body_text, epub_files, squash
+from .conftest import FIXTURES, PROJECT, as_read, body_text, build_into, epub_files, squash
 
 NS = {"x": "http://www.w3.org/1999/xhtml", "opf": "http://www.idpf.org/2007/opf"}
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
@@ -31,14 +31,7 @@ def book() -> Book:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    from octavo.cli import main
-
-    out = tmp_path_factory.mktemp("book")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(PROJECT)
-        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-        assert main([str(BOOK), "--out", str(out), "--format", "pdf,epub"]) == 0
-    return out
+    return build_into(tmp_path_factory.mktemp("book"), str(BOOK), "--format", "pdf,epub")
 
 
 def test_ids_never_collide_and_notes_restart_per_article(book):
