@@ -18,7 +18,7 @@ from octavo import __version__
 from octavo.model import Publication, articles_of
 from octavo.options import BuildOptions
 from octavo.output import write_atomic
-from octavo.render import asset_dir
+from octavo.theme import FOLDERS, theme_for
 
 STATE_FILE = Path(".octavo-cache") / "state.json"
 
@@ -98,8 +98,10 @@ def dependencies(publication: Publication, options: BuildOptions) -> list[Path]:
             elif figure.image_name:  # a placeholder today: the build must notice when the file appears
                 files.append(article.source.parent / figure.image_name)
     files += [publication.cover] if publication.cover else []
-    for folder in ("templates", "styles"):
-        files += sorted(p for p in asset_dir(folder, options.root).rglob("*") if p.is_file())
+    theme = theme_for(options)
+    for folder in FOLDERS:
+        files += sorted(theme.files(folder).values())
+    files += options.theme.files() + ([options.config] if options.config else [])
     return list(dict.fromkeys(p.resolve() for p in files))
 
 

@@ -1,13 +1,13 @@
-"""A typographic cover drawn with Pillow in the bundled fonts, for articles without a cover image."""
+"""A typographic cover drawn with Pillow in the theme's fonts and accent, for articles without a cover image."""
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from octavo.model import Article
+from octavo.theme import Theme
 
 SIZE = (1600, 2400)
 MARGIN = 150
@@ -16,29 +16,43 @@ INK = (35, 35, 40)
 ACCENT = (140, 30, 30)
 
 
-def cover_png(article: Article, fonts: Path) -> bytes:
-    """The cover as PNG bytes; the same article always gives the same bytes."""
+def cover_png(article: Article, theme: Theme) -> bytes:
+    """The cover as PNG bytes; the same article and theme always give the same bytes."""
+    fonts = _Fonts(theme)
+    accent = ImageColor.getrgb(theme.settings.accent) if theme.settings.accent else ACCENT
     image = Image.new("RGB", SIZE, PAPER)
     draw = ImageDraw.Draw(image)
     width = SIZE[0] - 2 * MARGIN
     draw.rectangle((MARGIN // 2, MARGIN // 2, SIZE[0] - MARGIN // 2, SIZE[1] - MARGIN // 2),
-                   outline=ACCENT, width=6)  # fmt: skip
+                   outline=accent, width=6)  # fmt: skip
     y = 520
-    y = _paragraph(draw, article.title.plain, _font(fonts, "Bold", 120), width, y, INK, 1.2)
+    y = _paragraph(draw, article.title.plain, fonts.get("bold", 120), width, y, INK, 1.2)
     if article.subtitle:
-        y = _paragraph(draw, article.subtitle.plain, _font(fonts, "Italic", 72), width, y + 60, INK, 1.25)
-    draw.line((SIZE[0] / 2 - 160, y + 80, SIZE[0] / 2 + 160, y + 80), fill=ACCENT, width=5)
+        y = _paragraph(draw, article.subtitle.plain, fonts.get("italic", 72), width, y + 60, INK, 1.25)
+    draw.line((SIZE[0] / 2 - 160, y + 80, SIZE[0] / 2 + 160, y + 80), fill=accent, width=5)
     if article.authors:
-        _paragraph(draw, ", ".join(article.authors), _font(fonts, "Regular", 72), width, y + 170, INK, 1.3)
+        _paragraph(draw, ", ".join(article.authors), fonts.get("regular", 72), width, y + 170, INK, 1.3)
     if article.publisher:
-        _paragraph(draw, article.publisher, _font(fonts, "Regular", 56), width, SIZE[1] - 360, ACCENT, 1.3)
+        _paragraph(draw, article.publisher, fonts.get("regular", 56), width, SIZE[1] - 360, accent, 1.3)
     out = io.BytesIO()
     image.save(out, format="PNG")  # optimize=True would save 3 % of the bytes for twice the time
     return out.getvalue()
 
 
-def _font(fonts: Path, style: str, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(fonts / f"GentiumBookPlus-{style}.ttf"), size)
+class _Fonts:
+    """The body faces of octavo.toml's [theme] where given, else the theme's Gentium Book Plus."""
+
+    def __init__(self, theme: Theme) -> None:
+        settings = theme.settings
+        own = {"regular": settings.font, "italic": settings.font_italic or settings.font,
+               "bold": settings.font_bold or settings.font}  # fmt: skip
+        self.files = {
+            style: own[style] or theme.find("styles", f"fonts/GentiumBookPlus-{style.title()}.ttf")
+            for style in ("regular", "italic", "bold")
+        }
+
+    def get(self, style: str, size: int) -> ImageFont.FreeTypeFont:
+        return ImageFont.truetype(str(self.files[style]), size)
 
 
 def _paragraph(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int,

@@ -18,7 +18,14 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        return f"{display_path(self.path)}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        return f"{self.location()}: {self.severity}: {self.message}"
+
+    def location(self) -> str:
+        """path:line:column, leaving out a line or column of 0 (unknown; a template has lines only)."""
+        where = display_path(self.path)
+        if self.line:
+            where += f":{self.line}" + (f":{self.column}" if self.column else "")
+        return where
 
 
 @dataclass

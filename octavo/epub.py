@@ -13,11 +13,10 @@ from PIL import Image
 
 from octavo.cover import cover_png
 from octavo.images import RASTER_TYPES, media_type
-from octavo.labels import labels_for
 from octavo.model import Article, Book, Figure, Publication, TocEntry, articles_of
 from octavo.options import BuildOptions
 from octavo.placeholder import placeholder_svg
-from octavo.render import asset_dir, render
+from octavo.theme import Theme, theme_css, theme_for
 
 EPUB_STYLESHEETS = ("base.css", "epub.css")
 MAX_IMAGE_SIDE = 2000
@@ -44,39 +43,39 @@ def href(article: Article, chunk: int, anchor: str) -> str:
 
 def epub_bytes(publication: Publication, options: BuildOptions) -> bytes:
     """The recipe: metadata, images, documents, navigation, then the package."""
-    templates = asset_dir("templates", options.root)
-    styles = asset_dir("styles", options.root)
+    theme = theme_for(options)
     package = _Package(epub.EpubBook(), [], {})
     _add_metadata(package.book, publication)
-    _add_stylesheets(package.book, styles)
-    _add_images(package, publication, templates)
-    cover_name = _add_cover(package.book, publication, styles)
-    values = _template_values(publication, package, templates)
-    _add_document(package, "cover", "cover.xhtml", templates, "epub/cover.xhtml", cover_src=cover_name, **values)
-    nav = _item("nav", "nav.xhtml", "application/xhtml+xml", _render(templates, "epub/nav.xhtml", values))
+    stylesheets = _add_stylesheets(package.book, theme)
+    _add_images(package, publication, theme)
+    cover_name = _add_cover(package.book, publication, theme)
+    values = _template_values(publication, package, theme, stylesheets, _add_logo(package.book, theme))
+    _add_document(package, "cover", "cover.xhtml", theme, "epub/cover.xhtml", {**values, "cover_src": cover_name})
+    nav = _item("nav", "nav.xhtml", "application/xhtml+xml", _render(theme, "epub/nav.xhtml", values))
     nav.properties = ["nav"]
     package.book.add_item(nav)
     if isinstance(publication, Book):
-        _add_document(package, "title", "title.xhtml", templates, "epub/booktitle.xhtml", **values)
+        _add_document(package, "title", "title.xhtml", theme, "epub/booktitle.xhtml", values)
         package.spine.append(nav)  # a book's contents follow its title page
     for index, article in enumerate(articles_of(publication)):
         opening = chunk_file(article, 0)
-        _add_document(package, f"{article.id_prefix}title", opening, templates, "epub/title.xhtml",
-                      **{**values, "article": article})  # fmt: skip
+        _add_document(package, f"{article.id_prefix}title", opening, theme, "epub/title.xhtml",
+                      {**values, "article": article})  # fmt: skip
         if index == 0 and not isinstance(publication, Book):
             package.spine.append(nav)  # an article's contents follow its title block, as in print
         for number, section in enumerate(article.sections, start=1):
-            _add_document(package, f"{article.id_prefix}section-{number}", chunk_file(article, number), templates,
-                          "epub/section.xhtml", section=section, **{**values, "article": article})  # fmt: skip
+            _add_document(package, f"{article.id_prefix}section-{number}", chunk_file(article, number), theme,
+                          "epub/section.xhtml", {**values, "section": section, "article": article})  # fmt: skip
     if publication.notes:
-        _add_document(package, "notes", "notes.xhtml", templates, "epub/notes.xhtml", **values)
+        _add_document(package, "notes", "notes.xhtml", theme, "epub/notes.xhtml", values)
     package.book.add_item(epub.EpubNcx())
     package.book.toc = _ncx_toc(publication, values["labels"]["notes"])
     package.book.spine = package.spine
     return _write(package.book, options)
 
 
-def _template_values(publication: Publication, package: _Package, templates: Path) -> dict[str, object]:
+def _template_values(publication: Publication, package: _Package, theme: Theme, stylesheets: list[str],
+                     logo_src: str | None) -> dict[str, object]:  # fmt: skip
     return {
         "publication": publication,
         "article": publication,
@@ -84,8 +83,9 @@ def _template_values(publication: Publication, package: _Package, templates: Pat
         "articles": articles_of(publication),
         "is_book": isinstance(publication, Book),
         "epub": True,
-        "labels": labels_for(publication.language, templates),
-        "stylesheets": [f"css/{name}" for name in EPUB_STYLESHEETS],
+        "labels": theme.labels(publication.language),
+        "theme": {"logo_src": logo_src, "date_format": theme.settings.date_format},
+        "stylesheets": stylesheets,
         "href": href,
         "notes_href": "notes.xhtml",
         "image_src": lambda figure: package.images[figure.id],
@@ -93,17 +93,17 @@ def _template_values(publication: Publication, package: _Package, templates: Pat
     }
 
 
-def _render(templates: Path, template: str, values: dict[str, object]) -> bytes:
-    return render(templates, template, **values).encode("utf-8")
+def _render(theme: Theme, template: str, values: dict[str, object]) -> bytes:
+    return theme.render(template, **values).encode("utf-8")
 
 
 def _item(uid: str, name: str, media: str, content: bytes) -> epub.EpubItem:
     return epub.EpubItem(uid=uid, file_name=name, media_type=media, content=content)
 
 
-def _add_document(package: _Package, uid: str, name: str, templates: Path, template: str,
-                  **values: object) -> epub.EpubItem:  # fmt: skip
-    item = _item(uid, name, "application/xhtml+xml", _render(templates, template, values))
+def _add_document(package: _Package, uid: str, name: str, theme: Theme, template: str,
+                  values: dict[str, object]) -> epub.EpubItem:  # fmt: skip
+    item = _item(uid, name, "application/xhtml+xml", _render(theme, template, values))
     package.book.add_item(item)
     package.spine.append(item)
     return item
@@ -157,16 +157,35 @@ def _accessibility(publication: Publication) -> list[tuple[str, str]]:
     ]
 
 
-def _add_stylesheets(book: epub.EpubBook, styles: Path) -> None:
-    for name in EPUB_STYLESHEETS:
-        book.add_item(_item(f"css-{Path(name).stem}", f"css/{name}", "text/css", (styles / name).read_bytes()))
+def _add_stylesheets(book: epub.EpubBook, theme: Theme) -> list[str]:
+    """The theme's EPUB stylesheets, then octavo.toml's settings and the project's own sheets; their names."""
+    sheets = [(f"css-{Path(name).stem}", f"css/{name}", theme.find("styles", name).read_bytes())
+              for name in EPUB_STYLESHEETS]  # fmt: skip
+    settings, _fonts = theme_css(theme.settings, "epub")
+    if settings:
+        sheets.append(("css-octavo-theme", "css/octavo-theme.css", settings.encode("utf-8")))
+    for index, path in enumerate(theme.settings.stylesheets, start=1):
+        sheets.append((f"css-project-{index}", f"css/project-{index}-{path.name}", path.read_bytes()))
+    for uid, name, data in sheets:
+        book.add_item(_item(uid, name, "text/css", data))
+    return [name for _uid, name, _data in sheets]
 
 
-def _add_images(package: _Package, publication: Publication, templates: Path) -> None:
+def _add_logo(book: epub.EpubBook, theme: Theme) -> str | None:
+    """octavo.toml's logo, shown over the title block."""
+    logo = theme.settings.logo
+    if logo is None:
+        return None
+    name = f"images/logo{logo.suffix.lower()}"
+    book.add_item(_item("image-logo", name, media_type(logo), logo.read_bytes()))
+    return name
+
+
+def _add_images(package: _Package, publication: Publication, theme: Theme) -> None:
     for figure in publication.figures:
         if figure.image is None:
             name, media, data = f"images/{figure.id}-placeholder.svg", "image/svg+xml", \
-                placeholder_svg(figure, templates)  # fmt: skip
+                placeholder_svg(figure, theme)  # fmt: skip
         else:
             name = f"images/{figure.id}{figure.image.suffix.lower()}"
             media, data = media_type(figure.image), _image_bytes(figure)
@@ -190,12 +209,12 @@ def _image_bytes(figure: Figure) -> bytes:
         return out.getvalue()
 
 
-def _add_cover(book: epub.EpubBook, publication: Publication, styles: Path) -> str:
+def _add_cover(book: epub.EpubBook, publication: Publication, theme: Theme) -> str:
     if publication.cover is not None:
         name, media, data = f"images/cover{publication.cover.suffix.lower()}", media_type(publication.cover), \
             publication.cover.read_bytes()  # fmt: skip
     else:
-        name, media, data = "images/cover.png", "image/png", cover_png(publication, styles / "fonts")
+        name, media, data = "images/cover.png", "image/png", cover_png(publication, theme)
     item = _item("cover-image", name, media, data)
     item.properties = ["cover-image"]
     book.add_item(item)

@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PAGE_SIZES = ("A4", "Letter", "A5")
 FORMATS = ("pdf", "epub", "html")
+
+
+@dataclass(frozen=True)
+class ThemeSettings:
+    """The [theme] table of octavo.toml: values that reach the CSS as custom properties."""
+
+    font: Path | None = None  # the body font's regular face; italic and bold faces are optional
+    font_italic: Path | None = None
+    font_bold: Path | None = None
+    font_bold_italic: Path | None = None
+    base_size: str | None = None  # the print body size, "11pt"
+    accent: str | None = None  # a CSS colour for titles and headings
+    margins: str | None = None  # the print page margins, one to four CSS lengths
+    logo: Path | None = None  # an image over the title block
+    date_format: str = "iso"  # iso (as written), short, medium, long, full, or a CLDR pattern
+    stylesheets: tuple[Path, ...] = field(default_factory=tuple)  # added after the theme's own, in both outputs
+
+    def files(self) -> list[Path]:
+        """Every project file these settings name."""
+        faces = (self.font, self.font_italic, self.font_bold, self.font_bold_italic, self.logo)
+        return [p for p in (*faces, *self.stylesheets) if p is not None]
 
 
 @dataclass(frozen=True)
@@ -19,3 +40,5 @@ class BuildOptions:
     source_date_epoch: int | None = None  # fixes every timestamp, for byte-identical builds
     booklet: bool = False  # also write <slug>.booklet.pdf, imposed for saddle stitching
     pdf_variant: str | None = None  # passed to WeasyPrint (pdf/ua-1, pdf/a-3b, ...)
+    theme: ThemeSettings = field(default_factory=ThemeSettings)  # octavo.toml's [theme]
+    config: Path | None = None  # the octavo.toml these options were read with, if any

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from octavo.images import MEDIA_TYPES
-from octavo.labels import labels_for
 from octavo.model import Book, Publication
 from octavo.options import BuildOptions
-from octavo.render import asset_dir, render
+from octavo.theme import Theme, theme_css, theme_for
 
 PRINT_STYLESHEETS = ("base.css", "print.css")
 
@@ -20,53 +20,86 @@ class PdfError(Exception):
     """WeasyPrint reported a problem that would make the PDF wrong (a missing resource, say)."""
 
 
-def print_html(publication: Publication, options: BuildOptions) -> str:
-    """The exact HTML document that is typeset into the PDF, with paths relative to the output folder."""
-    styles = asset_dir("styles", options.root)
-    out = options.out.resolve()
+@dataclass(frozen=True)
+class PrintDocument:
+    """The print HTML and the files it refers to, by their URL relative to the output folder.
 
-    def relative(path: Path) -> str:
-        return Path(os.path.relpath(path, out)).as_posix()
+    The URLs all lie in one folder beside the HTML (`<slug>_files/`): the PDF reads them through a
+    fetcher that knows only these files, and `--format html` copies them there, so the page stands alone.
+    A stylesheet and the fonts it names sit in one virtual `styles/` folder even when some of them
+    come from the project and the rest from the package.
+    """
 
-    templates = asset_dir("templates", options.root)
-    return render(
-        templates,
+    html: str
+    assets: dict[str, Path | bytes] = field(default_factory=dict)
+
+
+def print_html(publication: Publication, options: BuildOptions) -> PrintDocument:
+    """The exact HTML document that is typeset into the PDF, and the files it needs."""
+    theme = theme_for(options)
+    folder = f"{publication.slug}_files"
+    assets: dict[str, Path | bytes] = {}
+    for name, path in theme.files("styles").items():
+        assets[f"{folder}/styles/{name}"] = path
+    sheets = [*PRINT_STYLESHEETS, f"page-{options.page_size.lower()}.css"]
+    for sheet in sheets:
+        theme.find("styles", sheet)  # a missing stylesheet is named as what it is, before WeasyPrint runs
+    extra, extra_files = theme_css(theme.settings, "print")
+    if extra:
+        assets[f"{folder}/styles/octavo-theme.css"] = extra.encode("utf-8")
+        sheets.append("octavo-theme.css")
+        assets.update({f"{folder}/styles/{name}": path for name, path in extra_files.items()})
+    for index, sheet in enumerate(theme.settings.stylesheets, start=1):
+        name = f"project-{index}-{sheet.name}"
+        assets[f"{folder}/styles/{name}"] = sheet
+        sheets.append(name)
+
+    def image_src(figure: object) -> str:
+        url = f"{folder}/images/{figure.id}{figure.image.suffix.lower()}"  # type: ignore[attr-defined]
+        assets[url] = figure.image  # type: ignore[attr-defined]
+        return url
+
+    logo = theme.settings.logo
+    if logo is not None:
+        assets[f"{folder}/logo{logo.suffix.lower()}"] = logo
+    html = theme.render(
         "book.html" if isinstance(publication, Book) else "print.html",
         publication=publication,
         article=publication,
         book=publication,
         epub=False,
-        labels=labels_for(publication.language, templates),
+        labels=theme.labels(publication.language),
+        theme=theme_context(theme, f"{folder}/logo{logo.suffix.lower()}" if logo else None),
         page_size=options.page_size,
-        stylesheets=[relative(styles / name) for name in (*PRINT_STYLESHEETS, f"page-{options.page_size.lower()}.css")],
+        stylesheets=[f"{folder}/styles/{name}" for name in sheets],
         href=lambda article, chunk, anchor: f"#{anchor}",
         notes_href="",
-        image_src=lambda figure: relative(figure.image),
+        image_src=image_src,
         placeholder_src=None,
     )
+    return PrintDocument(html, assets)
 
 
-def allowed_files(publication: Publication, options: BuildOptions) -> set[Path]:
-    """Every file the PDF may read: our stylesheets and fonts, and the images of its articles."""
-    styles = asset_dir("styles", options.root)
-    files = {p.resolve() for p in styles.rglob("*") if p.is_file()}
-    files.update(f.image for f in publication.figures if f.image)
-    return files
+def theme_context(theme: Theme, logo_src: str | None) -> dict[str, object]:
+    """What templates see of the theme settings (documented in docs/templates.md)."""
+    return {"logo_src": logo_src, "date_format": theme.settings.date_format}
 
 
-def render_pdf(html: str, publication: Publication, options: BuildOptions) -> tuple[bytes, int]:
+def render_pdf(document: PrintDocument, options: BuildOptions) -> tuple[bytes, int]:
     """Typeset the HTML into (PDF bytes, page count); any error WeasyPrint logs fails the build."""
     import weasyprint  # imported here: it is slow to import and only PDF builds need it
 
-    fetcher = _restricted_fetcher(weasyprint, allowed_files(publication, options))
+    base = options.out.resolve()
+    fetcher = _restricted_fetcher(weasyprint, {base / url: source for url, source in document.assets.items()})
     problems = _LogCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(problems)
     try:
         base_url = options.out.resolve().as_uri() + "/"
-        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(cache=_IMAGE_CACHE)
-        pdf = document.write_pdf(pdf_tags=True, pdf_variant=options.pdf_variant)
-        pages = len(document.pages)
+        html = weasyprint.HTML(string=document.html, base_url=base_url, url_fetcher=fetcher)
+        rendered = html.render(cache=_IMAGE_CACHE)
+        pdf = rendered.write_pdf(pdf_tags=True, pdf_variant=options.pdf_variant)
+        pages = len(rendered.pages)
     finally:
         logger.removeHandler(problems)
     refused = fetcher.refused + problems.errors
@@ -94,9 +127,9 @@ class _LogCollector(logging.Handler):
         self.errors.append(record.getMessage())
 
 
-def _restricted_fetcher(weasyprint, allowed: set[Path]):
+def _restricted_fetcher(weasyprint, allowed: dict[Path, Path | bytes]):
     class RestrictedFetcher(weasyprint.URLFetcher):
-        """Serves the files this build resolved itself, and nothing else: no network, no other files."""
+        """Serves the files this build named itself, and nothing else: no network, no other files."""
 
         def __init__(self) -> None:
             super().__init__(fail_on_errors=False)
@@ -104,13 +137,16 @@ def _restricted_fetcher(weasyprint, allowed: set[Path]):
 
         def fetch(self, url: str, headers: dict | None = None):
             parts = urlsplit(url)
-            path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+            # The URL's path, normalised but not resolved: the names are virtual and symlinks do not matter.
+            path = Path(os.path.normpath(unquote(parts.path))) if parts.scheme == "file" else None
             if path is None or path not in allowed:
                 self.refused.append(f"refused to read {url}")
                 raise ValueError(f"octavo does not let the PDF read {url}")
+            source = allowed[path]
+            data = source if isinstance(source, bytes) else source.read_bytes()
             media_type = MEDIA_TYPES.get(path.suffix.lower()) or _STYLE_TYPES.get(path.suffix.lower(), "")
             return weasyprint.urls.URLFetcherResponse(
-                url, path.read_bytes(), headers={"Content-Type": media_type} if media_type else {}
+                url, data, headers={"Content-Type": media_type} if media_type else {}
             )
 
     return RestrictedFetcher()

@@ -10,6 +10,7 @@ from octavo.diagnostics import Report
 from octavo.model import Publication
 from octavo.options import BuildOptions
 from octavo.output import write_atomic
+from octavo.theme import MissingAsset, ThemeTemplateError
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,24 @@ def build_publication(publication: Publication, options: BuildOptions) -> tuple[
 
     written: list[Output] = []
     report = Report()
-    html = pdf.print_html(publication, options) if {"pdf", "html"} & set(options.formats) else ""
+    document: pdf.PrintDocument | None = None
 
     def target(extension: str) -> Path:
         return options.out / f"{publication.slug}{extension}"
 
+    def print_document() -> pdf.PrintDocument:
+        nonlocal document  # one print HTML for both the PDF and --format html
+        document = document or pdf.print_html(publication, options)
+        return document
+
+    def make_html() -> list[tuple[Path, str, bytes, int | None]]:
+        # The page and, beside it, the stylesheets, fonts and images it refers to, so that it stands alone.
+        html = print_document()
+        files = [(options.out / url, "asset", _read(source), None) for url, source in html.assets.items()]
+        return [*files, (target(".html"), "html", html.html.encode("utf-8"), None)]
+
     def make_pdf() -> list[tuple[Path, str, bytes, int | None]]:
-        data, pages = pdf.render_pdf(html, publication, options)
+        data, pages = pdf.render_pdf(print_document(), options)
         files = [(target(".pdf"), "pdf", data, pages)]
         if options.booklet:
             from octavo.booklet import impose
@@ -46,7 +58,7 @@ def build_publication(publication: Publication, options: BuildOptions) -> tuple[
         return files
 
     steps = {
-        "html": lambda: [(target(".html"), "html", html.encode("utf-8"), None)],
+        "html": make_html,
         "pdf": make_pdf,
         "epub": lambda: [(target(".epub"), "epub", epub.epub_bytes(publication, options), None)],
     }
@@ -56,10 +68,20 @@ def build_publication(publication: Publication, options: BuildOptions) -> tuple[
             files = steps[fmt]()
             for path, kind, data, pages in files:
                 write_atomic(path, data)
+                if kind == "asset":
+                    continue
                 seconds = round(time.perf_counter() - started, 3)
                 written.append(Output(path, kind, len(data), pages, seconds, "built"))
+        except ThemeTemplateError as exc:
+            report.add(exc.path, exc.line, 0, "error", exc.message)
+        except MissingAsset as exc:
+            report.add(Path(exc.name), 0, 0, "error", f"{exc}; the {fmt.upper()} was not written")
         except pdf.PdfError as exc:
             report.add(publication.source, 1, 1, "error", f"the PDF was not written: {exc}")
         except OSError as exc:
             report.add(publication.source, 1, 1, "error", f"could not write the {fmt.upper()}: {exc}")
     return written, report
+
+
+def _read(source: Path | bytes) -> bytes:
+    return source if isinstance(source, bytes) else source.read_bytes()

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
 from octavo.model import Figure
-from octavo.render import render
+from octavo.theme import Theme
 
 WIDTH = 1200
 FONT_SIZE = 44
@@ -14,7 +13,7 @@ FONT_SIZE = 44
 CHAR_WIDTH_EM = 0.5
 
 
-def placeholder_svg(figure: Figure, templates: Path) -> bytes:
+def placeholder_svg(figure: Figure, theme: Theme) -> bytes:
     """The placeholder for one figure, drawn from templates/epub/placeholder.svg."""
     width, height = WIDTH, round(WIDTH * figure.aspect[1] / figure.aspect[0])
     font_size = FONT_SIZE if height >= 600 else round(FONT_SIZE * 0.75)
@@ -27,8 +26,7 @@ def placeholder_svg(figure: Figure, templates: Path) -> bytes:
         lines[-1] = textwrap.shorten(lines[-1] + " …", chars - 1, placeholder=" …")
     block = line_height * (len(lines) - 1)
     top = round((height - block) / 2 + font_size * 0.35 + 30)  # room above for the image mark
-    svg = render(
-        templates,
+    svg = theme.render(
         "epub/placeholder.svg",
         width=width,
         height=height,

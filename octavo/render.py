@@ -1,40 +1,16 @@
-"""One Jinja2 environment (autoescape on, StrictUndefined) shared by every output."""
+"""Template filters shared by every output: inline text with its note references, and dates."""
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
+import datetime
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from octavo import __version__
 from octavo.model import Inline, NoteRef
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-
-
-def asset_dir(name: str, root: Path | None = None) -> Path:
-    """A project's own templates/ or styles/ when it has them, else the ones octavo ships with."""
-    if root is not None and (root / name).is_dir():
-        return (root / name).resolve()
-    return PACKAGE_ROOT / name
-
-
-@cache
-def environment(templates: Path) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(templates),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["inline"] = inline_filter
-    env.globals["octavo_version"] = __version__
-    return env
+DATE_STYLES = ("short", "medium", "long", "full")
 
 
 @pass_context
@@ -52,6 +28,21 @@ def inline_filter(context: Context, text: Inline | None) -> Markup:
     return Markup("").join(out)
 
 
-def render(templates: Path, name: str, **values: object) -> str:
-    """Render one template of the given template folder."""
-    return environment(templates).get_template(name).render(**values)
+def date_filter(value: str, language: str, style: str = "iso") -> str:
+    """A YYYY, YYYY-MM or YYYY-MM-DD date in the language's words ('iso' keeps it as written).
+
+    `style` is iso, short, medium, long, full or a CLDR pattern such as 'd MMMM y'; a year alone
+    stays as written, and a month is shown without a day whatever the style.
+    """
+    if style == "iso":
+        return value
+    from babel.dates import format_date, format_skeleton  # only when a project asks for words
+
+    parts = [int(p) for p in value.split("-")]
+    day = datetime.date(parts[0], *[*parts[1:], 1, 1][:2])
+    locale = language.replace("-", "_")
+    if len(parts) == 1:
+        return str(parts[0])
+    if len(parts) == 2:  # a month has no day to show, whatever the style
+        return format_skeleton("yMMM" if style in ("short", "medium") else "yMMMM", day, locale=locale)
+    return format_date(day, format=style, locale=locale)

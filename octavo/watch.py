@@ -8,14 +8,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from octavo.options import BuildOptions
-from octavo.render import asset_dir
+from octavo.theme import FOLDERS, theme_for
 
 
 def watched_paths(paths: list[Path], options: BuildOptions) -> list[Path]:
-    """The inputs' folders (images live beside the YAML), the templates and the styles."""
+    """The inputs' folders (images live beside the YAML), the theme's folders and the files octavo.toml names."""
     folders = [p if p.is_dir() else p.parent for p in paths] or [options.root / "content"]
-    folders += [asset_dir("templates", options.root), asset_dir("styles", options.root)]
-    return sorted({f.resolve() for f in folders})
+    theme = theme_for(options)
+    folders += [folder for name in FOLDERS for folder in theme.folders(name)]
+    files = options.theme.files() + ([options.config] if options.config else [])
+    return sorted({f.resolve() for f in folders + files})
 
 
 def watch(paths: list[Path], options: BuildOptions, build: Callable[[], int],

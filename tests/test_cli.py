@@ -104,6 +104,8 @@ def test_builds_in_separate_processes_are_byte_identical(tmp_path):
         subprocess.run([sys.executable, "build.py", str(FIXTURES / "all_blocks.yaml"), "--out", str(out),
                         "--format", "pdf,epub,html"], cwd=FIXTURES.parent.parent, env=env, check=True,
                        capture_output=True)  # fmt: skip
-        outputs.append({p.name: p.read_bytes() for p in out.iterdir()})
-    assert sorted(outputs[0]) == ["all_blocks.epub", "all_blocks.html", "all_blocks.pdf"]
+        outputs.append({p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert [name for name in sorted(outputs[0]) if "/" not in name] == [
+        "all_blocks.epub", "all_blocks.html", "all_blocks.pdf"]  # fmt: skip
+    assert "all_blocks_files/styles/print.css" in outputs[0]  # the page's own files, beside it
     assert outputs[0] == outputs[1]

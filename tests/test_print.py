@@ -20,7 +20,7 @@ ARTICLES = ["all_blocks.yaml", "russian.yaml", "images.yaml", "raw_html.yaml", "
 def typeset(name: str, page_size: str, tmp_path) -> bytes:
     article = load_article(FIXTURES / name, PROJECT, Report())
     options = BuildOptions(out=tmp_path, root=PROJECT, formats=("pdf",), page_size=page_size)
-    return render_pdf(print_html(article, options), article, options)[0]
+    return render_pdf(print_html(article, options), options)[0]
 
 
 @pytest.mark.parametrize("page_size", ["A4", "Letter", "A5"])
@@ -57,9 +57,9 @@ def test_pdf_variant_is_passed_to_weasyprint(variant, marker, tmp_path):
     article = load_article(FIXTURES / "all_blocks.yaml", PROJECT, Report())
     options = BuildOptions(out=tmp_path, root=PROJECT, formats=("pdf",), pdf_variant=variant)
     plain = BuildOptions(out=tmp_path, root=PROJECT, formats=("pdf",))
-    metadata = xmp_metadata(render_pdf(print_html(article, options), article, options)[0])
+    metadata = xmp_metadata(render_pdf(print_html(article, options), options)[0])
     assert marker in metadata
-    assert marker not in xmp_metadata(render_pdf(print_html(article, plain), article, plain)[0])
+    assert marker not in xmp_metadata(render_pdf(print_html(article, plain), plain)[0])
 
 
 def xmp_metadata(pdf: bytes) -> bytes:

@@ -35,7 +35,7 @@ def build(cli, project: Path, *args: str):
 
 
 def outputs(project: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((project / "dist").iterdir())}
+    return {p.name: p.read_bytes() for p in sorted((project / "dist").iterdir()) if p.is_file()}
 
 
 def test_outputs_are_the_same_whatever_the_number_of_jobs(cli, project, monkeypatch):
