@@ -11,16 +11,26 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from octavo import __version__
+from octavo.diagnostics import Diagnostic, Report
 from octavo.model import Publication, articles_of
 from octavo.options import BuildOptions
 from octavo.output import write_atomic
+from octavo.pipeline import Output
 from octavo.theme import FOLDERS, theme_for
 
 STATE_FILE = Path(".octavo-cache") / "state.json"
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """An input that is up to date: its outputs as last built and the warnings it had then."""
+
+    outputs: list[Output]
+    problems: Report
 
 
 class BuildCache:
@@ -44,8 +54,8 @@ class BuildCache:
                 self.hashes[path] = None
         return self.hashes[path]
 
-    def fresh_outputs(self, source: Path) -> list[Path] | None:
-        """The outputs of an input built before from exactly the same files, or None."""
+    def fresh(self, source: Path) -> Fresh | None:
+        """What an input built before from exactly the same files gave (outputs and warnings), or None."""
         entry = self.entries.get(self._entry(source))
         if not entry:
             return None
@@ -53,15 +63,26 @@ class BuildCache:
             for name, digest in files.items():
                 if self.hash(self.root / name) != digest:
                     return None
-        return [self.root / name for name in entry["outputs"]]
+        problems = Report([Diagnostic(self.root / d["path"], d["line"], d["column"], d["severity"], d["message"])
+                           for d in entry.get("problems", [])])  # fmt: skip
+        outputs = []
+        for name, details in entry.get("details", {}).items():
+            path = self.root / name
+            outputs.append(Output(path, details["format"], path.stat().st_size, details["pages"], 0.0, "cached",
+                                  len(problems.warnings)))  # fmt: skip
+        return Fresh(outputs, problems)
 
-    def record(self, publication: Publication, options: BuildOptions, outputs: list[Path]) -> None:
+    def record(self, publication: Publication, options: BuildOptions, outputs: list[Output],
+               problems: list[Diagnostic]) -> None:  # fmt: skip
+        """Remember what an input was built from, what it gave, and the warnings it had."""
         inputs = dependencies(publication, options)
-        for path in outputs:
-            self.hashes.pop(path, None)  # just written: hash the new bytes
+        for output in outputs:
+            self.hashes.pop(output.path, None)  # just written: hash the new bytes
         self.entries[self._entry(publication.source)] = {
             "inputs": {self._key(p): self.hash(p) for p in inputs},
-            "outputs": {self._key(p): self.hash(p) for p in outputs},
+            "outputs": {self._key(o.path): self.hash(o.path) for o in outputs},
+            "details": {self._key(o.path): {"format": o.format, "pages": o.pages} for o in outputs},
+            "problems": [{**asdict(d), "path": self._key(d.path)} for d in problems],
         }
 
     def save(self) -> None:

@@ -1,4 +1,4 @@
-"""The command line: `octavo [build|check|watch] [PATH ...]`; main(argv) returns the exit status."""
+"""The command line: `octavo [build|check|watch|new|schema] ...`; main(argv) returns the exit status."""
 
 from __future__ import annotations
 
@@ -10,16 +10,17 @@ import os
 import re
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from octavo import __version__
-from octavo.diagnostics import Report
-from octavo.options import FORMATS, PAGE_SIZES, BuildOptions
+from octavo.diagnostics import Diagnostic, Report, display_path, github_annotation
+from octavo.options import FORMATS, PAGE_SIZES, PDF_VARIANTS, BuildOptions
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-COMMANDS = ("build", "check", "watch")
-# WeasyPrint's variants, listed here so that --help does not have to import WeasyPrint.
-PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2")
+COMMANDS = ("build", "check", "watch", "new", "schema")
+# What a build option is when neither the command line nor octavo.toml gives it.
+DEFAULTS = {"formats": ("pdf", "epub"), "page-size": "A4", "strict": False, "booklet": False, "pdf-variant": None}
 
 
 class UsageError(Exception):
@@ -34,25 +35,32 @@ def parser() -> argparse.ArgumentParser:
         "2 usage error, 3 internal error.",
     )
     top.add_argument("--version", action="version", version=f"octavo {__version__}")
-    commands = top.add_subparsers(dest="command", metavar="{build,check,watch}")
+    commands = top.add_subparsers(dest="command", metavar="{build,check,watch,new,schema}")
     build = commands.add_parser("build", help="build PDF and EPUB files (the default)")
     check = commands.add_parser("check", help="validate only; write nothing")
     watch = commands.add_parser("watch", help="build, then rebuild what changes on every save")
+    new = commands.add_parser("new", help="start a project: an example article, octavo.toml, CI and a README")
+    new.add_argument("folder", type=Path, metavar="DIR", help="the new project's folder (new or empty)")
+    schema = commands.add_parser("schema", help="print the JSON Schema of articles and books, for editors")
+    schema.add_argument("--out", type=Path, help="write it to this file instead")
     for sub in (build, check, watch):
         sub.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                          help="article files or folders (default: every content/*.yaml)")  # fmt: skip
-        sub.add_argument("--root", type=Path, default=Path("."),
-                         help="the project folder; inputs and images must lie inside it (default: .)")  # fmt: skip
-        sub.add_argument("--strict", action="store_true", help="treat every warning as an error")
+        sub.add_argument("--root", type=Path, default=None,
+                         help="the project folder; inputs and images must lie inside it (default: the "
+                         "nearest folder with octavo.toml or content/, else the current folder)")  # fmt: skip
+        sub.add_argument("--strict", action="store_true", default=None, help="treat every warning as an error")
+        sub.add_argument("--error-format", choices=("text", "github"), default="text",
+                         help="text (file:line:col: ...) or github (annotations on a pull request)")  # fmt: skip
     for sub in (build, watch):
-        sub.add_argument("--format", default="pdf,epub", help="comma-separated: pdf, epub, html (default: pdf,epub)")
-        sub.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default: dist)")
-        sub.add_argument("--page-size", default="A4", type=_page_size, help="A4, Letter or A5 (default: A4)")
-        sub.add_argument("--booklet", action="store_true",
+        sub.add_argument("--format", default=None, help="comma-separated: pdf, epub, html (default: pdf,epub)")
+        sub.add_argument("--out", type=Path, default=None, help="output folder (default: dist)")
+        sub.add_argument("--page-size", default=None, type=_page_size, help="A4, Letter or A5 (default: A4)")
+        sub.add_argument("--booklet", action="store_true", default=None,
                          help="also write <slug>.booklet.pdf: pages two-up in saddle-stitch order")  # fmt: skip
         sub.add_argument("--pdf-variant", type=_pdf_variant, default=None,
                          help=f"a PDF standard to follow: {', '.join(PDF_VARIANTS)}")  # fmt: skip
-        sub.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
+        sub.add_argument("--jobs", type=_positive, default=None,
                          help="inputs built in parallel (default: the number of CPUs)")  # fmt: skip
         sub.add_argument("--force", action="store_true", help="rebuild even what is up to date")
         sub.add_argument("--report", type=Path, help="write a JSON summary of the build to this file")
@@ -103,35 +111,122 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    root = args.root.resolve()
-    if not root.is_dir():
-        raise UsageError(f"the project folder '{args.root}' does not exist")
+    if args.command == "new":
+        return new_project(args.folder)
+    if args.command == "schema":
+        return print_schema(args.out)
+    emit = emitter(args.error_format)
+    root = project_root(args.root, args.paths)
+    config = read_config(root, emit)
+    if config is None:
+        return EXIT_CONTENT
+    strict = bool(_setting(args.strict, config.build, "strict"))
     inputs = find_inputs(args.paths, root)
     if args.command == "check":
         from octavo.runner import load_inputs  # after argument parsing, so --help stays fast
 
-        _, report = load_inputs(inputs, root, args.strict, lambda d: print(d, file=sys.stderr))
-        return summary(report)
+        _, report = load_inputs(inputs, root, strict, emit)
+        return summary(report, args.error_format)
+    fmt = args.format if args.format is not None else config.build.get("formats")
     options = BuildOptions(
-        out=args.out,
+        out=args.out if args.out is not None else config.build.get("out", root / "dist"),  # type: ignore[arg-type]
         root=root,
-        formats=parse_formats(args.format),
-        page_size=args.page_size,
-        strict=args.strict,
+        formats=parse_formats(fmt) if isinstance(fmt, str) else fmt or DEFAULTS["formats"],  # type: ignore[arg-type]
+        page_size=str(_setting(args.page_size, config.build, "page-size")),
+        strict=strict,
         source_date_epoch=source_date_epoch(),
-        booklet=args.booklet,
-        pdf_variant=args.pdf_variant,
+        booklet=bool(_setting(args.booklet, config.build, "booklet")),
+        pdf_variant=_setting(args.pdf_variant, config.build, "pdf-variant"),  # type: ignore[arg-type]
+        theme=config.theme,
+        config=config.path,
     )
+    jobs = int(_setting(args.jobs, config.build, "jobs", os.cpu_count() or 1))  # type: ignore[arg-type]
     if args.verbose:
         describe_machine(options)
     if args.command == "watch":
         from octavo.watch import watch
 
-        return watch(args.paths, options, lambda: build_once(args, options, find_inputs(args.paths, root)))
-    return build_once(args, options, shard(inputs, args.shard, root))
+        return watch(args.paths, options, lambda: build_once(args, options, find_inputs(args.paths, root), jobs, emit))
+    return build_once(args, options, shard(inputs, args.shard, root), jobs, emit)
 
 
-def build_once(args: argparse.Namespace, options: BuildOptions, inputs: list[Path]) -> int:
+def _setting(given: object, build: dict[str, object], key: str, default: object = None) -> object:
+    """The command line wins, then octavo.toml, then octavo's default."""
+    if given is not None:
+        return given
+    return build.get(key, DEFAULTS.get(key, default))
+
+
+def project_root(given: Path | None, paths: list[Path]) -> Path:
+    """--root, else the nearest folder with octavo.toml or content/ above the first input (or the current folder)."""
+    from octavo.config import find_root
+
+    if given is not None:
+        if not given.is_dir():
+            raise UsageError(f"the project folder '{given}' does not exist")
+        return given.resolve()
+    start = paths[0].resolve() if paths else Path.cwd().resolve()
+    start = start if start.is_dir() else start.parent
+    found = find_root(start)
+    if found is not None:
+        return found
+    cwd = Path.cwd().resolve()
+    return cwd if start.is_relative_to(cwd) else start
+
+
+def read_config(root: Path, emit: Callable[[Diagnostic], None]):
+    """The project's octavo.toml (an empty Config when it has none); None when it has errors."""
+    from octavo.config import CONFIG_NAME, Config, load_config
+
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return Config()
+    report = Report()
+    config = load_config(path, root, report)
+    for diagnostic in report.items:
+        emit(diagnostic)
+    if report.errors:
+        summary(report, "text")
+        return None
+    return config
+
+
+def emitter(error_format: str) -> Callable[[Diagnostic], None]:
+    """How each problem is printed: compiler-style lines, or GitHub workflow annotations."""
+    if error_format == "github":
+        return lambda diagnostic: print(github_annotation(diagnostic), file=sys.stderr)
+    return lambda diagnostic: print(diagnostic, file=sys.stderr)
+
+
+def new_project(folder: Path) -> int:
+    """`octavo new DIR`: a project that builds at once."""
+    from octavo.newproject import ProjectExists, create
+
+    try:
+        files = create(folder)
+    except ProjectExists as exc:
+        raise UsageError(str(exc)) from None
+    print(f"created {display_path(folder.resolve())}: {len(files)} files")
+    print(f"next: cd {folder} && octavo build   (then open dist/)")
+    return EXIT_OK
+
+
+def print_schema(out: Path | None) -> int:
+    """`octavo schema`: the JSON Schema of the format, for editors' YAML support."""
+    from octavo.output import write_atomic
+    from octavo.schema import schema_text
+
+    text = schema_text()
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(out, text.encode("utf-8"))
+        print(f"wrote {display_path(out.resolve())}", file=sys.stderr)
+    return EXIT_OK
+
+
+def build_once(args: argparse.Namespace, options: BuildOptions, inputs: list[Path], jobs: int,
+               emit: Callable[[Diagnostic], None]) -> int:  # fmt: skip
     """One build of the given inputs, with progress on a terminal and an optional JSON report."""
     from octavo import runner
 
@@ -140,10 +235,10 @@ def build_once(args: argparse.Namespace, options: BuildOptions, inputs: list[Pat
         return EXIT_OK
     per_input = len(options.formats) + (1 if options.booklet and "pdf" in options.formats else 0)
     with progress(len(inputs) * per_input) as log:
-        result = runner.build(inputs, options, args.jobs, force=args.force, log=log)
+        result = runner.build(inputs, options, jobs, force=args.force, log=log, emit=emit)
     if args.report:
         runner.write_report(args.report, result)
-    return summary(result.report)
+    return summary(result.report, args.error_format)
 
 
 @contextlib.contextmanager
@@ -187,9 +282,12 @@ def describe_machine(options: BuildOptions) -> None:
 
 
 def find_inputs(paths: list[Path], root: Path) -> list[Path]:
-    """The YAML files named, or found in the folders named; by default content/*.yaml."""
+    """The YAML files named, or found in the folders named; by default content/*.yaml.
+
+    A folder with no content/ folder builds its own *.yaml files: one article in an empty folder just works.
+    """
     if not paths:
-        paths = [root / "content"]
+        paths = [root / "content" if (root / "content").is_dir() else Path.cwd()]
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -225,9 +323,9 @@ def source_date_epoch() -> int | None:
     return int(value.strip())
 
 
-def summary(report: Report) -> int:
+def summary(report: Report, error_format: str = "text") -> int:
     errors, warnings = len(report.errors), len(report.warnings)
-    if errors or warnings:
+    if (errors or warnings) and error_format == "text":  # annotations need no summary line
         counts = " and ".join(_plural(n, word) for n, word in ((errors, "error"), (warnings, "warning")) if n)
         files = len({d.path for d in report.items})  # a book's problems may lie in its articles' files
         print(f"octavo: {counts} in {_plural(files, 'file')}", file=sys.stderr)

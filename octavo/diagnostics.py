@@ -56,6 +56,19 @@ class Report:
         ]
 
 
+def github_annotation(diagnostic: Diagnostic) -> str:
+    """The problem as a GitHub Actions workflow command, shown on the pull request's diff at its line."""
+    properties = {"file": display_path(diagnostic.path), "line": diagnostic.line, "col": diagnostic.column}
+    fields = ",".join(f"{key}={_escape(str(value), property_=True)}" for key, value in properties.items() if value)
+    return f"::{diagnostic.severity} {fields}::{_escape(diagnostic.message)}"
+
+
+def _escape(text: str, property_: bool = False) -> str:
+    """GitHub's escaping for workflow commands: % and line breaks always, ':' and ',' in properties."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property_ else text
+
+
 def display_path(path: Path) -> str:
     """The path relative to the working folder when it lies below it, so messages stay short."""
     try:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 PAGE_SIZES = ("A4", "Letter", "A5")
 FORMATS = ("pdf", "epub", "html")
+# WeasyPrint's variants, listed here so that --help does not have to import WeasyPrint.
+PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2")
 
 
 @dataclass(frozen=True)

@@ -44,8 +44,13 @@ def load_inputs(inputs: list[Path], root: Path, strict: bool, emit: Callable[[Di
 
 
 def build(inputs: list[Path], options: BuildOptions, jobs: int, force: bool = False,
-          log: Callable[[str], None] | None = None) -> RunResult:  # fmt: skip
-    """Build every input that is not up to date; one failing input does not stop the others."""
+          log: Callable[[str], None] | None = None, emit: Callable[[Diagnostic], None] | None = None) -> RunResult:
+    """Build every input that is not up to date; one failing input does not stop the others.
+
+    An input that is up to date is not read again, but its warnings are said again (the cache keeps
+    them), so a second build never hides a problem the first one reported.
+    """
+    emit = emit or (lambda diagnostic: print(diagnostic, file=sys.stderr))
     from octavo.cache import BuildCache
     from octavo.pdf import clear_image_cache
 
@@ -54,29 +59,35 @@ def build(inputs: list[Path], options: BuildOptions, jobs: int, force: bool = Fa
     result = RunResult(inputs=len(inputs))
     cache = BuildCache(options)
     stale = []
+    cached = Report()
     for path in inputs:
-        fresh = None if force else cache.fresh_outputs(path)
+        fresh = None if force else cache.fresh(path)
         if fresh is None:
             stale.append(path)
             continue
-        for output in fresh:
-            log(f"unchanged {display_path(output)}")
-            result.outputs.append(Output(output, output.suffix.lstrip("."), output.stat().st_size, None, 0.0, "cached"))
+        cached.extend(fresh.problems)
+        for output in fresh.outputs:
+            log(f"unchanged {display_path(output.path)}")
+        result.outputs.extend(fresh.outputs)
+    for diagnostic in dict.fromkeys(cached.items):  # an article shared by two books warns once
+        emit(diagnostic)
     if not stale:
+        result.report.extend(cached)
         return result
-    ready, result.report = load_inputs(stale, options.root, options.strict, lambda d: print(d, file=sys.stderr))
+    ready, result.report = load_inputs(stale, options.root, options.strict, emit)
+    result.report.items = list(dict.fromkeys([*cached.items, *result.report.items]))
     for publication, (outputs, problems) in zip(ready, _build_all(ready, options, jobs), strict=True):
         sources = {publication.source, *(a.source for a in articles_of(publication))}
-        warned = sum(1 for d in result.report.warnings if d.path in sources)
-        outputs = [replace(o, warnings=warned) for o in outputs]
+        own = [d for d in result.report.warnings if d.path in sources]
+        outputs = [replace(o, warnings=len(own)) for o in outputs]
         for output in outputs:
             log(f"wrote {display_path(output.path)}")
         for diagnostic in problems.items:
-            print(diagnostic, file=sys.stderr)
+            emit(diagnostic)
         result.outputs.extend(outputs)
         result.report.extend(problems)
         if not problems.errors:
-            cache.record(publication, options, [o.path for o in outputs])
+            cache.record(publication, options, outputs, own)
     cache.save()
     return result
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+from octavo.diagnostics import display_path
 from octavo.options import BuildOptions
 from octavo.theme import FOLDERS, theme_for
 
@@ -22,7 +24,10 @@ def watched_paths(paths: list[Path], options: BuildOptions) -> list[Path]:
 
 def watch(paths: list[Path], options: BuildOptions, build: Callable[[], int],
           stop: threading.Event | None = None) -> int:  # fmt: skip
-    """Run `build` now and after every change; a failing build is reported and watching goes on."""
+    """Run `build` now and after every change; a failing build is reported and watching goes on.
+
+    Ctrl-C stops it: the KeyboardInterrupt reaches the command line, which exits with 130.
+    """
     from watchfiles import watch as changes
 
     out = options.out.resolve()
@@ -35,8 +40,11 @@ def watch(paths: list[Path], options: BuildOptions, build: Callable[[], int],
 
     folders = watched_paths(paths, options)
     _run(build)
-    print(f"octavo: watching {len(folders)} folders; Ctrl-C stops", file=sys.stderr)
-    for _ in changes(*folders, watch_filter=relevant, stop_event=stop, raise_interrupt=False):
+    print(f"octavo: watching {', '.join(display_path(f) for f in folders)}; Ctrl-C stops", file=sys.stderr)
+    for found in changes(*folders, watch_filter=relevant, stop_event=stop, raise_interrupt=True):
+        names = sorted({display_path(Path(name)) for _change, name in found})
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        print(f"octavo: [{time.strftime('%H:%M:%S')}] {shown} changed; building", file=sys.stderr)
         _run(build)
     return 0
 
@@ -47,4 +55,4 @@ def _run(build: Callable[[], int]) -> None:
     except Exception as exc:  # a watcher must outlive any one failed build
         print(f"octavo: the build failed: {exc}", file=sys.stderr)
         return
-    print(f"octavo: build finished with status {status}", file=sys.stderr)
+    print(f"octavo: [{time.strftime('%H:%M:%S')}] build finished with status {status}", file=sys.stderr)
