@@ -1,0 +1,97 @@
+"""octavo outside this repository: the sdist and wheel carry the default theme, and the installed command builds."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .conftest import PROJECT, epub_files
+
+ARTICLE = """\
+title: A Handout From Nowhere
+authors: [A. Teacher]
+date: 2024-03-05
+body:
+  - figure:
+      image: drawing.png
+      caption: A drawing
+      alt: Three coloured squares
+  - Text of the handout.[^1]
+notes:
+  1: A note.
+"""
+
+
+@pytest.fixture(scope="session")
+def dists(tmp_path_factory) -> dict[str, Path]:
+    """The sdist, and a wheel built from that sdist (as pip does), like a user's `pip install`."""
+    out = tmp_path_factory.mktemp("dist")
+    # Run from elsewhere: in the project folder, `-m build` would find build.py instead of the build tool.
+    subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(PROJECT)], cwd=out, check=True,
+                   capture_output=True)  # fmt: skip
+    return {"sdist": next(out.glob("*.tar.gz")), "wheel": next(out.glob("*.whl"))}
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory, dists) -> Path:
+    """A new virtual environment with the wheel installed; its `octavo` command.
+
+    The wheel goes in with --no-deps, and the environment borrows the test environment's
+    dependencies through a .pth file: the test needs no network, and octavo itself can only come
+    from the wheel (this environment's own site-packages come first, and the borrowed folder's
+    editable-install hooks are not run).
+    """
+    venv = tmp_path_factory.mktemp("venv") / "env"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", str(dists["wheel"])], check=True)
+    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True).stdout.strip()  # fmt: skip
+    (Path(site) / "borrowed-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return venv / "bin" / "octavo"
+
+
+def run(command: list[str | Path], cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    env.pop("PYTHONPATH", None)
+    return subprocess.run([str(c) for c in command], cwd=cwd, env=env, capture_output=True, text=True)
+
+
+def test_the_wheel_and_the_sdist_carry_every_file_of_the_default_theme(dists):
+    tracked = subprocess.run(["git", "ls-files", "templates", "styles"], cwd=PROJECT, check=True,
+                             capture_output=True, text=True).stdout.split()  # fmt: skip
+    assert len(tracked) > 20
+    with zipfile.ZipFile(dists["wheel"]) as wheel:
+        in_wheel = set(wheel.namelist())
+    with tarfile.open(dists["sdist"]) as sdist:
+        in_sdist = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
+    assert [name for name in tracked if f"octavo/{name}" not in in_wheel] == []
+    assert [name for name in tracked if name not in in_sdist] == []
+
+
+def test_the_installed_command_builds_one_article_in_an_empty_folder(installed, tmp_path):
+    folder = tmp_path / "handout"  # no content/ folder, no octavo.toml: just an article and its image
+    folder.mkdir()
+    (folder / "article.yaml").write_text(ARTICLE, encoding="utf-8")
+    (folder / "drawing.png").write_bytes((PROJECT / "tests" / "fixtures" / "images" / "drawing.png").read_bytes())
+    result = run([installed], cwd=folder)
+    assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr and "error" not in result.stderr
+    assert (folder / "dist" / "article.pdf").read_bytes().startswith(b"%PDF-")
+    files = epub_files(folder / "dist" / "article.epub")
+    assert "EPUB/css/base.css" in files and "EPUB/images/cover.png" in files
+
+
+def test_the_installed_package_is_the_wheel_not_the_source_tree(installed, tmp_path):
+    python = installed.parent / "python"
+    where = run([python, "-c", "import octavo.theme as t; print(t.packaged_dir('styles'))"], cwd=tmp_path)
+    assert where.returncode == 0, where.stderr
+    styles = Path(where.stdout.strip())
+    assert styles.is_relative_to(installed.parent.parent) and (styles / "print.css").is_file()
