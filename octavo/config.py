@@ -58,8 +58,8 @@ def load_config(path: Path, root: Path, report: Report) -> Config:
         report.add(path, 1, 1, "error", "the file is not UTF-8 text; save it as UTF-8")
         return Config(path)
     except tomllib.TOMLDecodeError as exc:
-        line, column = _toml_error_position(str(exc))
-        report.add(path, line, column, "error", f"invalid TOML: {re.sub(r' [(]at .*[)]$', '', str(exc))}")
+        line, column = _toml_error_position(str(exc), text)
+        report.add(path, line, column, "error", f"invalid TOML: {re.sub(r' [(]at [^)]*[)]$', '', str(exc))}")
         return Config(path)
     return _Checker(path, root, text, report).config(data)
 
@@ -254,8 +254,11 @@ def _choice(value: object, choices: tuple[str, ...], what: str) -> str:
     for choice in choices:
         if text.lower() == choice.lower():
             return choice
-    lowered = tuple(c.lower() for c in choices)
-    raise _BadValue(f"unknown {what} '{text}'{suggestion(text.lower(), lowered)} (choose {', '.join(choices)})")
+    by_lower = {c.lower(): c for c in choices}
+    close = suggestion(text.lower(), tuple(by_lower))
+    for lower, choice in by_lower.items():  # say the suggestion as the choices are written
+        close = close.replace(f"'{lower}'", f"'{choice}'")
+    raise _BadValue(f"unknown {what} '{text}'{close} (choose {', '.join(choices)})")
 
 
 def _kind(value: object) -> str:
@@ -291,7 +294,10 @@ def _key_positions(text: str) -> dict[tuple[str, str], tuple[int, int]]:
     return positions
 
 
-def _toml_error_position(message: str) -> tuple[int, int]:
-    """tomllib puts the position in its message: "... (at line 3, column 8)"."""
+def _toml_error_position(message: str, text: str) -> tuple[int, int]:
+    """tomllib puts the position in its message: "... (at line 3, column 8)" or "(at end of document)"."""
     match = re.search(r"at line (\d+), column (\d+)", message)
-    return (int(match[1]), int(match[2])) if match else (1, 1)
+    if match:
+        return int(match[1]), int(match[2])
+    lines = text.rstrip("\n").split("\n")
+    return (len(lines), len(lines[-1]) + 1) if "end of document" in message else (1, 1)
