@@ -14,10 +14,11 @@ from octavo.theme import FOLDERS, theme_for
 
 
 def watched_paths(paths: list[Path], options: BuildOptions) -> list[Path]:
-    """The inputs' folders (images live beside the YAML), the theme's folders and the files octavo.toml names."""
+    """The inputs' folders (images live beside the YAML), the project's theme folders and octavo.toml's files."""
     folders = [p if p.is_dir() else p.parent for p in paths] or [options.root / "content"]
     theme = theme_for(options)
-    folders += [folder for name in FOLDERS for folder in theme.folders(name)]
+    # The project's own theme folders; the installed package's files do not change while one writes.
+    folders += [f for name in FOLDERS for f in theme.folders(name) if f.resolve().is_relative_to(options.root)]
     files = options.theme.files() + ([options.config] if options.config else [])
     return sorted({f.resolve() for f in folders + files})
 

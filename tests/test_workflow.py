@@ -147,3 +147,36 @@ def test_builds_with_other_options_keep_their_own_record(cli, project):
     other = cli("build", "--root", project, "--out", project / "elsewhere", "--format", "epub")
     assert other.out.count("wrote ") == 5
     assert build(cli, project, "--format", "epub").out.count("unchanged ") == 5
+
+
+def test_watch_names_what_it_watches_times_each_rebuild_and_exits_130_on_ctrl_c(tmp_path):
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    root = tmp_path / "project"
+    (root / "content").mkdir(parents=True)
+    article = root / "content" / "norwegian.yaml"
+    shutil.copy(FIXTURES / "norwegian.yaml", article)
+    command = [sys.executable, "-m", "octavo", "watch", "--format", "epub"]
+    watcher = subprocess.Popen(command, cwd=root, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})  # fmt: skip
+    lines: list[str] = []
+    try:
+        reader = threading.Thread(target=lambda: lines.extend(iter(watcher.stderr.readline, "")), daemon=True)
+        reader.start()
+        deadline = time.monotonic() + 60
+        while not any("changed; building" in line for line in lines) and time.monotonic() < deadline:
+            if any("watching" in line for line in lines):
+                article.write_text(article.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+            time.sleep(1)
+        watcher.send_signal(signal.SIGINT)
+        status = watcher.wait(timeout=30)
+    finally:
+        watcher.kill()
+    text = "".join(lines)
+    assert status == 130, text
+    assert re.search(r"octavo: watching .*content", text), text
+    assert re.search(r"octavo: \[\d\d:\d\d:\d\d\] content/norwegian\.yaml changed; building", text), text

@@ -1,0 +1,7 @@
+"""`python -m octavo`: the same program as the `octavo` command."""
+
+import sys
+
+from octavo.cli import main
+
+sys.exit(main())
