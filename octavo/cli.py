@@ -117,37 +117,53 @@ def run(args: argparse.Namespace) -> int:
         return print_schema(args.out)
     emit = emitter(args.error_format)
     root = project_root(args.root, args.paths)
-    config = read_config(root, emit)
-    if config is None:
+    settings = build_settings(args, root, emit)
+    if settings is None:
         return EXIT_CONTENT
-    strict = bool(_setting(args.strict, config.build, "strict"))
+    options, jobs = settings
     inputs = find_inputs(args.paths, root)
     if args.command == "check":
         from octavo.runner import load_inputs  # after argument parsing, so --help stays fast
 
-        _, report = load_inputs(inputs, root, strict, emit)
+        _, report = load_inputs(inputs, root, options.strict, emit)
         return summary(report, args.error_format)
-    fmt = args.format if args.format is not None else config.build.get("formats")
-    options = BuildOptions(
-        out=args.out if args.out is not None else config.build.get("out", root / "dist"),  # type: ignore[arg-type]
-        root=root,
-        formats=parse_formats(fmt) if isinstance(fmt, str) else fmt or DEFAULTS["formats"],  # type: ignore[arg-type]
-        page_size=str(_setting(args.page_size, config.build, "page-size")),
-        strict=strict,
-        source_date_epoch=source_date_epoch(),
-        booklet=bool(_setting(args.booklet, config.build, "booklet")),
-        pdf_variant=_setting(args.pdf_variant, config.build, "pdf-variant"),  # type: ignore[arg-type]
-        theme=config.theme,
-        config=config.path,
-    )
-    jobs = int(_setting(args.jobs, config.build, "jobs", os.cpu_count() or 1))  # type: ignore[arg-type]
     if args.verbose:
         describe_machine(options)
     if args.command == "watch":
         from octavo.watch import watch
 
-        return watch(args.paths, options, lambda: build_once(args, options, find_inputs(args.paths, root), jobs, emit))
+        def rebuild() -> int:  # octavo.toml is read again: a change to it applies at the next save
+            again = build_settings(args, root, emit)
+            return EXIT_CONTENT if again is None else build_once(args, again[0], find_inputs(args.paths, root),
+                                                                  again[1], emit)  # fmt: skip
+
+        return watch(args.paths, options, rebuild)
     return build_once(args, options, shard(inputs, args.shard, root), jobs, emit)
+
+
+def build_settings(args: argparse.Namespace, root: Path,
+                   emit: Callable[[Diagnostic], None]) -> tuple[BuildOptions, int] | None:  # fmt: skip
+    """The build options and job count from the command line over octavo.toml; None when octavo.toml has errors."""
+    config = read_config(root, emit)
+    if config is None:
+        return None
+    given = vars(args)
+    fmt = given.get("format") if given.get("format") is not None else config.build.get("formats")
+    out = given.get("out") if given.get("out") is not None else config.build.get("out", root / "dist")
+    options = BuildOptions(
+        out=out,  # type: ignore[arg-type]
+        root=root,
+        formats=parse_formats(fmt) if isinstance(fmt, str) else fmt or DEFAULTS["formats"],  # type: ignore[arg-type]
+        page_size=str(_setting(given.get("page_size"), config.build, "page-size")),
+        strict=bool(_setting(args.strict, config.build, "strict")),
+        source_date_epoch=source_date_epoch(),
+        booklet=bool(_setting(given.get("booklet"), config.build, "booklet")),
+        pdf_variant=_setting(given.get("pdf_variant"), config.build, "pdf-variant"),  # type: ignore[arg-type]
+        theme=config.theme,
+        config=config.path,
+    )
+    jobs = int(_setting(given.get("jobs"), config.build, "jobs", os.cpu_count() or 1))  # type: ignore[arg-type]
+    return options, jobs
 
 
 def _setting(given: object, build: dict[str, object], key: str, default: object = None) -> object:
