@@ -95,3 +95,16 @@ def test_the_installed_package_is_the_wheel_not_the_source_tree(installed, tmp_p
     assert where.returncode == 0, where.stderr
     styles = Path(where.stdout.strip())
     assert styles.is_relative_to(installed.parent.parent) and (styles / "print.css").is_file()
+
+
+def test_a_new_project_from_the_installed_command_builds_clean(installed, tmp_path):
+    from .test_epub import check_messages
+
+    created = run([installed, "new", "demo"], cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    result = run([installed, "build"], cwd=tmp_path / "demo")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == ""  # no warnings, nothing else to say
+    epub = tmp_path / "demo" / "dist" / "example.epub"
+    assert epub.is_file() and (tmp_path / "demo" / "dist" / "example.pdf").is_file()
+    assert check_messages(epub) == []
