@@ -144,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
 def build_settings(args: argparse.Namespace, root: Path,
                    emit: Callable[[Diagnostic], None]) -> tuple[BuildOptions, int] | None:  # fmt: skip
     """The build options and job count from the command line over octavo.toml; None when octavo.toml has errors."""
-    config = read_config(root, emit)
+    config = read_config(root, emit, args.error_format)
     if config is None:
         return None
     given = vars(args)
@@ -190,7 +190,7 @@ def project_root(given: Path | None, paths: list[Path]) -> Path:
     return cwd if start.is_relative_to(cwd) else start
 
 
-def read_config(root: Path, emit: Callable[[Diagnostic], None]):
+def read_config(root: Path, emit: Callable[[Diagnostic], None], error_format: str = "text"):
     """The project's octavo.toml (an empty Config when it has none); None when it has errors."""
     from octavo.config import CONFIG_NAME, Config, load_config
 
@@ -202,7 +202,7 @@ def read_config(root: Path, emit: Callable[[Diagnostic], None]):
     for diagnostic in report.items:
         emit(diagnostic)
     if report.errors:
-        summary(report, "text")
+        summary(report, error_format)
         return None
     return config
 
