@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -76,7 +76,10 @@ def build(inputs: list[Path], options: BuildOptions, jobs: int, force: bool = Fa
         return result
     ready, result.report = load_inputs(stale, options.root, options.strict, emit)
     result.report.items = list(dict.fromkeys([*cached.items, *result.report.items]))
-    for publication, (outputs, problems) in zip(ready, _build_all(ready, options, jobs), strict=True):
+    pending = {index: len(parts(options.formats)) for index in range(len(ready))}
+    built: dict[int, tuple[list[Output], Report]] = {index: ([], Report()) for index in range(len(ready))}
+    for index, (outputs, problems) in _build_all(ready, options, jobs):
+        publication = ready[index]
         sources = {publication.source, *(a.source for a in articles_of(publication))}
         own = [d for d in result.report.warnings if d.path in sources]
         outputs = [replace(o, warnings=len(own)) for o in outputs]
@@ -86,21 +89,44 @@ def build(inputs: list[Path], options: BuildOptions, jobs: int, force: bool = Fa
             emit(diagnostic)
         result.outputs.extend(outputs)
         result.report.extend(problems)
-        if not problems.errors:
-            cache.record(publication, options, outputs, own)
+        built[index][0].extend(outputs)
+        built[index][1].extend(problems)
+        pending[index] -= 1
+        if pending[index] == 0 and not built[index][1].errors:  # every part of it is written
+            cache.record(publication, options, built[index][0], own)
     cache.save()
     return result
 
 
-def _build_all(ready: list, options: BuildOptions, jobs: int) -> list:
+def parts(formats: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The formats split into jobs that share no work: the PDF and the HTML share the print HTML."""
+    printed = tuple(f for f in formats if f in ("pdf", "html"))
+    found: list[tuple[str, ...]] = []
+    for fmt in formats:
+        part = printed if fmt in printed else (fmt,)
+        if part not in found:
+            found.append(part)
+    return found
+
+
+def _build_all(ready: list, options: BuildOptions, jobs: int) -> Iterator[tuple[int, tuple[list[Output], Report]]]:
+    """Each publication's parts, built in parallel where there are several, yielded in order as they finish.
+
+    Yielding as they come lets the progress bar advance per output, and building an article's PDF
+    and EPUB in two processes lets even a single input use two cores.
+    """
     from octavo.pipeline import build_publication
 
-    if jobs > 1 and len(ready) > 1:
+    tasks = [(index, replace(options, formats=part)) for index in range(len(ready)) for part in parts(options.formats)]
+    if jobs > 1 and len(tasks) > 1:
         if "pdf" in options.formats:
             import weasyprint  # noqa: F401 - imported once here, so forked workers start with it loaded
-        with ProcessPoolExecutor(max_workers=min(jobs, len(ready))) as pool:
-            return list(pool.map(build_publication, ready, [options] * len(ready)))
-    return [build_publication(publication, options) for publication in ready]
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+            results = pool.map(build_publication, [ready[i] for i, _ in tasks], [o for _, o in tasks])
+            yield from zip([i for i, _ in tasks], results, strict=True)
+        return
+    for index, part_options in tasks:
+        yield index, build_publication(ready[index], part_options)
 
 
 def write_report(path: Path, result: RunResult) -> None:
