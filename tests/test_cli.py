@@ -109,3 +109,22 @@ def test_builds_in_separate_processes_are_byte_identical(tmp_path):
         "all_blocks.epub", "all_blocks.html", "all_blocks.pdf"]  # fmt: skip
     assert "all_blocks_files/styles/print.css" in outputs[0]  # the page's own files, beside it
     assert outputs[0] == outputs[1]
+
+
+def test_schema_command_prints_the_schema_or_writes_it(cli, tmp_path):
+    import json
+
+    printed = cli("schema")
+    assert printed.status == 0
+    schema = json.loads(printed.out)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert cli("schema", "--out", tmp_path / "octavo.schema.json").status == 0
+    assert json.loads((tmp_path / "octavo.schema.json").read_text(encoding="utf-8")) == schema
+
+
+def test_new_command_makes_a_project_and_refuses_a_folder_with_files(cli, tmp_path):
+    made = cli("new", tmp_path / "handouts")
+    assert made.status == 0 and "created" in made.out
+    assert (tmp_path / "handouts" / "content" / "example.yaml").is_file()
+    again = cli("new", tmp_path / "handouts")
+    assert again.status == 2 and "is not empty" in again.err
