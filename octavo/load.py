@@ -12,7 +12,7 @@ import langcodes
 from slugify import slugify
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from octavo import markup
+from octavo import markup, shapes
 from octavo.diagnostics import Report
 from octavo.images import ImageProblem, check_image
 from octavo.model import (
@@ -32,28 +32,30 @@ from octavo.model import (
     TocEntry,
     Verse,
 )
-from octavo.yamlsrc import SourceError, compose, forbidden_char, position
+from octavo.yamlsrc import Problem, SourceError, forbidden_char, not_utf8, position, quote_the, read
 
-METADATA_KEYS = (
-    "title", "subtitle", "authors", "publisher", "date", "language", "identifier",
-    "description", "rights", "keywords", "cover",
-)  # fmt: skip
-ARTICLE_KEYS = (*METADATA_KEYS, "body", "sections", "notes")
-BOOK_KEYS = (*METADATA_KEYS, "articles")
-SECTION_KEYS = ("title", "id", "body", "sections")
-FIGURE_KEYS = ("image", "caption", "alt", "credit", "aspect")
-QUOTE_KEYS = ("text", "attribution")
-TABLE_KEYS = ("caption", "header", "rows")
-BLOCK_KINDS = ("figure", "quote", "list", "numbered", "verse", "table")
-MAX_SECTION_DEPTH = 3
-DEFAULT_ASPECT = (3, 2)
+# Every key is declared once, in octavo.shapes; the JSON Schema is generated from the same place.
+METADATA_KEYS = tuple(key.name for key in shapes.METADATA)
+ARTICLE_KEYS = shapes.ARTICLE.names
+BOOK_KEYS = shapes.BOOK.names
+SECTION_KEYS = shapes.SECTION.names
+FIGURE_KEYS = shapes.FIGURE.names
+QUOTE_KEYS = shapes.QUOTE.names
+TABLE_KEYS = shapes.TABLE.names
+BLOCK_KINDS = tuple(kind.name for kind in shapes.BLOCKS)
+MAX_SECTION_DEPTH = shapes.MAX_SECTION_DEPTH
+DEFAULT_ASPECT = shapes.DEFAULT_ASPECT
 # Ids the templates use for their own anchors; a section may not take them.
 RESERVED_IDS = {"title", "toc", "toc-title", "notes", "notes-title", "cover", "titlepage", "nav", "lead", "landmarks"}
 RESERVED_ID_PREFIXES = ("note-", "noteref-", "figure-", "table-")
-ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
-DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# The schema states the same patterns. Always fullmatch them: Python's "$" also matches before a final "\n".
+ID_PATTERN = re.compile(shapes.ID_PATTERN)
+DATE_PATTERN = re.compile(shapes.DATE_PATTERN)
+ASPECT_PATTERN = re.compile(shapes.ASPECT_PATTERN)
+NOTE_KEY_PATTERN = re.compile(shapes.NOTE_KEY_PATTERN)
 # A fixed namespace, so that the default identifier is the same on every machine and build.
 IDENTIFIER_NAMESPACE = uuid.UUID("6f1b1d38-9d0e-5a4c-8a55-0c7a5e1c0c7a")
+COMMA_HINT = ' (quote cells that contain commas: ["a, b", c])'
 
 
 def load_document(path: Path, root: Path, report: Report) -> Article | Book | None:
@@ -99,19 +101,28 @@ class _ArticleLoader:
     def warning(self, node: Node, message: str) -> None:
         self.report.add(self.path, *position(node), "warning", message)
 
+    def source_problem(self, problem: Problem) -> None:
+        """A problem found while reading the YAML text itself, before any node was built."""
+        if problem.severity == "error":
+            self.errors += 1
+        self.report.add(self.path, problem.line, problem.column, problem.severity, problem.message)
+
     # -- the file ----------------------------------------------------------------------------
 
     def load(self, allow_book: bool) -> Article | Book | None:
         try:
             text = self.path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            self.error((1, 1), f"the file is not UTF-8 text (byte {exc.start})")
+        except UnicodeDecodeError:
+            self.source_problem(not_utf8(self.path.read_bytes()))
             return None
         try:
-            tree = compose(text)
+            tree, warnings = read(text, key_names())
         except SourceError as exc:
-            self.error((exc.line, exc.column), exc.message)
+            for problem in exc.problems:
+                self.source_problem(problem)
             return None
+        for problem in warnings:
+            self.source_problem(problem)
         if not isinstance(tree, MappingNode):
             self.error(tree or (1, 1), "an article is a mapping of keys (title, body, sections, ...)")
             return None
@@ -257,7 +268,7 @@ class _ArticleLoader:
         items: dict[str, Node] = {}
         for key_node, value in node.value:
             key = key_node.value if isinstance(key_node, ScalarNode) else None
-            if key is None or not key or any(ch.isspace() or ch in "[]^" for ch in key):
+            if key is None or not NOTE_KEY_PATTERN.fullmatch(key):
                 self.error(key_node, "notes: a note key is a word or number without spaces or brackets")
             elif key in items:
                 self.error(key_node, f"notes.{key}: duplicate key (first given on line {position(items[key])[0]})")
@@ -339,7 +350,7 @@ class _ArticleLoader:
             if wanted is None:
                 return None
             reserved = wanted in RESERVED_IDS or wanted.startswith(RESERVED_ID_PREFIXES)
-            if not ID_PATTERN.match(wanted) or reserved:
+            if not ID_PATTERN.fullmatch(wanted) or reserved:
                 self.error(node, f"{where}.id: '{wanted}' is not a usable id (a letter, then letters, "
                            "digits, '-', '_' or '.'; not a name octavo uses itself)")  # fmt: skip
                 return None
@@ -379,7 +390,7 @@ class _ArticleLoader:
         kind = key_node.value if isinstance(key_node, ScalarNode) else ""
         if kind not in BLOCK_KINDS:
             self.error(key_node, f"{where}: unknown block '{kind}'{suggestion(kind, BLOCK_KINDS)}"
-                       f" (expected {', '.join(BLOCK_KINDS)})")  # fmt: skip
+                       f" (expected {', '.join(BLOCK_KINDS)}){paragraph_hint(key_node, value)}")  # fmt: skip
             return None
         return getattr(self, f"{kind}_block")(value, f"{where}.{kind}")
 
@@ -411,7 +422,7 @@ class _ArticleLoader:
         if node is None:
             return DEFAULT_ASPECT
         value = self.string(node, where) or ""
-        match = re.fullmatch(r"\s*(\d{1,4})\s*[:/x]\s*(\d{1,4})\s*", value)
+        match = ASPECT_PATTERN.fullmatch(value)
         if not match or 0 in (int(match[1]), int(match[2])):
             self.error(node, f"{where}: '{value}' is not an aspect ratio like 3:2 or 4:3")
             return DEFAULT_ASPECT
@@ -502,8 +513,10 @@ class _ArticleLoader:
                 width = len(row)
             elif len(row) != width:
                 against = "the header" if header is not None else "the first row"
+                # Extra cells in a [...] row are most often one cell that holds a comma.
+                hint = COMMA_HINT if len(row) > width and getattr(row_node, "flow_style", False) else ""
                 self.error(row_node, f"{where}.rows[{i}]: the row has {len(row)} cells but "
-                           f"{against} has {width}")  # fmt: skip
+                           f"{against} has {width}{hint}")  # fmt: skip
                 continue
             rows.append(row)
         if not rows:
@@ -528,7 +541,7 @@ class _ArticleLoader:
         value = self.string(node, "date")
         if value is None:
             return None
-        match = DATE_PATTERN.match(value)
+        match = DATE_PATTERN.fullmatch(value)
         try:
             if not match:
                 raise ValueError
@@ -544,8 +557,9 @@ class _ArticleLoader:
         value = self.string(node, "language")
         if value is None:
             return "en"
-        if not langcodes.tag_is_valid(value):
-            self.error(node, f"language: '{value}' is not a valid BCP 47 language tag (e.g. en, fr, pt-BR)")
+        # tag_is_valid reads '_' as '-' (locale style, en_GB), but BCP 47 and EPUB readers accept only '-'.
+        if "_" in value or not langcodes.tag_is_valid(value):
+            self.error(node, f"language: '{value}' is not a valid BCP 47 language tag{language_hint(value)}")
             return "en"
         return value
 
@@ -568,6 +582,32 @@ def close_matches(word: str, choices: tuple[str, ...]) -> list[str]:
 def suggestion(word: str, choices: tuple[str, ...]) -> str:
     close = close_matches(word, choices)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def key_names() -> set[str]:
+    """Every key of an article or a book, at any depth: a word that lost its ':' is guessed among these."""
+    return {*ARTICLE_KEYS, *BOOK_KEYS, *SECTION_KEYS, *FIGURE_KEYS, *QUOTE_KEYS, *TABLE_KEYS, *BLOCK_KINDS}
+
+
+def language_hint(value: str) -> str:
+    """The tag meant by one written with '_' (en_GB), or examples of tags."""
+    if "_" in value:
+        try:
+            return f" (did you mean '{langcodes.standardize_tag(value)}'?)"
+        except langcodes.LanguageTagError:
+            pass
+    return " (e.g. en, fr, pt-BR)"
+
+
+def paragraph_hint(key_node: Node, value: Node) -> str:
+    """Advice for a paragraph with ': ' in it (`- Note: see below`), which YAML reads as a one-key mapping."""
+    plain = isinstance(key_node, ScalarNode) and isinstance(value, ScalarNode) and not value.style
+    if not plain or key_node.end_mark.line != value.start_mark.line:
+        return ""
+    # 'qoute: We will bury you' is a misspelt block; 'Note: ...' (not spelt like a key) is a sentence.
+    if re.fullmatch(r"[a-z]+", key_node.value) and close_matches(key_node.value, BLOCK_KINDS):
+        return ""
+    return f"; if this is a paragraph, {quote_the(f'{key_node.value}: {value.value}')}"
 
 
 def kind_name(node: Node | None) -> str:

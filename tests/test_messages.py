@@ -1,0 +1,183 @@
+"""Messages for the YAML mistakes prose writers make: located exactly, the fix said in words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from octavo.diagnostics import Report
+from octavo.load import load_article
+
+from .conftest import FIXTURES, PROJECT
+
+PROSE = FIXTURES / "prose"
+
+
+def load(name: str, root: Path = PROJECT, folder: Path = PROSE) -> tuple[object, Report]:
+    report = Report()
+    article = load_article(folder / name, root, report)
+    return article, report
+
+
+def located(report: Report) -> list[tuple[int, int, str]]:
+    return [(d.line, d.column, d.severity) for d in report.items]
+
+
+def test_a_tab_in_the_indentation_is_reported_on_every_line_that_has_one():
+    article, report = load("tab.yaml")
+    assert article is None
+    # One error for each line, also for the line with two tabs; the tab's own line, not the next one.
+    assert located(report) == [(3, 1, "error"), (4, 1, "error"), (6, 1, "error"), (7, 1, "error"), (8, 1, "error")]
+    assert all(d.message == "a tab is used to indent; YAML indents with spaces, not tabs" for d in report.items)
+    assert "cannot start any token" not in str(report.items[0])
+
+
+@pytest.mark.parametrize(
+    ("fixture", "start", "quoted"),
+    [
+        ("star.yaml", "'*'", "'*Emphasis* at the start of a paragraph ...'"),
+        ("star_word.yaml", "'*'", "'*Important notice for every reader.'"),
+        ("bracket.yaml", "'['", "'[^1] The note comes before the words in ...'"),
+        ("ampersand.yaml", "'&'", "'&Co were the publishers.'"),
+        ("bang.yaml", "'!'", "'!Important news comes first.'"),
+        ("percent.yaml", "'%'", "'% of readers agreed.'"),
+        ("at.yaml", "'@'", "'@octavo is where we post news.'"),
+        ("backtick.yaml", "'`'", "'`print()` isn''t a statement any more.'"),
+        ("quotation.yaml", "a quotation mark", """'"Yes," she said, "we will."'"""),
+    ],
+)
+def test_a_text_that_starts_with_a_yaml_indicator_must_be_quoted(fixture, start, quoted):
+    article, report = load(fixture)
+    assert article is None
+    assert located(report) == [(3, 5, "error")]
+    message = report.items[0].message
+    assert message.startswith(f"a text that starts with {start} must be in quotes")
+    assert message.endswith(f"; quote the text: {quoted}")
+    assert "not allowed" not in message
+
+
+def test_an_alias_with_no_words_after_it_keeps_its_own_message(tmp_path: Path):
+    (tmp_path / "alias.yaml").write_text("title: A title\nbody:\n  - *name\n", encoding="utf-8")
+    _, report = load("alias.yaml", root=tmp_path, folder=tmp_path)
+    assert [(d.line, d.column, d.message) for d in report.items] == [
+        (3, 5, "alias '*name' is not allowed (write the value out)")
+    ]
+
+
+def test_a_colon_inside_a_text_says_to_quote_it():
+    article, report = load("colon.yaml")
+    assert article is None
+    assert located(report) == [(1, 18, "error")]
+    assert report.items[0].message == (
+        "': ' inside a text makes YAML read a key and a value; quote the text: 'Khrushchev: a life'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("fixture", "line", "column", "key"),
+    [
+        ("missing_colon.yaml", 1, 6, "title"),  # libyaml reports line 2
+        ("missing_colon_key.yaml", 2, 9, "subtitle"),  # libyaml reports line 3
+        ("missing_colon_table.yaml", 4, 14, "caption"),  # libyaml reports line 5
+    ],
+)
+def test_a_missing_colon_is_located_where_it_belongs(fixture, line, column, key):
+    article, report = load(fixture)
+    assert article is None
+    assert located(report) == [(line, column, "error")]
+    assert report.items[0].message == f"missing ':' after '{key}'? (a key and its value are separated by ': ')"
+
+
+def test_a_word_that_is_no_key_is_not_taken_for_a_key_without_its_colon(tmp_path: Path):
+    # A badly indented line of prose: libyaml's own message stays, rather than a wrong guess.
+    (tmp_path / "indent.yaml").write_text("title: A\nbody:\n  - First paragraph\n  continues here\n", encoding="utf-8")
+    _, report = load("indent.yaml", root=tmp_path, folder=tmp_path)
+    assert located(report) == [(5, 1, "error")]
+    assert report.items[0].message.startswith("invalid YAML: while scanning a simple key")
+
+
+def test_a_comment_that_cuts_a_text_short_is_a_warning_at_the_hash():
+    article, report = load("comment.yaml")
+    assert article is not None
+    assert located(report) == [(6, 20, "warning"), (7, 15, "warning")]
+    assert all(
+        d.message == "the rest of the line after ' #' is a YAML comment and is left out; quote the paragraph"
+        for d in report.items
+    )
+    assert [p.text.plain for p in article.body] == [
+        "We were number",
+        "Chapter 3",
+        "This comment is set off by two spaces.",
+    ]
+
+
+def test_a_file_that_is_not_utf8_is_located_at_its_first_bad_byte(tmp_path: Path):
+    # Latin-1 'é' after a UTF-8 'Ç': columns count characters, not bytes.
+    (tmp_path / "latin1.yaml").write_bytes("title: A title\nbody:\n  - Ça va, caf".encode() + b"\xe9.\n")
+    article, report = load("latin1.yaml", root=tmp_path, folder=tmp_path)
+    assert article is None
+    assert located(report) == [(3, 15, "error")]
+    assert report.items[0].message == "the file is not UTF-8 text (byte 0xE9 at line 3, column 15); save it as UTF-8"
+
+
+def test_a_language_tag_written_with_an_underscore_is_refused_with_the_tag_meant():
+    article, report = load("language.yaml")
+    assert article is None
+    assert located(report) == [(2, 11, "error")]
+    assert report.items[0].message == "language: 'en_GB' is not a valid BCP 47 language tag (did you mean 'en-GB'?)"
+
+
+def test_a_row_with_extra_cells_in_brackets_is_told_to_quote_cells_with_commas():
+    article, report = load("comma_cells.yaml")
+    assert article is None
+    assert located(report) == [(6, 11, "error"), (7, 11, "error")]
+    too_many, too_few = (d.message for d in report.items)
+    assert too_many == (
+        'body[0].table.rows[0]: the row has 3 cells but the header has 2 (quote cells that contain commas: ["a, b", c])'
+    )
+    assert too_few == "body[0].table.rows[1]: the row has 1 cells but the header has 2"
+
+
+def test_a_paragraph_read_as_a_one_key_mapping_is_told_to_quote_it():
+    article, report = load("paragraph_colon.yaml")
+    assert article is None
+    assert located(report) == [(3, 5, "error")]
+    message = report.items[0].message
+    assert message.startswith("body[0]: unknown block 'Note'")
+    assert message.endswith("; if this is a paragraph, quote the text: 'Note: this paragraph was read as a ...'")
+
+
+def test_every_mistake_of_a_file_is_reported_together():
+    article, report = load("several.yaml")
+    assert article is None
+    # Line 4 holds two ': ' but is one mistake; on line 9 the '*' is located as written, after the tab.
+    expected = [(3, 5, "error"), (4, 23, "error"), (5, 20, "warning"), (9, 1, "error"), (9, 6, "error")]
+    assert located(report) == expected
+    messages = [d.message for d in report.items]
+    assert "quote the text: '*Emphasis* at the start.'" in messages[0]
+    assert "quote the text: 'Khrushchev: a life: and the times.'" in messages[1]
+    assert "' #' is a YAML comment" in messages[2]
+    assert "not tabs" in messages[3]
+    assert "quote the text: '*Emphasis* after a tab.'" in messages[4]
+
+
+def test_check_prints_the_mistakes_like_a_compiler(cli):
+    run = cli("check", "tests/fixtures/prose/several.yaml")
+    assert run.status == 1
+    lines = run.err.splitlines()
+    assert lines[0] == (
+        "tests/fixtures/prose/several.yaml:3:5: error: a text that starts with '*' must be in quotes as a whole "
+        "(YAML reads it as an alias); quote the text: '*Emphasis* at the start.'"
+    )
+    assert "tests/fixtures/prose/several.yaml:9:1: error: a tab is used to indent; " in run.err
+    assert "Traceback" not in run.err
+
+
+def test_check_passes_with_only_the_comment_warning(cli):
+    run = cli("check", "tests/fixtures/prose/comment.yaml")
+    assert run.status == 0
+    assert (
+        "tests/fixtures/prose/comment.yaml:6:20: warning: the rest of the line after ' #' is a YAML comment "
+        "and is left out; quote the paragraph"
+    ) in run.err
