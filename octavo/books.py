@@ -3,42 +3,42 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from slugify import slugify
 from yaml.nodes import MappingNode, Node
 
+from octavo import shapes
+from octavo.articles import load_article, read_metadata
+from octavo.blocks import Context
+from octavo.citations import read_book_references
 from octavo.model import Article, Book
 from octavo.yamlsrc import SourceError, compose, position
 
-if TYPE_CHECKING:
-    from octavo.load import _ArticleLoader
 
-
-def load_book(loader: _ArticleLoader, tree: MappingNode, fields: dict[str, Node]) -> Book | None:
+def read_book(ctx: Context, tree: MappingNode) -> Book | None:
     """Validate the book's own keys and its list of articles, then load every article."""
-    from octavo.load import load_article
-
-    metadata = loader.metadata(tree, fields)
-    if not loader.require(tree, fields, "articles", ""):
+    fields = ctx.mapping(tree, "", shapes.BOOK.names)
+    metadata = read_metadata(ctx, tree, fields)
+    if not ctx.require(tree, fields, "articles", ""):
         return None
-    paths = _article_paths(loader, fields["articles"])
+    references = read_book_references(ctx, fields)
+    paths = _article_paths(ctx, fields["articles"])
     prefixes = _id_prefixes([path for path, _ in paths])
     articles: list[Article] = []
     for (path, _node), prefix in zip(paths, prefixes, strict=True):
-        errors_before = len(loader.report.errors)
-        article = load_article(path, loader.root, loader.report, prefix)
+        errors_before = len(ctx.report.errors)
+        article = load_article(path, ctx.root, ctx.report, prefix, references)
         if article is None:
             # The article's own problems carry its path; the book only needs to fail.
-            loader.errors += max(1, len(loader.report.errors) - errors_before)
+            ctx.errors += max(1, len(ctx.report.errors) - errors_before)
         else:
             articles.append(article)
-    if metadata is None or loader.errors:
+    if metadata is None or ctx.errors:
         return None
     return Book(**metadata, articles=tuple(articles))
 
 
-def _article_paths(loader: _ArticleLoader, node: Node) -> list[tuple[Path, Node]]:
+def _article_paths(loader: Context, node: Node) -> list[tuple[Path, Node]]:
     """The article files a book lists, each checked: present, inside the project, not the book, once."""
     items = loader.sequence(node, "articles")
     if not items and node is not None and loader.errors == 0:

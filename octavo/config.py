@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from octavo.diagnostics import Report
-from octavo.load import suggestion
 from octavo.options import FORMATS, PAGE_SIZES, PDF_VARIANTS, ThemeSettings
+from octavo.reader import suggestion
 
 CONFIG_NAME = "octavo.toml"
 LENGTH = r"(?:0|\d+(?:\.\d+)?(?:pt|px|mm|cm|in|pc|q|em|rem))"

@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import hashlib
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ebooklib import epub
+from lxml import etree
 from PIL import Image
 
+from octavo.blocks.figure import Figure
 from octavo.cover import cover_png
 from octavo.images import RASTER_TYPES, media_type
-from octavo.model import Article, Book, Figure, Publication, TocEntry, articles_of
+from octavo.model import Article, Book, Inline, NoteRef, Publication, TocEntry, articles_of
 from octavo.options import BuildOptions
-from octavo.placeholder import placeholder_svg
 from octavo.theme import Theme, theme_css, theme_for
 
-EPUB_STYLESHEETS = ("base.css", "epub.css")
+EPUB_STYLESHEETS = ("base.css", "epub.css", "code-epub.css")
 MAX_IMAGE_SIDE = 2000
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01: the earliest time a zip entry can hold
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+SVG_NS = b"http://www.w3.org/2000/svg"
+MATHML_NS = b"http://www.w3.org/1998/Math/MathML"
+REFERENCES_FILE = "references.xhtml"
+NCX = {"ncx": "http://www.daisy.org/z3986/2005/ncx/"}
+NCX_POINT = "{http://www.daisy.org/z3986/2005/ncx/}navPoint"
 
 
 @dataclass
@@ -37,8 +47,37 @@ def chunk_file(article: Article, chunk: int) -> str:
     return f"{article.id_prefix}{'title' if chunk == 0 else f'section-{chunk}'}.xhtml"
 
 
-def href(article: Article, chunk: int, anchor: str) -> str:
-    return f"{chunk_file(article, chunk)}#{anchor}"
+def anchor_files(publication: Publication) -> dict[str, str]:
+    """The document that holds each anchor, once the EPUB splits every article at its top-level sections.
+
+    The model knows nothing of files: its ids are found here, wherever a block or a note
+    reference put them, so a new block kind with an `id` needs nothing added.
+    """
+    files: dict[str, str] = {}
+    for article in articles_of(publication):
+        files[article.anchor] = chunk_file(article, 0)
+        for chunk, part in enumerate((article.body, *article.sections)):
+            files.update(dict.fromkeys(anchors_in(part), chunk_file(article, chunk)))
+        # Every article's References are in one document, as its notes are; a book groups them by article.
+        files.update(dict.fromkeys((ref.id for ref in article.references), REFERENCES_FILE))
+    return files
+
+
+def anchors_in(thing: object) -> Iterator[str]:
+    """Every anchor in a part of the model: the ids of sections and blocks, and note references."""
+    if isinstance(thing, NoteRef):
+        yield thing.ref_id
+    elif isinstance(thing, tuple):
+        for item in thing:
+            yield from anchors_in(item)
+    elif isinstance(thing, Inline):
+        yield from (part.ref_id for part in thing.parts if isinstance(part, NoteRef))
+    elif dataclasses.is_dataclass(thing):
+        if isinstance(getattr(thing, "id", None), str):
+            yield thing.id  # type: ignore[attr-defined]
+        for field in dataclasses.fields(thing):
+            if field.name != "id":
+                yield from anchors_in(getattr(thing, field.name))
 
 
 def epub_bytes(publication: Publication, options: BuildOptions) -> bytes:
@@ -47,35 +86,37 @@ def epub_bytes(publication: Publication, options: BuildOptions) -> bytes:
     package = _Package(epub.EpubBook(), [], {})
     _add_metadata(package.book, publication)
     stylesheets = _add_stylesheets(package.book, theme)
-    _add_images(package, publication, theme)
+    _add_images(package, publication)
     cover_name = _add_cover(package.book, publication, theme)
-    values = _template_values(publication, package, theme, stylesheets, _add_logo(package.book, theme))
+    files = anchor_files(publication)
+    values = _template_values(publication, package, theme, stylesheets, _add_logo(package.book, theme), files)
     _add_document(package, "cover", "cover.xhtml", theme, "epub/cover.xhtml", {**values, "cover_src": cover_name})
     nav = _item("nav", "nav.xhtml", "application/xhtml+xml", _render(theme, "epub/nav.xhtml", values))
     nav.properties = ["nav"]
     package.book.add_item(nav)
     if isinstance(publication, Book):
         _add_document(package, "title", "title.xhtml", theme, "epub/booktitle.xhtml", values)
-        package.spine.append(nav)  # a book's contents follow its title page
-    for index, article in enumerate(articles_of(publication)):
-        opening = chunk_file(article, 0)
-        _add_document(package, f"{article.id_prefix}title", opening, theme, "epub/title.xhtml",
-                      {**values, "article": article})  # fmt: skip
-        if index == 0 and not isinstance(publication, Book):
-            package.spine.append(nav)  # an article's contents follow its title block, as in print
+    # The contents come before the text, never between an article's opening and its first section.
+    package.spine.append(nav)
+    for article in articles_of(publication):
+        # A chapter speaks its own language: "Рисунок 1", not "Figure 1", in a Russian chapter.
+        chapter = {**values, "article": article, "labels": theme.labels(article.language)}
+        _add_document(package, f"{article.id_prefix}title", chunk_file(article, 0), theme, "epub/title.xhtml", chapter)
         for number, section in enumerate(article.sections, start=1):
             _add_document(package, f"{article.id_prefix}section-{number}", chunk_file(article, number), theme,
-                          "epub/section.xhtml", {**values, "section": section, "article": article})  # fmt: skip
+                          "epub/section.xhtml", {**chapter, "section": section})  # fmt: skip
+    if publication.references:
+        _add_document(package, "references", REFERENCES_FILE, theme, "epub/references.xhtml", values)
     if publication.notes:
         _add_document(package, "notes", "notes.xhtml", theme, "epub/notes.xhtml", values)
     package.book.add_item(epub.EpubNcx())
-    package.book.toc = _ncx_toc(publication, values["labels"]["notes"])
+    package.book.toc = _ncx_toc(publication, values["labels"]["notes"], files, values["labels"]["references"])
     package.book.spine = package.spine
     return _write(package.book, options)
 
 
 def _template_values(publication: Publication, package: _Package, theme: Theme, stylesheets: list[str],
-                     logo_src: str | None) -> dict[str, object]:  # fmt: skip
+                     logo_src: str | None, files: dict[str, str]) -> dict[str, object]:  # fmt: skip
     return {
         "publication": publication,
         "article": publication,
@@ -84,12 +125,14 @@ def _template_values(publication: Publication, package: _Package, theme: Theme, 
         "is_book": isinstance(publication, Book),
         "epub": True,
         "labels": theme.labels(publication.language),
+        "labels_for": theme.labels,  # a chapter's own words, by its language
         "theme": {"logo_src": logo_src, "date_format": theme.settings.date_format},
         "stylesheets": stylesheets,
-        "href": href,
+        "href": lambda anchor: f"{files[anchor]}#{anchor}",
         "notes_href": "notes.xhtml",
         "image_src": lambda figure: package.images[figure.id],
-        "placeholder_src": lambda figure: package.images[figure.id],
+        # Placeholders are HTML, as in print: their text takes the reader's font, size and colours.
+        "placeholder_src": None,
     }
 
 
@@ -104,6 +147,8 @@ def _item(uid: str, name: str, media: str, content: bytes) -> epub.EpubItem:
 def _add_document(package: _Package, uid: str, name: str, theme: Theme, template: str,
                   values: dict[str, object]) -> epub.EpubItem:  # fmt: skip
     item = _item(uid, name, "application/xhtml+xml", _render(theme, template, values))
+    # The manifest must say which documents hold inline SVG (a placeholder's mark) and MathML (formulas).
+    item.properties = [name for name, ns in (("mathml", MATHML_NS), ("svg", SVG_NS)) if ns in item.content]
     package.book.add_item(item)
     package.spine.append(item)
     return item
@@ -181,16 +226,18 @@ def _add_logo(book: epub.EpubBook, theme: Theme) -> str | None:
     return name
 
 
-def _add_images(package: _Package, publication: Publication, theme: Theme) -> None:
+def _add_images(package: _Package, publication: Publication) -> None:
+    """Every figure's image, each distinct file stored once however many figures show it."""
+    stored: dict[str, str] = {}  # content hash -> file name inside the EPUB
     for figure in publication.figures:
         if figure.image is None:
-            name, media, data = f"images/{figure.id}-placeholder.svg", "image/svg+xml", \
-                placeholder_svg(figure, theme)  # fmt: skip
-        else:
-            name = f"images/{figure.id}{figure.image.suffix.lower()}"
-            media, data = media_type(figure.image), _image_bytes(figure)
-        package.images[figure.id] = name
-        package.book.add_item(_item(f"image-{figure.id}", name, media, data))
+            continue  # a placeholder is HTML in the document
+        data = _image_bytes(figure)
+        digest = hashlib.sha256(data).hexdigest()
+        if digest not in stored:
+            stored[digest] = f"images/{figure.id}{figure.image.suffix.lower()}"
+            package.book.add_item(_item(f"image-{figure.id}", stored[digest], media_type(figure.image), data))
+        package.images[figure.id] = stored[digest]
 
 
 def _image_bytes(figure: Figure) -> bytes:
@@ -222,7 +269,7 @@ def _add_cover(book: epub.EpubBook, publication: Publication, theme: Theme) -> s
     return name
 
 
-def _ncx_toc(publication: Publication, notes_label: str) -> list:
+def _ncx_toc(publication: Publication, notes_label: str, files: dict[str, str], references_label: str) -> list:
     """The EPUB 2 NCX tree for older readers (ebooklib writes it from book.toc)."""
     counter = iter(range(1, 100_000))
 
@@ -231,12 +278,12 @@ def _ncx_toc(publication: Publication, notes_label: str) -> list:
         return epub.Link(target, title, f"toc-{next(counter)}")
 
     def entry(article: Article, e: TocEntry) -> object:
-        target = link(href(article, e.chunk, e.id), e.title.plain)
+        target = link(f"{files[e.id]}#{e.id}", e.title.plain)
         children = [entry(article, c) for c in e.children]
         return (epub.Section(e.title.plain, target.href), children) if children else target
 
     def chapter(article: Article) -> object:
-        opening = link(href(article, 0, article.anchor), article.title.plain)
+        opening = link(f"{files[article.anchor]}#{article.anchor}", article.title.plain)
         children = [entry(article, e) for e in article.toc]
         return (epub.Section(article.title.plain, opening.href), children) if children else opening
 
@@ -244,11 +291,28 @@ def _ncx_toc(publication: Publication, notes_label: str) -> list:
         toc: list = [link("title.xhtml#title", publication.title.plain)]
         toc += [chapter(a) for a in publication.articles]
     else:
-        toc = [link(href(publication, 0, publication.anchor), publication.title.plain)]
-        toc += [entry(publication, e) for e in publication.toc]
+        toc = [chapter(publication)]  # the article's sections beneath its title, as in the nav
+    if publication.references:
+        toc.append(link(f"{REFERENCES_FILE}#references", references_label))
     if publication.notes:
         toc.append(link("notes.xhtml#notes", notes_label))
     return toc
+
+
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer, completed: the package's language, and the NCX's real depth (ebooklib writes 0)."""
+
+    def _write_opf_file(self, root: etree._Element) -> None:
+        root.set(XML_LANG, self.book.language)  # Ace and reading systems read the package's language here
+        super()._write_opf_file(root)
+
+    def _get_ncx(self) -> bytes:
+        ncx = etree.fromstring(super()._get_ncx())
+        depth = max((len(p.xpath("ancestor-or-self::ncx:navPoint", namespaces=NCX)) for p in ncx.iter(NCX_POINT)),
+                    default=1)  # fmt: skip
+        for meta in ncx.iterfind("ncx:head/ncx:meta[@name='dtb:depth']", NCX):
+            meta.set("content", str(depth))
+        return etree.tostring(ncx, encoding="utf-8", xml_declaration=True)
 
 
 def _write(book: epub.EpubBook, options: BuildOptions) -> bytes:
@@ -260,8 +324,7 @@ def _write(book: epub.EpubBook, options: BuildOptions) -> bytes:
         else datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     )
     raw = io.BytesIO()
-    writer = epub.EpubWriter(raw, book, {"epub3_pages": False, "raise_exceptions": True,
-                                         "mtime": modified})  # fmt: skip
+    writer = _Writer(raw, book, {"epub3_pages": False, "raise_exceptions": True, "mtime": modified})
     writer.process()
     writer.write()
     return _repack(raw.getvalue(), max(int(modified.timestamp()), ZIP_EPOCH_MIN))

@@ -1,9 +1,10 @@
-"""Inline Markdown subset -> safe HTML fragments and note references (markdown-it-py, allow-listed)."""
+"""Inline Markdown subset -> safe HTML fragments, note references, formulas and citations (markdown-it-py)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -11,10 +12,16 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from octavo.model import Inline, NoteRef
+from octavo.model import Citation, Formula, Inline, NoteRef
 
 ALLOWED_SCHEMES = ("http", "https", "mailto")
 INLINE_RULES = ["emphasis", "backticks", "link", "autolink", "escape", "entity", "newline"]
+MATH_OPEN, MATH_CLOSE = "\\(", "\\)"
+# A citation key as pandoc reads one: a letter, digit or '_', then also internal punctuation.
+CITATION_KEY = r"\w(?:[\w:.#$%&+?<>~/-]*\w)?"
+CITATION_ITEM = re.compile(rf"\s*@({CITATION_KEY})\s*(?:,\s*(.*?))?\s*", re.DOTALL)
+
+CiteItems = tuple[tuple[str, str], ...]  # (key, locator as written) of each item of one citation
 
 
 def _noteref_rule(state: StateInline, silent: bool) -> bool:
@@ -32,10 +39,48 @@ def _noteref_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _math_rule(state: StateInline, silent: bool) -> bool:
+    """Recognise inline mathematics `\\( … \\)`; the LaTeX inside is kept as written, never read as Markdown."""
+    if not state.src.startswith(MATH_OPEN, state.pos):
+        return False
+    end = state.src.find(MATH_CLOSE, state.pos + 2)
+    if not silent:
+        token = state.push("math_inline", "", 0)
+        token.content = state.src[state.pos + 2 : end if end >= 0 else state.posMax]
+        token.meta = {"closed": end >= 0}
+    state.pos = end + 2 if end >= 0 else state.posMax  # an unclosed formula takes the rest: it is an error
+    return True
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    """Recognise a citation `[@key]`, `[@key, p. 33]` or `[@a; @b]` (pandoc's bracketed form)."""
+    if not state.src.startswith("[@", state.pos):
+        return False
+    end = state.src.find("]", state.pos + 2)
+    if end < 0 or state.src.startswith("(", end + 1):  # `[@name](url)` is a link
+        return False
+    items: list[tuple[str, str]] | None = []
+    for part in state.src[state.pos + 1 : end].split(";"):
+        match = CITATION_ITEM.fullmatch(part)
+        if match is None:
+            items = None  # reported as a malformed citation, not shown as text that looks like one
+            break
+        items.append((match[1], (match[2] or "").strip()))
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.content = state.src[state.pos : end + 1]
+        token.meta = {"items": tuple(items) if items is not None else None}
+    state.pos = end + 1
+    return True
+
+
 def _make_parser() -> MarkdownIt:
     md = MarkdownIt("zero", {"html": False, "xhtmlOut": True, "breaks": False})
     md.enable(INLINE_RULES)
     md.inline.ruler.before("link", "noteref", _noteref_rule)
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    # Before the escape rule, which would read `\\(` as an escaped parenthesis.
+    md.inline.ruler.before("escape", "math_inline", _math_rule)
     # Every target reaches the token stream, so a forbidden scheme becomes an error
     # the author sees instead of a link silently dropped by the parser.
     md.validateLink = lambda url: True
@@ -52,6 +97,9 @@ class Parsed:
     tokens: list[Token]
     note_keys: list[str]
     bad_links: list[str]
+    formulas: list[str] = field(default_factory=list)  # the LaTeX of each inline formula
+    citations: list[CiteItems] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # markup that cannot be read: an unclosed \\(, say
 
 
 def parse(text: str) -> Parsed:
@@ -63,32 +111,54 @@ def parse(text: str) -> Parsed:
         for t in tokens
         if t.type == "link_open" and not _allowed_target(str(t.attrs.get("href", "")))
     ]
-    return Parsed(tokens, note_keys, bad_links)
+    formulas = [t.content for t in tokens if t.type == "math_inline" and t.meta["closed"]]
+    citations = [t.meta["items"] for t in tokens if t.type == "citation" and t.meta["items"] is not None]
+    problems = [f"the formula '\\({t.content}' is not closed with '\\)'"
+                for t in tokens if t.type == "math_inline" and not t.meta["closed"]]  # fmt: skip
+    problems += [f"'{t.content}' is not a citation (write [@key], [@key, p. 33] or [@a; @b])"
+                 for t in tokens if t.type == "citation" and t.meta["items"] is None]  # fmt: skip
+    return Parsed(tokens, note_keys, bad_links, formulas, citations, problems)
 
 
 def _allowed_target(href: str) -> bool:
     return urlsplit(href).scheme.lower() in ALLOWED_SCHEMES
 
 
-def to_inline(parsed: Parsed, resolve: Callable[[str], NoteRef | None]) -> Inline:
-    """Render the tokens into HTML runs split at note references."""
-    parts: list[Markup | NoteRef] = []
+def to_inline(parsed: Parsed, resolve: Callable[[str], NoteRef | None],
+              formula: Callable[[str], Formula | None] = lambda _tex: None,
+              cite: Callable[[CiteItems], Citation | None] = lambda _items: None) -> Inline:  # fmt: skip
+    """Render the tokens into HTML runs split at note references, formulas and citations.
+
+    A formula or citation that does not resolve was reported as an error, so the text is never shown.
+    """
+    parts: list[Markup | NoteRef | Formula | Citation] = []
     run: list[Token] = []
+    plain: list[str] = []
     for token in parsed.tokens:
-        if token.type != "noteref":
+        if token.type == "math_inline":
+            part: NoteRef | Formula | Citation | None = formula(token.content)
+            plain.append(token.content.strip())
+        elif token.type == "citation":
+            part = cite(token.meta["items"]) if token.meta["items"] is not None else None
+            plain.append(part.text.striptags() if part is not None else "")
+        elif token.type == "noteref":
+            part = resolve(token.meta["key"])
+            if part is None:
+                run.append(Token("text", "", 0, content=f"[^{token.meta['key']}]"))
+                continue
+        else:
             run.append(token)
+            plain.append(plain_text([token]))
             continue
-        ref = resolve(token.meta["key"])
-        if ref is None:
-            run.append(Token("text", "", 0, content=f"[^{token.meta['key']}]"))
+        if part is None:
             continue
         if run:
             parts.append(_render(run))
             run = []
-        parts.append(ref)
+        parts.append(part)
     if run:
         parts.append(_render(run))
-    return Inline(tuple(parts), plain_text(parsed.tokens))
+    return Inline(tuple(parts), "".join(plain))
 
 
 def _render(tokens: list[Token]) -> Markup:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
@@ -15,14 +16,50 @@ class NoteRef:
     number: int
     ref_id: str  # the anchor of this reference (the back-link target)
     note_id: str  # the anchor of the note itself
-    chunk: int  # which top-level part holds the reference (0 = lead, 1.. = sections)
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A LaTeX formula, checked and converted once: MathML for readers that show it, an SVG drawing for print.
+
+    Both forms are standard, format-neutral data; each output picks the one it can show.
+    """
+
+    tex: str  # as written, without its delimiters; the alternative text of both forms
+    display: bool  # a block formula (an equation) rather than one inside a line of text
+    mathml: str  # a <math> element with the LaTeX as its alttext
+    svg: str  # the drawing, in the bundled math font
+    width: float  # the drawing's size in ems of the surrounding text
+    height: float
+    depth: float  # how far the drawing reaches below the baseline, in ems
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A citation as the article's citation style writes it, each cited item's part linked to its entry."""
+
+    keys: tuple[str, ...]  # the cited items, as written
+    parts: tuple[tuple[Markup, str | None], ...]  # (formatted text, the anchor of its reference entry or None)
+
+    @property
+    def text(self) -> Markup:
+        return Markup("").join(text for text, _anchor in self.parts)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One entry of an article's References: a cited item, formatted by the citation style."""
+
+    key: str
+    id: str
+    text: Markup
 
 
 @dataclass(frozen=True)
 class Inline:
-    """Inline text: safe HTML fragments interleaved with note references."""
+    """Inline text: safe HTML fragments interleaved with note references, formulas and citations."""
 
-    parts: tuple[Markup | NoteRef, ...]
+    parts: tuple[Markup | NoteRef | Formula | Citation, ...]
     plain: str  # the same text without markup, for metadata, outlines and alt text
 
     @property
@@ -36,64 +73,9 @@ class Paragraph:
     kind: str = "paragraph"
 
 
-@dataclass(frozen=True)
-class Figure:
-    number: int
-    id: str
-    caption: Inline | None
-    alt: str | None
-    credit: Inline | None
-    aspect: tuple[int, int]
-    image_name: str | None  # the path as the author wrote it
-    image: Path | None  # the resolved file, or None when a placeholder stands in
-    kind: str = "figure"
-
-    @property
-    def is_placeholder(self) -> bool:
-        return self.image is None
-
-    @property
-    def description(self) -> str:
-        """What the image shows, for alt text and placeholders."""
-        return self.alt or (self.caption.plain if self.caption else "")
-
-
-@dataclass(frozen=True)
-class Quote:
-    text: Inline
-    attribution: Inline | None
-    kind: str = "quote"
-
-
-@dataclass(frozen=True)
-class BulletList:
-    items: tuple[Inline, ...]
-    kind: str = "list"
-
-
-@dataclass(frozen=True)
-class NumberedList:
-    items: tuple[Inline, ...]
-    kind: str = "numbered"
-
-
-@dataclass(frozen=True)
-class Verse:
-    stanzas: tuple[tuple[Inline, ...], ...]
-    kind: str = "verse"
-
-
-@dataclass(frozen=True)
-class Table:
-    number: int
-    id: str
-    caption: Inline | None
-    header: tuple[Inline, ...] | None
-    rows: tuple[tuple[Inline, ...], ...]
-    kind: str = "table"
-
-
-Block = Paragraph | Figure | Quote | BulletList | NumberedList | Verse | Table
+# A block's model is a frozen dataclass whose `kind` names its block type; each kind's class lives in
+# its module of octavo/blocks/, beside the code that reads it. The model only needs the kind.
+Block = Any
 
 
 @dataclass(frozen=True)
@@ -103,7 +85,6 @@ class Section:
     level: int  # 1 for top-level sections
     blocks: tuple[Block, ...]
     sections: tuple[Section, ...]
-    chunk: int  # the top-level part this section belongs to
 
 
 @dataclass(frozen=True)
@@ -120,7 +101,6 @@ class TocEntry:
     id: str
     title: Inline
     level: int
-    chunk: int
     children: tuple[TocEntry, ...] = ()
 
 
@@ -150,6 +130,7 @@ class Article(Metadata):
     notes: tuple[Note, ...]
     toc: tuple[TocEntry, ...]
     id_prefix: str = ""  # starts every id of the article when it is a chapter of a book
+    references: tuple[Reference, ...] = ()  # the items its citations cite, in the citation style's order
 
     @property
     def anchor(self) -> str:
@@ -157,8 +138,8 @@ class Article(Metadata):
         return f"{self.id_prefix}title"
 
     @property
-    def figures(self) -> tuple[Figure, ...]:
-        return tuple(b for b in iter_blocks(self) if isinstance(b, Figure))
+    def figures(self) -> tuple[Block, ...]:
+        return tuple(b for b in iter_blocks(self) if b.kind == "figure")
 
 
 def iter_sections(sections: tuple[Section, ...]):
@@ -169,10 +150,16 @@ def iter_sections(sections: tuple[Section, ...]):
 
 
 def iter_blocks(article: Article):
-    """Every block of the article in reading order."""
-    yield from article.body
+    """Every block of the article in reading order, blocks inside blocks (a box's body) included."""
+    yield from _with_children(article.body)
     for section in iter_sections(article.sections):
-        yield from section.blocks
+        yield from _with_children(section.blocks)
+
+
+def _with_children(blocks: tuple[Block, ...]):
+    for block in blocks:
+        yield block
+        yield from _with_children(getattr(block, "blocks", ()))
 
 
 @dataclass(frozen=True)
@@ -182,12 +169,16 @@ class Book(Metadata):
     articles: tuple[Article, ...]
 
     @property
-    def figures(self) -> tuple[Figure, ...]:
+    def figures(self) -> tuple[Block, ...]:
         return tuple(f for a in self.articles for f in a.figures)
 
     @property
     def notes(self) -> tuple[Note, ...]:
         return tuple(n for a in self.articles for n in a.notes)
+
+    @property
+    def references(self) -> tuple[Reference, ...]:
+        return tuple(r for a in self.articles for r in a.references)
 
 
 Publication = Article | Book

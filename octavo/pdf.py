@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from octavo.finish import build_time, file_identifier, finisher, install_tagging
 from octavo.images import MEDIA_TYPES
-from octavo.model import Book, Publication
+from octavo.model import Book, Formula, Publication
 from octavo.options import BuildOptions
 from octavo.theme import Theme, theme_css, theme_for
 
-PRINT_STYLESHEETS = ("base.css", "print.css")
+PRINT_STYLESHEETS = ("base.css", "print.css", "code-print.css")
 
 
 class PdfError(Exception):
@@ -32,6 +34,7 @@ class PrintDocument:
 
     html: str
     assets: dict[str, Path | bytes] = field(default_factory=dict)
+    identifier: bytes = b""  # the first half of the PDF's /ID, the same in every build of the publication
 
 
 def print_html(publication: Publication, options: BuildOptions) -> PrintDocument:
@@ -59,6 +62,13 @@ def print_html(publication: Publication, options: BuildOptions) -> PrintDocument
         assets[url] = figure.image  # type: ignore[attr-defined]
         return url
 
+    def math_src(formula: Formula) -> str:
+        # WeasyPrint has no MathML: a formula is its SVG drawing, one file per drawing, named by its content.
+        data = formula.svg.encode("utf-8")
+        url = f"{folder}/math/{hashlib.sha256(data).hexdigest()[:20]}.svg"
+        assets[url] = data
+        return url
+
     logo = theme.settings.logo
     if logo is not None:
         assets[f"{folder}/logo{logo.suffix.lower()}"] = logo
@@ -72,12 +82,13 @@ def print_html(publication: Publication, options: BuildOptions) -> PrintDocument
         theme=theme_context(theme, f"{folder}/logo{logo.suffix.lower()}" if logo else None),
         page_size=options.page_size,
         stylesheets=[f"{folder}/styles/{name}" for name in sheets],
-        href=lambda article, chunk, anchor: f"#{anchor}",
+        href=lambda anchor: f"#{anchor}",
         notes_href="",
         image_src=image_src,
+        math_src=math_src,
         placeholder_src=None,
     )
-    return PrintDocument(html, assets)
+    return PrintDocument(html, assets, file_identifier(publication))
 
 
 def theme_context(theme: Theme, logo_src: str | None) -> dict[str, object]:
@@ -98,7 +109,15 @@ def render_pdf(document: PrintDocument, options: BuildOptions) -> tuple[bytes, i
         base_url = options.out.resolve().as_uri() + "/"
         html = weasyprint.HTML(string=document.html, base_url=base_url, url_fetcher=fetcher)
         rendered = html.render(cache=_IMAGE_CACHE)
-        pdf = rendered.write_pdf(pdf_tags=True, pdf_variant=options.pdf_variant)
+        # The build's time, not the article's date (which may be 1863): CreationDate, ModDate and the XMP.
+        rendered.metadata.created = rendered.metadata.modified = build_time(options)
+        install_tagging()
+        pdf = rendered.write_pdf(
+            pdf_tags=True,
+            pdf_variant=options.pdf_variant,
+            pdf_identifier=document.identifier or True,
+            finisher=finisher(theme_for(options).labels, options.pdf_variant),
+        )
         pages = len(rendered.pages)
     finally:
         logger.removeHandler(problems)

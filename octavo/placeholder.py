@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from octavo.model import Figure
+from octavo.blocks.figure import Figure
 from octavo.theme import Theme
 
 WIDTH = 1200

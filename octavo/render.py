@@ -1,4 +1,4 @@
-"""Template filters shared by every output: inline text with its note references, and dates."""
+"""Template filters shared by every output: inline text with its note references, formulas and citations; dates."""
 
 from __future__ import annotations
 
@@ -8,23 +8,34 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from octavo.model import Inline, NoteRef
+from octavo.model import Citation, Formula, Inline, NoteRef
+
+# The partial that renders each kind of inline part that is not plain markup, and the name it is given as.
+PART_TEMPLATES = {Formula: ("partials/formula.html", "f"), Citation: ("partials/citation.html", "c")}
 
 DATE_STYLES = ("short", "medium", "long", "full")
 
 
 @pass_context
 def inline_filter(context: Context, text: Inline | None) -> Markup:
-    """Render inline text; note references go through the output's noteref partial."""
+    """Render inline text; note references, formulas and citations go through the output's partials."""
     if text is None:
         return Markup("")
     noteref = context.environment.get_template("partials/noteref.html")
     out = []
+    after_ref = False  # `[^a][^b]` must not read as one number: the partial separates them
     for part in text.parts:
         if isinstance(part, NoteRef):
-            out.append(Markup(noteref.render(ref=part, **context.get_all()).strip()))
+            out.append(Markup(noteref.render(ref=part, after_ref=after_ref, **context.get_all()).strip()))
+            after_ref = True
+        elif isinstance(part, (Formula, Citation)):
+            template, name = PART_TEMPLATES[type(part)]
+            rendered = context.environment.get_template(template).render(**{**context.get_all(), name: part})
+            out.append(Markup(rendered.strip()))
+            after_ref = False
         else:
             out.append(part)
+            after_ref = after_ref and not part
     return Markup("").join(out)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from octavo import __version__, shapes
-from octavo.shapes import Shape, Value
+from octavo import __version__, citations, shapes
+from octavo.blocks import registry
+from octavo.shapes import Key, Shape, Value
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "urn:octavo:schema:content"
@@ -46,7 +47,7 @@ def json_schema() -> dict[str, Any]:
     for level in range(1, shapes.MAX_SECTION_DEPTH + 1):
         defs[_section(level)] = _mapping(shapes.SECTION, level)
     defs["block"] = _block()
-    for kind in shapes.BLOCKS:
+    for kind in registry().values():
         for form in kind.forms:
             if isinstance(form, Shape):
                 defs[form.name] = _mapping(form, level=0)
@@ -76,7 +77,7 @@ def _mapping(shape: Shape, level: int) -> dict[str, Any]:
     schema: dict[str, Any] = {
         "type": "object",
         "description": shape.description,
-        "properties": {key.name: {"description": key.description, **_value(key.value, level)} for key in shape.keys},
+        "properties": {key.name: {"description": key.description, **_key(key, level)} for key in shape.keys},
         "additionalProperties": False,
     }
     if shape.required:
@@ -86,13 +87,20 @@ def _mapping(shape: Shape, level: int) -> dict[str, Any]:
     return schema
 
 
+def _key(key: Key, level: int) -> dict[str, Any]:
+    """A key's value; a choice lists its words (editors offer them as completions)."""
+    if key.value is Value.CHOICE:
+        return {"type": "string", "enum": list(key.choices)}
+    return _value(key.value, level)
+
+
 def _value(value: Value, level: int) -> dict[str, Any]:
     """The schema of one kind of value; see the comment at the top for the JSON types."""
     cells = {"type": "array", "items": {"type": TEXT_OR_EMPTY}}
     match value:
         case Value.TEXT | Value.INLINE | Value.IMAGE:
             return {"type": TEXT_OR_EMPTY}
-        case Value.HEADING | Value.VERSE:
+        case Value.HEADING | Value.VERSE | Value.LISTING | Value.LEXER | Value.TEX:
             return {"type": TEXT, "pattern": r"\S"}  # not empty or blank
         case Value.COVER:
             return {"type": TEXT}
@@ -126,13 +134,37 @@ def _value(value: Value, level: int) -> dict[str, Any]:
             }
         case Value.ARTICLE_FILES:
             return {"type": "array", "minItems": 1, "items": {"type": TEXT}}
+        case Value.REFERENCES:
+            return _references()
+        case Value.CITATION_STYLE:
+            return {"anyOf": [{"enum": list(citations.BUNDLED_STYLES)}, {"type": "string", "pattern": r"\.[Cc][Ss][Ll]$"}]}
+        case Value.DEFINITIONS:  # an empty definition is an error, so null is not one
+            return {"type": "object", "minProperties": 1, "additionalProperties": {"type": TEXT, "pattern": r"\S"}}
     raise AssertionError(f"no schema for {value!r}")
+
+
+def _references() -> dict[str, Any]:
+    """A .json or .bib file, or CSL-JSON items: an id and a type each; other CSL fields are not listed."""
+    item = {
+        "type": "object",
+        "required": ["id", "type"],
+        "properties": {
+            "id": {"description": "The key that cites the item: [@id].", "type": ["string", "number"]},
+            "type": {"description": "The CSL type of the item.", "enum": list(citations.csl().types)},
+        },
+    }
+    return {
+        "anyOf": [
+            {"type": "string", "pattern": r"\.([Jj][Ss][Oo][Nn]|[Bb][Ii][Bb])$"},
+            {"type": "array", "items": item},
+        ]
+    }
 
 
 def _block() -> dict[str, Any]:
     """A block: a text (a paragraph), or a mapping with one key, the kind of block."""
     kinds = {}
-    for kind in shapes.BLOCKS:
+    for kind in registry().values():
         forms = [_value(f, 0) if isinstance(f, Value) else {"$ref": f"#/$defs/{f.name}"} for f in kind.forms]
         kinds[kind.name] = {"description": kind.description, **(forms[0] if len(forms) == 1 else {"anyOf": forms})}
     return {

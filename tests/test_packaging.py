@@ -108,3 +108,77 @@ def test_a_new_project_from_the_installed_command_builds_clean(installed, tmp_pa
     epub = tmp_path / "demo" / "dist" / "example.epub"
     assert epub.is_file() and (tmp_path / "demo" / "dist" / "example.pdf").is_file()
     assert check_messages(epub) == []
+
+
+TOY_MODULE = '''\
+"""A toy block kind, added through the octavo.blocks entry point: one module and one partial."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from octavo.blocks import BlockType
+from octavo.shapes import Value
+
+
+@dataclass(frozen=True)
+class Callout:
+    text: object
+    kind: str = "callout"
+
+
+def read(ctx, node, where):
+    text = ctx.inline(node, where, required=True)
+    return Callout(text) if text else None
+
+
+BLOCK = BlockType("callout", "A line set off.", (Value.INLINE,), read, Path(__file__).parent / "templates")
+'''
+TOY_PYPROJECT = """\
+[build-system]
+requires = ["setuptools>=61"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "octavo-toy"
+version = "0.1"
+
+[project.entry-points."octavo.blocks"]
+callout = "octavo_toy:BLOCK"
+
+[tool.setuptools]
+packages = ["octavo_toy"]
+
+[tool.setuptools.package-data]
+octavo_toy = ["templates/blocks/*.html"]
+"""
+
+
+def test_a_plugin_package_adds_a_block_kind_with_one_module_and_one_partial(installed, tmp_path):
+    toy = tmp_path / "octavo-toy"
+    (toy / "octavo_toy" / "templates" / "blocks").mkdir(parents=True)
+    (toy / "pyproject.toml").write_text(TOY_PYPROJECT)
+    (toy / "octavo_toy" / "__init__.py").write_text(TOY_MODULE)
+    (toy / "octavo_toy" / "templates" / "blocks" / "callout.html").write_text(
+        '<p class="callout">{{ b.text|inline }}</p>\n')  # fmt: skip
+    python = installed.parent / "python"
+    pip = run([python, "-m", "pip", "install", "--quiet", "--no-deps", str(toy)], cwd=tmp_path)
+    assert pip.returncode == 0, pip.stderr
+    try:
+        folder = tmp_path / "project"
+        folder.mkdir()
+        article = "title: With a Callout\nbody:\n  - callout: Bring a *pencil*.\n  - calout: misspelt\n"
+        (folder / "article.yaml").write_text(article, encoding="utf-8")
+        checked = run([installed, "check", "article.yaml"], cwd=folder)
+        assert checked.returncode == 1
+        kinds = "figure, quote, list, numbered, verse, table, code, math, box, definitions, callout"
+        assert ("article.yaml:4:5: error: body[1]: unknown block 'calout' (did you mean 'callout'?) "
+                f"(expected {kinds})") in checked.stderr  # fmt: skip
+        (folder / "article.yaml").write_text(article.rsplit("  - calout", 1)[0], encoding="utf-8")
+        built = run([installed, "article.yaml", "--format", "html,epub,pdf"], cwd=folder)
+        assert built.returncode == 0, built.stderr
+        html = (folder / "dist" / "article.html").read_text(encoding="utf-8")
+        assert '<p class="callout">Bring a <em>pencil</em>.</p>' in html
+        assert '<p class="callout">Bring a <em>pencil</em>.</p>' in epub_files(folder / "dist" / "article.epub")[
+            "EPUB/title.xhtml"].decode()  # fmt: skip
+    finally:
+        run([python, "-m", "pip", "uninstall", "--quiet", "--yes", "octavo-toy"], cwd=tmp_path)

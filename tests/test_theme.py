@@ -124,7 +124,8 @@ def test_an_added_stylesheet_applies_after_the_theme_in_both_outputs(projects):
     assert b"text-transform: uppercase" in files["EPUB/css/project-1-handout.css"]
     head = ElementTree.fromstring(files["EPUB/title.xhtml"]).find(f"{XHTML}head")
     links = [link.get("href") for link in head.iter(f"{XHTML}link")]
-    assert links == ["css/base.css", "css/epub.css", "css/octavo-theme.css", "css/project-1-handout.css"]
+    assert links == ["css/base.css", "css/epub.css", "css/code-epub.css", "css/octavo-theme.css",
+                     "css/project-1-handout.css"]  # fmt: skip
 
 
 def test_theme_settings_reach_the_pdf(projects):

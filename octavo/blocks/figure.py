@@ -1,0 +1,90 @@
+"""figure: an image with its caption, numbered Figure 1, 2, ...; a placeholder when there is no image file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from yaml.nodes import MappingNode, Node
+
+from octavo import shapes
+from octavo.blocks.base import BlockType, Context
+from octavo.model import Inline
+from octavo.shapes import Key, Shape, Value
+
+ASPECT_PATTERN = re.compile(shapes.ASPECT_PATTERN)
+
+SHAPE = Shape(
+    "figure",
+    "An image with its caption; without an image file it is drawn as a placeholder.",
+    (
+        Key("image", Value.IMAGE, "The image file, relative to this file; none or missing: a placeholder."),
+        Key("caption", Value.INLINE, "The caption (inline markup); a caption or an alt text is required."),
+        Key("alt", Value.TEXT, "What the image shows, for readers who cannot see it."),
+        Key("credit", Value.INLINE, "Who made the image (inline markup)."),
+        Key("aspect", Value.ASPECT, "The placeholder's shape, width:height such as 4:3 (default 3:2)."),
+    ),
+    needs_one_of=("caption", "alt"),
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    number: int
+    id: str
+    caption: Inline | None
+    alt: str | None
+    credit: Inline | None
+    aspect: tuple[int, int]
+    image_name: str | None  # the path as the author wrote it
+    image: Path | None  # the resolved file, or None when a placeholder stands in
+    kind: str = "figure"
+
+    @property
+    def is_placeholder(self) -> bool:
+        return self.image is None
+
+    @property
+    def description(self) -> str:
+        """What the image shows, in words: the alt text, else the caption."""
+        return self.alt or (self.caption.plain if self.caption else "")
+
+
+def read(ctx: Context, node: Node, where: str) -> Figure | None:
+    fields = ctx.mapping(node, where, SHAPE.names)
+    if not isinstance(node, MappingNode):
+        return None
+    caption = ctx.optional_inline(fields, "caption", "caption")
+    alt = ctx.string(fields["alt"], f"{where}.alt") if "alt" in fields else None
+    if "caption" not in fields and "alt" not in fields:
+        ctx.error(node, f"{where}: a figure needs a caption or an alt text (or both)")
+    elif not alt:
+        ctx.warning(node, f"{where}: figure has no alt text (the caption stands in for it)")
+    image_name = ctx.string(fields["image"], f"{where}.image") if "image" in fields else None
+    image = ctx.image_path(fields["image"], f"{where}.image") if image_name else None
+    number, anchor = ctx.number("figure")
+    return Figure(
+        number=number,
+        id=anchor,
+        caption=caption,
+        alt=alt,
+        credit=ctx.optional_inline(fields, "credit", "credit"),
+        aspect=aspect(ctx, fields.get("aspect"), f"{where}.aspect"),
+        image_name=image_name,
+        image=image,
+    )
+
+
+def aspect(ctx: Context, node: Node | None, where: str) -> tuple[int, int]:
+    if node is None:
+        return shapes.DEFAULT_ASPECT
+    value = ctx.string(node, where) or ""
+    match = ASPECT_PATTERN.fullmatch(value)
+    if not match or 0 in (int(match[1]), int(match[2])):
+        ctx.error(node, f"{where}: '{value}' is not an aspect ratio like 3:2 or 4:3")
+        return shapes.DEFAULT_ASPECT
+    return int(match[1]), int(match[2])
+
+
+BLOCK = BlockType("figure", "An image or a placeholder with its caption, numbered Figure 1, 2, …", (SHAPE,), read)

@@ -1,0 +1,139 @@
+"""What WeasyPrint's PDF lacks: build dates, XMP, a stable /ID, and the tags a screen reader needs (/Lang, /Scope, links)."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import time
+from collections.abc import Callable
+from typing import Any
+
+from octavo.model import Publication
+from octavo.options import BuildOptions
+
+Labels = Callable[[str], dict[str, str]]
+
+
+def build_time(options: BuildOptions) -> str:
+    """The moment the PDF says it was made: SOURCE_DATE_EPOCH, else now (never the article's own date)."""
+    epoch = options.source_date_epoch if options.source_date_epoch is not None else int(time.time())
+    return datetime.datetime.fromtimestamp(epoch, datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def file_identifier(publication: Publication) -> bytes:
+    """The first half of the trailer /ID: the same for every build of one publication (PDF 14.4).
+
+    pydyf makes the second half from a hash of the file's bytes, so a changed file gets a new one.
+    """
+    return hashlib.md5(publication.identifier.encode("utf-8")).hexdigest().encode("ascii")
+
+
+def finisher(labels_for: Labels, variant: str | None) -> Callable[[Any, Any], None]:
+    """A WeasyPrint finisher: it edits the PDF's objects after layout, before they are written."""
+
+    def finish(document, pdf) -> None:
+        if variant is None:  # a variant writes its own XMP, with its conformance claim
+            document.metadata.include_in_pdf(pdf, None, None, None, compress=True)
+        if variant is not None and variant.startswith("pdf/a"):
+            _no_interpolation(pdf)
+        _describe_links(document, labels_for)
+
+    return finish
+
+
+def _no_interpolation(pdf) -> None:
+    """PDF/A forbids /Interpolate true (ISO 19005-3, 6.2.8), which WeasyPrint writes for smooth scaling."""
+    for obj in pdf.objects:
+        extra = getattr(obj, "extra", None)
+        if isinstance(extra, dict) and extra.get("Subtype") == "/Image" and "Interpolate" in extra:
+            del extra["Interpolate"]
+
+
+def _describe_links(document, labels_for: Labels) -> None:
+    """Every link's /Contents in words ("Note 3, page 8"), where WeasyPrint writes the raw target ("note-3")."""
+    import pydyf
+
+    root = document.pages[0]._page_box.children[0].element if document.pages else None
+    if root is None:
+        return
+    parents = {child: parent for parent in root.iter() for child in parent}
+    anchor_pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for name in page.anchors:
+            anchor_pages.setdefault(name, number)
+    for page in document.pages:
+        for kind, target, _, box in page.links:
+            annotation = getattr(box, "link_annotation", None)
+            if annotation is None or box.element is None:
+                continue
+            labels = labels_for(_language(box.element, parents, root))
+            words = link_words(box.element, labels)
+            if kind == "internal" and target in anchor_pages:
+                words = f"{words}, {labels['page_word']} {anchor_pages[target]}"
+            elif kind == "external" and target != words:
+                words = f"{words}: {target}"
+            annotation["Contents"] = pydyf.String(words)
+
+
+def link_words(element, labels: dict[str, str]) -> str:
+    """What a link says: its aria-label or title, else its text; a note reference's number becomes "Note 3"."""
+    words = element.get("aria-label") or element.get("title") or " ".join("".join(element.itertext()).split())
+    if element.get("role") == "doc-noteref" and not element.get("aria-label"):
+        return f"{labels['note']} {words}"
+    return words
+
+
+def _language(element, parents: dict, root) -> str:
+    while element is not None:
+        if element.get("lang"):
+            return element.get("lang")
+        element = parents.get(element)
+    return root.get("lang") or "en"
+
+
+# -- tags: WeasyPrint builds the structure tree from the boxes, and we add what it leaves out ---------
+
+
+def install_tagging() -> None:
+    """Add /Lang and header /Scope to WeasyPrint's structure elements (once per process).
+
+    WeasyPrint (up to 70 at least) writes the document's language in the catalogue only, so a Russian
+    chapter in an English book is read with an English voice, and its header cells carry no /Scope.
+    Its tag builder is one recursive function that sees each box; wrapping it is the one place where
+    a structure element and the HTML element it comes from meet. The wrapper keeps no state, so any
+    number of builds may share it.
+    """
+    from weasyprint.pdf import tags
+
+    if getattr(tags._build_box_tree, "octavo_tagging", False):
+        return
+    tags._build_box_tree = _with_our_tags(tags._build_box_tree)
+
+
+def _with_our_tags(build):
+    import pydyf
+    from weasyprint.formatting_structure import boxes
+
+    @functools.wraps(build)
+    def build_box_tree(box, parent, pdf, *args):
+        # The page, <html> and <body> pass their children's elements up: those are not theirs to mark.
+        element = getattr(box, "element", None)
+        own = element is not None and box.element_tag not in ("html", "body") and not isinstance(box, boxes.PageBox)
+        for structure in build(box, parent, pdf, *args):
+            if own and structure.get("S") not in (None, "/Document"):
+                _add_language(structure, element, pydyf)
+                if structure.get("S") == "/TH" and isinstance(structure.get("A"), dict):
+                    scope = "/Row" if element.get("scope") == "row" else "/Column"
+                    structure["A"]["Scope"] = scope
+            yield structure
+
+    build_box_tree.octavo_tagging = True  # type: ignore[attr-defined]
+    return build_box_tree
+
+
+def _add_language(structure, element, pydyf) -> None:
+    """/Lang on each element whose HTML states its language (a chapter, its notes); the rest inherit it."""
+    lang = element.get("lang")
+    if lang and "Lang" not in structure:
+        structure["Lang"] = pydyf.String(lang)
