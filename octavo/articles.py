@@ -94,6 +94,7 @@ def read_text(ctx: Context, tree: MappingNode, fields: dict[str, Node]) -> Artic
     body = ctx.blocks(fields.get("body"), "body")
     sections = read_sections(ctx, fields.get("sections"), "sections", level=1)
     notes = ctx.resolver.notes()
+    toc_mode = read_switch(ctx, fields.get("toc"), "toc")
     if metadata is None:
         return None
     return Article(
@@ -104,6 +105,7 @@ def read_text(ctx: Context, tree: MappingNode, fields: dict[str, Node]) -> Artic
         toc=tuple(toc_entry(s) for s in sections),
         id_prefix=ctx.resolver.prefix,
         references=ctx.resolver.citations.references if ctx.resolver.citations else (),
+        toc_mode=toc_mode,
     )
 
 
@@ -177,6 +179,17 @@ def read_date(ctx: Context, node: Node | None) -> str | None:
         ctx.error(node, f"date: '{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
         return None
     return value
+
+
+def read_switch(ctx: Context, node: Node | None, where: str) -> str:
+    """auto, true or false; YAML's other spellings of a boolean (yes, on) are not taken, to keep one way."""
+    value = ctx.string(node, where) if node is not None else None
+    if value is None:
+        return "auto"
+    if value.strip().lower() in shapes.SWITCHES:
+        return value.strip().lower()
+    ctx.error(node, f"{where}: '{value}' is not one of {', '.join(shapes.SWITCHES)}")
+    return "auto"
 
 
 def read_language(ctx: Context, node: Node | None) -> str:

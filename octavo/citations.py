@@ -30,8 +30,8 @@ ITEM_MARK = re.compile(f"{START}(\\d+){MIDDLE}(.*?){END}", re.DOTALL)
 YEAR_MONTH_DAY = re.compile(r"(-?[0-9]{1,4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?")
 # What a locator's first word means ("p. 33", "chap. 2"); a locator without one of these is a page.
 LOCATOR_LABELS = {
-    **dict.fromkeys(("p", "pp", "page", "pages"), "page"),
-    **dict.fromkeys(("ch", "chap", "chaps", "chapter", "chapters"), "chapter"),
+    **dict.fromkeys(("p", "pp", "page", "pages", "s", "с", "стр", "σ"), "page"),  # and de/no, ru/uk, el
+    **dict.fromkeys(("ch", "chap", "chaps", "chapter", "chapters", "kap", "kapitel"), "chapter"),
     **dict.fromkeys(("sec", "secs", "section", "sections", "§", "§§"), "section"),
     **dict.fromkeys(("fig", "figs", "figure", "figures"), "figure"),
     **dict.fromkeys(("vol", "vols", "volume", "volumes"), "volume"),

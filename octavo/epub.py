@@ -107,6 +107,8 @@ def epub_bytes(publication: Publication, options: BuildOptions) -> bytes:
                           "epub/section.xhtml", {**chapter, "section": section})  # fmt: skip
     if publication.references:
         _add_document(package, "references", REFERENCES_FILE, theme, "epub/references.xhtml", values)
+    if any("mathml" in item.properties for item in package.spine):
+        package.book.add_metadata(None, "meta", "MathML", {"property": "schema:accessibilityFeature"})
     if publication.notes:
         _add_document(package, "notes", "notes.xhtml", theme, "epub/notes.xhtml", values)
     package.book.add_item(epub.EpubNcx())

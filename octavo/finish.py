@@ -1,4 +1,4 @@
-"""What WeasyPrint's PDF lacks: build dates, XMP, a stable /ID, and the tags a screen reader needs (/Lang, /Scope, links)."""
+"""What WeasyPrint's PDF lacks: build dates, XMP, a stable /ID, and tags for screen readers (/Lang, /Scope, links)."""
 
 from __future__ import annotations
 

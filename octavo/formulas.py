@@ -83,11 +83,12 @@ def _reason(exc: Exception) -> str:
 
 def _drawing(mathml: str) -> tuple[str, float, float, float]:
     """The SVG of the MathML, and its width, height and depth below the baseline, in ems."""
-    import ziamath  # imported here: loading its math font takes a moment
-
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # ziamath warns of glyphs it substitutes; the drawing is still right
+            # ziamath warns of glyphs it substitutes, and of an old way it finds its font; neither is the author's.
+            warnings.simplefilter("ignore")
+            import ziamath  # imported here: loading its math font takes a moment
+
             svg = ziamath.Math(mathml, size=DRAWING_SIZE).svg()
     except Exception as exc:  # any failure to draw is the formula's problem, reported where it is written
         raise FormulaError(f"it cannot be drawn ({exc})") from None

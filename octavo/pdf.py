@@ -35,6 +35,7 @@ class PrintDocument:
     html: str
     assets: dict[str, Path | bytes] = field(default_factory=dict)
     identifier: bytes = b""  # the first half of the PDF's /ID, the same in every build of the publication
+    optional_toc: bool = False  # the contents list goes when the article is short (`toc: auto`)
 
 
 def print_html(publication: Publication, options: BuildOptions) -> PrintDocument:
@@ -81,6 +82,7 @@ def print_html(publication: Publication, options: BuildOptions) -> PrintDocument
         labels=theme.labels(publication.language),
         theme=theme_context(theme, f"{folder}/logo{logo.suffix.lower()}" if logo else None),
         page_size=options.page_size,
+        show_toc=contents_list(publication) != "none",
         stylesheets=[f"{folder}/styles/{name}" for name in sheets],
         href=lambda anchor: f"#{anchor}",
         notes_href="",
@@ -88,7 +90,25 @@ def print_html(publication: Publication, options: BuildOptions) -> PrintDocument
         math_src=math_src,
         placeholder_src=None,
     )
-    return PrintDocument(html, assets, file_identifier(publication))
+    optional = contents_list(publication) == "optional"
+    return PrintDocument(html, assets, file_identifier(publication), optional_toc=optional)
+
+
+# The `toc: auto` rule: a contents list helps from four sections on, and not in a handout of a page or two.
+TOC_MIN_SECTIONS = 4
+TOC_MIN_PAGES = 3
+
+
+def contents_list(publication: Publication) -> str:
+    """Whether an article prints its contents list: "shown", "none", or "optional" (shown unless the
+    article, typeset with it, comes to fewer than TOC_MIN_PAGES pages). A book always has one."""
+    if isinstance(publication, Book):
+        return "shown"
+    if publication.toc_mode == "false" or not (publication.toc or publication.references or publication.notes):
+        return "none"
+    if publication.toc_mode == "true":
+        return "shown"
+    return "optional" if len(publication.toc) >= TOC_MIN_SECTIONS else "none"
 
 
 def theme_context(theme: Theme, logo_src: str | None) -> dict[str, object]:
@@ -109,6 +129,9 @@ def render_pdf(document: PrintDocument, options: BuildOptions) -> tuple[bytes, i
         base_url = options.out.resolve().as_uri() + "/"
         html = weasyprint.HTML(string=document.html, base_url=base_url, url_fetcher=fetcher)
         rendered = html.render(cache=_IMAGE_CACHE)
+        if document.optional_toc and len(rendered.pages) < TOC_MIN_PAGES:
+            # A short article reads without a contents list; the HTML keeps it, the PDF leaves it out.
+            rendered = html.render(cache=_IMAGE_CACHE, stylesheets=[weasyprint.CSS(string=_NO_TOC)])
         # The build's time, not the article's date (which may be 1863): CreationDate, ModDate and the XMP.
         rendered.metadata.created = rendered.metadata.modified = build_time(options)
         install_tagging()
@@ -126,6 +149,8 @@ def render_pdf(document: PrintDocument, options: BuildOptions) -> tuple[bytes, i
         raise PdfError("; ".join(refused))
     return pdf, pages
 
+
+_NO_TOC = "nav.toc { display: none !important; }"  # a user sheet: !important beats the theme
 
 # WeasyPrint's in-memory image cache, shared by the builds of one run: an article and the books
 # that include it decode their images once. It is keyed by URL, so every run starts it afresh

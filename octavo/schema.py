@@ -137,7 +137,12 @@ def _value(value: Value, level: int) -> dict[str, Any]:
         case Value.REFERENCES:
             return _references()
         case Value.CITATION_STYLE:
-            return {"anyOf": [{"enum": list(citations.BUNDLED_STYLES)}, {"type": "string", "pattern": r"\.[Cc][Ss][Ll]$"}]}
+            csl_file = {"type": "string", "pattern": r"\.[Cc][Ss][Ll]$"}
+            return {"anyOf": [{"enum": list(citations.BUNDLED_STYLES)}, csl_file]}
+        case Value.SWITCH:  # an editor reads true and false as booleans
+            return {"enum": [*shapes.SWITCHES, True, False]}
+        case Value.WIDTH:
+            return {"type": "string", "pattern": shapes.WIDTH_PATTERN}
         case Value.DEFINITIONS:  # an empty definition is an error, so null is not one
             return {"type": "object", "minProperties": 1, "additionalProperties": {"type": TEXT, "pattern": r"\S"}}
     raise AssertionError(f"no schema for {value!r}")

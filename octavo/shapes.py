@@ -16,6 +16,8 @@ NOTE_KEY_PATTERN = r"^[^\s\[\]^]+$"
 # Only the syntax every BCP 47 tag has (subtags of 1 to 8 letters or digits); the loader asks
 # langcodes whether the tag is valid, which a pattern cannot say.
 LANGUAGE_PATTERN = r"^[A-Za-z0-9]{1,8}(?:[-_][A-Za-z0-9]{1,8})*$"
+WIDTH_PATTERN = r"^\s*([0-9]{1,3})\s*%\s*$"
+SWITCHES = ("auto", "true", "false")
 
 DEFAULT_ASPECT = (3, 2)
 MAX_SECTION_DEPTH = 3
@@ -49,6 +51,8 @@ class Value(StrEnum):
     LISTING = "listing"  # text kept exactly as written, with at least one non-blank line
     CHOICE = "choice"  # one of the words the key lists as its `choices`
     DEFINITIONS = "definitions"  # a non-empty mapping of terms to definitions, both inline texts
+    SWITCH = "switch"  # auto, true or false (SWITCHES), where auto leaves the choice to octavo
+    WIDTH = "width"  # a share of the measure in percent, 10% to 100%
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,8 @@ ARTICLE = Shape(
         Key("sections", Value.SECTIONS, f"The sections; they nest at most {MAX_SECTION_DEPTH} levels deep."),
         Key("notes", Value.NOTES, "Endnotes: a word or number as key, the note's text as value; cited as [^key]."),
         *REFERENCE_KEYS,
+        Key("toc", Value.SWITCH, "A contents list in the PDF: true, false, or auto (the default: only for "
+            "4 sections or more and an article of 3 pages or more)."),
     ),
 )
 

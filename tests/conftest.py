@@ -26,7 +26,7 @@ TOOLS = PROJECT / "tools"
 READER_INPUTS = {
     **{path.stem: path for path in sorted((PROJECT / "content").glob("*.yaml"))},
     **{name: FIXTURES / f"{name}.yaml" for name in
-       ("all_blocks", "russian", "images", "raw_html", "norwegian", "long_words", "book")},
+       ("all_blocks", "russian", "images", "raw_html", "norwegian", "long_words", "book", "code", "box")},
 }  # fmt: skip
 
 
@@ -63,6 +63,14 @@ def build_into(out: Path, *args: str) -> Path:
 def sample_build(tmp_path_factory) -> Path:
     """The sample article built once in every format."""
     return build_into(tmp_path_factory.mktemp("sample"), str(SAMPLE), "--format", "pdf,epub,html")
+
+
+@pytest.fixture(scope="session")
+def keep_together(tmp_path_factory) -> dict[str, Path]:
+    """tests/fixtures/keep_together.yaml (runs of short listings and boxes, a long listing) typeset at A4 and A5."""
+    return {size: build_into(tmp_path_factory.mktemp(f"keep-{size}"), str(FIXTURES / "keep_together.yaml"),
+                             "--format", "pdf", "--page-size", size) / "keep_together.pdf"
+            for size in ("A4", "A5")}  # fmt: skip
 
 
 def squash(text: str) -> str:
@@ -162,3 +170,18 @@ def reader_epubs(tmp_path_factory) -> dict[str, Path]:
     """Every sample and EPUB fixture built once, for the tests that open them with outside readers."""
     out = build_into(tmp_path_factory.mktemp("readers"), *map(str, READER_INPUTS.values()), "--format", "epub")
     return {name: out / f"{name}.epub" for name in READER_INPUTS}
+
+
+# -- the print PDF of every sample and fixture, at every page size ----------------------------------
+
+PAGE_SIZES = ("A4", "Letter", "A5")
+# Every input the print tests measure: the EPUB readers' inputs and the print-only fixtures.
+PRINT_INPUTS = {**READER_INPUTS, **{name: FIXTURES / f"{name}.yaml" for name in ("handout", "long_lead")}}
+
+
+@pytest.fixture(scope="session")
+def print_builds(tmp_path_factory) -> dict[str, Path]:
+    """Every sample and fixture typeset once per page size: page size -> the folder of its PDFs."""
+    return {size: build_into(tmp_path_factory.mktemp(f"print-{size}"), *map(str, PRINT_INPUTS.values()),
+                             "--format", "pdf", "--page-size", size)
+            for size in PAGE_SIZES}  # fmt: skip

@@ -144,3 +144,47 @@ def emptiness(pages: list[Page]) -> list[float]:
     top = max(p.content_top for p in inked)
     bottom = min(p.content_bottom for p in inked)
     return [1.0 if p not in inked else (p.content_bottom - bottom) / (top - bottom) for p in pages]
+
+
+# -- running heads ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where a running head's string changes: at the anchor `anchor`, as print.css's string-set says."""
+
+    anchor: str
+    article: str | None = None  # sets the left-hand page's head (the article's title)
+    section: str | None = None  # sets the right-hand page's head (the section in force)
+    opens: bool = False  # an article or chapter opens here: its page has no head
+
+
+def expected_heads(path: Path, pages: list[Page], marks: list[Mark]) -> list[str]:
+    """The head each page should carry: none where an article opens or on a blank page; on a left-hand
+    (even) page the article's title, the first set on the page or else the one in force; on a right-hand
+    (odd) page the section in force where the page starts, that is the one whose heading opens the page,
+    else the last one set before it."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    placed = []  # (page index, top of the anchor, mark)
+    for mark in marks:
+        destination = reader.named_destinations[mark.anchor]
+        placed.append((reader.get_destination_page_number(destination), float(destination.top or 0), mark))
+    heads = []
+    article = section = ""
+    for index, page in enumerate(pages):
+        here = [(top, mark) for at, top, mark in placed if at == index]
+        first_line = page.body[0].baseline if page.body else 0.0
+        opening = [m for top, m in here if m.section is not None and top >= first_line]
+        article_here = [m.article for _, m in here if m.article is not None]
+        if any(m.opens for _, m in here) or not page.body:
+            heads.append("")
+        elif (index + 1) % 2 == 0:
+            heads.append(article_here[0] if article_here else article)
+        else:
+            heads.append(opening[0].section if opening else section)
+        for _, mark in here:
+            article = mark.article if mark.article is not None else article
+            section = mark.section if mark.section is not None else section
+    return heads

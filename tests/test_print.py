@@ -14,7 +14,8 @@ from octavo.pdf import print_html, render_pdf
 
 from .conftest import FIXTURES, PROJECT
 
-ARTICLES = ["all_blocks.yaml", "russian.yaml", "images.yaml", "raw_html.yaml", "norwegian.yaml"]
+ARTICLES = ["all_blocks.yaml", "russian.yaml", "images.yaml", "raw_html.yaml", "norwegian.yaml", "code.yaml",
+            "box.yaml", "keep_together.yaml"]  # fmt: skip
 
 
 def typeset(name: str, page_size: str, tmp_path) -> bytes:

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from octavo import shapes
-from octavo.blocks import figure, quote, registry, table
+from octavo.blocks import box, code, figure, quote, registry, table
 from octavo.diagnostics import Report
 from octavo.load import load_document
-from octavo.schema import json_schema, schema_text
+from octavo.schema import TEXT, json_schema, schema_text
 
 from .conftest import FIXTURES, PROJECT
 
@@ -75,7 +75,9 @@ REFUSED = [
 # the form of a language tag but is not registered.
 UNSEEN = {"bad_values.yaml": ("date: '2021-02-30'", "language: 'english'")}
 # What only `octavo check` finds: the schema cannot see row lengths, note references or link targets.
-CHECK_ONLY = ["ragged_table.yaml", "dangling_note.yaml", "bad_link.yaml"]
+# Nor which languages Pygments knows, nor a glossary's term given twice (JSON keeps one of the two).
+CHECK_ONLY = ["ragged_table.yaml", "dangling_note.yaml", "bad_link.yaml", "code_unknown_language.yaml",
+              "duplicate_term.yaml"]  # fmt: skip
 
 
 def test_the_schema_is_valid_draft_2020_12():
@@ -143,12 +145,24 @@ def test_what_only_check_finds_passes_the_schema(name):
         ("figure", figure.SHAPE.names),
         ("quote", quote.SHAPE.names),
         ("table", table.SHAPE.names),
+        ("code", code.SHAPE.names),
+        ("box", box.SHAPE.names),
     ],
 )
 def test_each_mapping_has_exactly_the_loaders_keys(definition, keys):
     schema = SCHEMA["$defs"][definition]
     assert list(schema["properties"]) == list(keys)
     assert schema["additionalProperties"] is False
+
+
+def test_the_new_blocks_state_what_the_loader_accepts():
+    kinds = SCHEMA["$defs"]["block"]["anyOf"][1]["properties"]
+    assert SCHEMA["$defs"]["box"]["properties"]["kind"]["enum"] == list(box.KINDS)  # offered as completions
+    assert SCHEMA["$defs"]["box"]["required"] == ["body"] and SCHEMA["$defs"]["code"]["required"] == ["text"]
+    # A listing is a text or a mapping; a glossary a mapping of terms to definitions that are not empty.
+    assert [form.get("$ref") or form["type"] for form in kinds["code"]["anyOf"]] == [TEXT, "#/$defs/code"]
+    assert kinds["definitions"]["type"] == "object" and kinds["definitions"]["minProperties"] == 1
+    assert kinds["definitions"]["additionalProperties"]["pattern"] == r"\S"
 
 
 def test_the_block_kinds_are_the_loaders():

@@ -20,6 +20,7 @@ title: A Themed Handout
 subtitle: Restyled file by file
 authors: [A. Teacher]
 date: 2020-11-20
+toc: true
 body:
   - Opening words of the handout.[^1]
 sections:
@@ -132,8 +133,8 @@ def test_theme_settings_reach_the_pdf(projects):
     plain, themed = body_runs(first_page(projects["plain"])), body_runs(first_page(projects["themed"]))
     assert plain and themed
     assert "Gentium-Book-Plus" in plain[0][1] and "octavo-body" in themed[0][1]  # font
-    assert themed[0][2] / plain[0][2] == pytest.approx(13 / 10.5, rel=0.01)  # base-size
-    assert themed[0][3] - plain[0][3] == pytest.approx((15 - 22) / 25.4 * 96, abs=1)  # margins, in CSS pixels
+    assert themed[0][2] / plain[0][2] == pytest.approx(13 / 12, rel=0.01)  # base-size (page-a4.css: 12pt)
+    assert themed[0][3] - plain[0][3] == pytest.approx((15 - 41) / 25.4 * 96, abs=1)  # margins (41mm), in px
     assert ACCENT_FILL in first_page(projects["themed"]).get_contents().get_data()  # accent
     assert ACCENT_FILL not in first_page(projects["plain"]).get_contents().get_data()
     assert "November 20, 2020" in first_page(projects["themed"]).extract_text()  # date-format

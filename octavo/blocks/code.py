@@ -93,16 +93,34 @@ def highlight(source: str, language: str | None) -> tuple[tuple[Span, ...], ...]
         for index, piece in enumerate(text.split("\n")):
             if index:
                 lines.append([])
-            if not piece:
-                continue
-            line = lines[-1]
-            if line and line[-1][0] == name:  # neighbours of one class become one span
-                line[-1] = (name, line[-1][1] + piece)
-            else:
-                line.append((name, piece))
+            if piece:
+                lines[-1].append((name, piece))
     if len(lines) > source.count("\n") + 1:
         lines.pop()  # the empty line after the line break added for the lexer
-    return tuple(tuple(line) for line in lines)
+    return tuple(joined(line) for line in lines)
+
+
+def joined(pieces: list[Span]) -> tuple[Span, ...]:
+    """A line's pieces with neighbours of one class as one span, and white space never a span of its own.
+
+    WeasyPrint draws no glyphs for a run of spaces alone, so an indentation by itself would be missing
+    from the PDF's text, and from what a reader copies: spaces go with the token after them, or at the
+    end of a line with the one before. (Monospaced faces give a space one width in every style.)
+    """
+    out: list[Span] = []
+    spaces = ""
+    for name, text in pieces:
+        if not text.strip():
+            spaces += text
+            continue
+        text, spaces = spaces + text, ""
+        if out and out[-1][0] == name:
+            out[-1] = (name, out[-1][1] + text)
+        else:
+            out.append((name, text))
+    if spaces:
+        out[-1:] = [(out[-1][0], out[-1][1] + spaces)] if out else [("", spaces)]
+    return tuple(out)
 
 
 def css_class(kind: Any) -> str:

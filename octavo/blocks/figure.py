@@ -14,6 +14,7 @@ from octavo.model import Inline
 from octavo.shapes import Key, Shape, Value
 
 ASPECT_PATTERN = re.compile(shapes.ASPECT_PATTERN)
+WIDTH_PATTERN = re.compile(shapes.WIDTH_PATTERN)
 
 SHAPE = Shape(
     "figure",
@@ -24,6 +25,8 @@ SHAPE = Shape(
         Key("alt", Value.TEXT, "What the image shows, for readers who cannot see it."),
         Key("credit", Value.INLINE, "Who made the image (inline markup)."),
         Key("aspect", Value.ASPECT, "The placeholder's shape, width:height such as 4:3 (default 3:2)."),
+        Key("width", Value.WIDTH, "How much of the line's width the image takes, such as 60% (default: its "
+            "natural size, at most the whole line)."),
     ),
     needs_one_of=("caption", "alt"),
 )
@@ -39,6 +42,7 @@ class Figure:
     aspect: tuple[int, int]
     image_name: str | None  # the path as the author wrote it
     image: Path | None  # the resolved file, or None when a placeholder stands in
+    width: int | None = None  # percent of the measure, or None for the image's own size
     kind: str = "figure"
 
     @property
@@ -73,6 +77,7 @@ def read(ctx: Context, node: Node, where: str) -> Figure | None:
         aspect=aspect(ctx, fields.get("aspect"), f"{where}.aspect"),
         image_name=image_name,
         image=image,
+        width=width(ctx, fields.get("width"), f"{where}.width"),
     )
 
 
@@ -85,6 +90,18 @@ def aspect(ctx: Context, node: Node | None, where: str) -> tuple[int, int]:
         ctx.error(node, f"{where}: '{value}' is not an aspect ratio like 3:2 or 4:3")
         return shapes.DEFAULT_ASPECT
     return int(match[1]), int(match[2])
+
+
+def width(ctx: Context, node: Node | None, where: str) -> int | None:
+    """A share of the measure, 10% to 100%: a handout keeps its figures small with `width: 50%`."""
+    if node is None:
+        return None
+    value = ctx.string(node, where) or ""
+    match = WIDTH_PATTERN.fullmatch(value)
+    if not match or not 10 <= int(match[1]) <= 100:
+        ctx.error(node, f"{where}: '{value}' is not a width such as 60% (10% to 100% of the line)")
+        return None
+    return int(match[1])
 
 
 BLOCK = BlockType("figure", "An image or a placeholder with its caption, numbered Figure 1, 2, …", (SHAPE,), read)

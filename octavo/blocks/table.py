@@ -39,7 +39,7 @@ class Table:
     def numeric(self) -> tuple[bool, ...]:
         """For each column, whether its cells are numbers (or empty): such columns align on the right."""
         columns = [[cell.plain.strip() for cell in column] for column in zip(*self.rows, strict=True)]
-        return tuple(any(columns[i]) and all(not c or NUMBER.fullmatch(c) for c in columns[i]) for i in range(len(columns)))
+        return tuple(any(cells) and all(not c or NUMBER.fullmatch(c) for c in cells) for cells in columns)
 
 
 def read(ctx: Context, node: Node, where: str) -> Table | None:

@@ -1,0 +1,166 @@
+"""The printed page measured: line length, empty pages, captions, note references, running heads, handouts."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from octavo.diagnostics import Report
+from octavo.load import load_document
+from octavo.model import Book, NoteRef, Publication, articles_of, iter_blocks
+from octavo.theme import Theme
+
+from .conftest import PAGE_SIZES, PRINT_INPUTS, PROJECT, as_read, body_text, squash
+from .layout import Mark, Page, characters_per_line, emptiness, expected_heads, full_lines, read_pages
+
+CASES = [(name, size) for size in PAGE_SIZES for name in PRINT_INPUTS]
+EMPTY_AT_MOST = 0.30  # of a page's text block left white, on any page but those the rules below allow
+
+
+@cache
+def publication(name: str) -> Publication:
+    loaded = load_document(PRINT_INPUTS[name], PROJECT, Report())
+    assert loaded is not None, name
+    return loaded
+
+
+@cache
+def pages_of(path: Path) -> list[Page]:
+    return read_pages(path)
+
+
+@pytest.fixture(params=CASES, ids=[f"{name}-{size}" for name, size in CASES])
+def case(request, print_builds) -> tuple[Publication, Path, list[Page]]:
+    name, size = request.param
+    path = print_builds[size] / f"{name}.pdf"
+    return publication(name), path, pages_of(path)
+
+
+def labels(publication: Publication) -> dict[str, str]:
+    return Theme(None).labels(publication.language)
+
+
+def head_marks(publication: Publication) -> list[Mark]:
+    """Where print.css sets the running heads' strings, in reading order."""
+    marks = []
+    articles = articles_of(publication)
+    for article in articles:
+        title = article.title.plain
+        marks.append(Mark(article.anchor, article=title, section=title, opens=True))
+        marks += [Mark(section.id, section=section.title.plain) for section in article.sections]
+    words = labels(publication)
+    for key in ("references", "notes"):  # the back matter, in this order
+        if any(getattr(a, key, ()) for a in articles):
+            marks.append(Mark(key, section=words[key]))
+            if isinstance(publication, Book):  # each article's group sets the left-hand head
+                marks += [Mark(f"{a.id_prefix}{key}", article=a.title.plain) for a in articles if getattr(a, key, ())]
+    return marks
+
+
+def forced_breaks(publication: Publication) -> set[str]:
+    """The anchors that start a new page however much room the page before has left."""
+    anchors = {a.anchor for a in publication.articles} if isinstance(publication, Book) else set()
+    return anchors | {"notes", "references"}
+
+
+def allowed_empty(publication: Publication, path: Path, pages: list[Page]) -> set[int]:
+    """The pages (0-based) that may be emptier: the last, a blank page, a book's title page, and a page
+    followed by one that a chapter, the notes or the references open (an article's last page of text)."""
+    reader = PdfReader(path)
+    allowed = {len(pages) - 1} | {i for i, page in enumerate(pages) if not page.body}
+    if isinstance(publication, Book):
+        allowed.add(0)
+    for anchor in forced_breaks(publication):
+        if anchor not in reader.named_destinations:
+            continue
+        destination = reader.named_destinations[anchor]
+        index = reader.get_destination_page_number(destination)
+        if pages[index].body and float(destination.top or 0) >= pages[index].body[0].baseline:
+            allowed.add(index - 1)  # it opens its page: the page before ends where the text ran out
+    return allowed
+
+
+# -- the measure -----------------------------------------------------------------------------------
+
+
+def test_lines_of_running_text_hold_55_to_75_characters(case):
+    publication, path, pages = case
+    if len(full_lines(pages)) < 12:
+        pytest.skip("too little running text to measure")
+    assert 55 <= characters_per_line(pages) <= 75
+
+
+# -- page flow -------------------------------------------------------------------------------------
+
+
+def test_no_page_is_more_than_30_percent_empty_but_the_last_of_its_text(case):
+    publication, path, pages = case
+    allowed = allowed_empty(publication, path, pages)
+    too_empty = {page.number: round(white, 2) for page, white in zip(pages, emptiness(pages), strict=True)
+                 if white > EMPTY_AT_MOST and page.number - 1 not in allowed}  # fmt: skip
+    assert too_empty == {}
+
+
+def test_a_tables_caption_shares_its_page_with_the_tables_first_row(case):
+    publication, path, pages = case
+    table_word = labels(publication)["table"]
+    for table in (b for a in articles_of(publication) for b in iter_blocks(a) if b.kind == "table"):
+        first_row = squash((table.header or table.rows[0])[0].plain)[:8]
+        label = squash(f"{table_word} {table.number}.")
+        found = False
+        for page in pages:
+            texts = [squash(line.text) for line in page.body]
+            starts = [i for i, text in enumerate(texts) if text.startswith(label)]
+            if starts and (not first_row or first_row in "".join(texts[starts[0]:])):
+                found = True
+        assert found, f"{table_word} {table.number} is apart from its first row"
+
+
+# -- notes -----------------------------------------------------------------------------------------
+
+
+def test_adjacent_note_references_print_apart(case):
+    publication, path, pages = case
+    text = squash("".join(body_text(page) for page in PdfReader(path).pages))
+    for article in articles_of(publication):
+        for block in iter_blocks(article):
+            inline = getattr(block, "text", None)
+            parts = getattr(inline, "parts", ())
+            if any(isinstance(a, NoteRef) and isinstance(b, NoteRef) for a, b in zip(parts, parts[1:])):
+                assert squash(as_read(inline)) in text  # "…Text.1,2", never "…Text.12"
+
+
+# -- running heads ---------------------------------------------------------------------------------
+
+
+def test_every_page_carries_the_right_running_head(case):
+    publication, path, pages = case
+    assert [page.head for page in pages] == expected_heads(path, pages, head_marks(publication))
+
+
+def test_a_book_title_page_has_no_folio_and_blank_pages_are_blank(case):
+    publication, path, pages = case
+    if not isinstance(publication, Book):
+        pytest.skip("an article")
+    assert pages[0].folio == "" and pages[0].head == ""
+    assert all(page.folio and page.folio.isdigit() for page in pages[1:] if page.body)
+    assert all(page.folio == page.head == "" for page in pages if not page.body)
+
+
+# -- handouts --------------------------------------------------------------------------------------
+
+
+def test_a_two_page_handout_prints_on_two_a4_pages(print_builds):
+    pages = pages_of(print_builds["A4"] / "handout.pdf")
+    assert len(pages) == 2
+    text = " ".join(line.text for page in pages for line in page.body)
+    assert "Contents" not in text  # three sections: `toc: auto` leaves the contents list out
+    assert "Notes" in " ".join(line.text for line in pages[-1].body)  # the notes follow the text
+
+
+def test_toc_true_keeps_the_contents_list_of_a_short_article(print_builds):
+    pages = pages_of(print_builds["A4"] / "long_lead.pdf")
+    assert "Contents" in [line.text for line in pages[0].body]
