@@ -187,7 +187,9 @@ class Resolver:
         """An author's id, checked and reserved, or a unique slug of the title."""
         if node is not None:
             return self.author_id(node, where)
-        base = slugify(title.plain, allow_unicode=True) if title else ""
+        # ASCII, transliterated ("Парус" -> "parus"): some reading systems (Adobe's, and calibre for their
+        # sake) drop fragment identifiers outside ASCII. Only anchors change; what readers see keeps its script.
+        base = slugify(title.plain) if title else ""
         reserved = base.startswith(RESERVED_ID_PREFIXES) or RESERVED_NUMBERED_IDS.fullmatch(base)
         if not base or not base[0].isalpha() or reserved:
             base = f"section-{base}" if base else "section"

@@ -111,6 +111,20 @@ def theme_for(options: BuildOptions) -> Theme:
     return Theme(options.root, options.theme)
 
 
+ACCENTED = ".titleblock .title, .book-title, h2, h3, h4"
+
+
+def _epub_css(settings: ThemeSettings) -> str:
+    """The EPUB's share of the settings, written out: reading systems such as calibre cannot parse var().
+
+    The accent gives way to the reader's own text colour in a dark theme, where a dark accent would vanish.
+    """
+    if not settings.accent:
+        return ""
+    return (f"/* From octavo.toml's [theme] table. */\n{ACCENTED} {{ color: {settings.accent}; }}\n"
+            f"@media (prefers-color-scheme: dark) {{ {ACCENTED} {{ color: inherit; }} }}\n")  # fmt: skip
+
+
 def theme_css(settings: ThemeSettings, output: str) -> tuple[str, dict[str, Path]]:
     """The settings as CSS custom properties (and @font-face rules), and the font files that CSS names.
 
@@ -120,6 +134,8 @@ def theme_css(settings: ThemeSettings, output: str) -> tuple[str, dict[str, Path
     properties: dict[str, str] = {}
     faces: list[str] = []
     files: dict[str, Path] = {}
+    if output == "epub":
+        return _epub_css(settings), {}
     if settings.accent:
         properties["--octavo-accent"] = settings.accent
     if output == "print":

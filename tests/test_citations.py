@@ -336,6 +336,13 @@ def test_a_books_references_serve_its_articles_and_each_article_lists_its_own(tm
     assert str(model_citations(one)[0].text) == "(Okafor, 2019)"  # the book's style (APA), not the default
     files = anchor_files(book)
     assert {files[r.id] for r in book.references} == {"references.xhtml"}
+    out = build_into(tmp_path / "out", "--root", str(tmp_path), str(book_path), "--format", "epub")
+    epub = epub_files(out / "book.epub")
+    document = ET.fromstring(epub["EPUB/references.xhtml"])
+    groups = [g for g in document.iter(f"{XHTML}section") if g.get("class") == "references-group"]
+    assert [(g.get("id"), [li.get("id") for li in g.iter(f"{XHTML}li")]) for g in groups] == [
+        (f"{a.id_prefix}references", [r.id for r in a.references]) for a in book.articles]  # fmt: skip
+    assert epubcheck_messages(out / "book.epub") == ()
 
 
 # -- the inline syntax -----------------------------------------------------------------------
@@ -355,3 +362,23 @@ def test_the_citation_syntax():
 )  # fmt: skip
 def test_locators(written, expected):
     assert locator(written) == expected
+
+
+# -- the JSON Schema -------------------------------------------------------------------------
+
+
+def test_the_schema_knows_references_and_citation_styles():
+    from jsonschema import Draft202012Validator
+
+    from octavo.schema import json_schema
+
+    schema = json_schema()
+    article = Draft202012Validator({**schema, "oneOf": [{"$ref": "#/$defs/article"}]})
+    book = Draft202012Validator({**schema, "oneOf": [{"$ref": "#/$defs/book"}]})
+    good = {"title": "T", "references": [{"id": "a", "type": "book", "title": "X"}], "citation-style": "apa"}
+    assert list(article.iter_errors(good)) == []
+    assert list(book.iter_errors({"title": "B", "articles": ["a.yaml"], "references": "refs.bib"})) == []
+    assert list(article.iter_errors({"title": "T", "references": "refs/sources.json", "citation-style": "my.csl"})) == []
+    for bad in ({"references": "refs.txt"}, {"references": [{"id": "a"}]}, {"references": [{"id": "a", "type": "bok"}]},
+                {"citation-style": "chicago"}):  # fmt: skip
+        assert list(article.iter_errors({"title": "T", **bad})), bad

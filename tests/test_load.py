@@ -12,7 +12,7 @@ from octavo.blocks.verse import Verse
 from octavo.diagnostics import Report
 from octavo.epub import anchor_files
 from octavo.load import load_article
-from octavo.model import Paragraph, iter_blocks
+from octavo.model import Paragraph, iter_blocks, iter_sections
 
 from .conftest import FIXTURES, PROJECT
 
@@ -120,3 +120,12 @@ def test_default_identifier_is_stable(tmp_path: Path):
     second, _ = load("all_blocks.yaml")
     assert first.identifier == second.identifier
     assert first.identifier.startswith("urn:uuid:")
+
+
+def test_ids_made_from_titles_are_ascii_whatever_the_script():
+    """Readers such as Adobe's drop non-ASCII fragment identifiers, so slugs are transliterated."""
+    article, report = load("russian.yaml")
+    assert report.errors == []
+    ids = [s.id for s in iter_sections(article.sections)]
+    assert ids and all(i.isascii() and i[0].isalpha() for i in ids), ids
+    assert ids[0] == "tekst"  # "Текст"

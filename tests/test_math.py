@@ -261,3 +261,15 @@ def test_typeset_refuses_what_latex2mathml_would_turn_into_nonsense():
         with pytest.raises(FormulaError):
             typeset(tex)
     assert 'alttext="a &lt; b"' in typeset("a < b").mathml
+
+
+def test_the_schema_knows_math_blocks():
+    from jsonschema import Draft202012Validator
+
+    from octavo.schema import json_schema
+
+    validator = Draft202012Validator({**json_schema(), "oneOf": [{"$ref": "#/$defs/article"}]})
+    good = {"title": "T", "body": [{"math": "x^2"}, {"math": {"tex": "E = mc^2", "id": "eq-e"}}]}
+    assert list(validator.iter_errors(good)) == []
+    for bad in ({"math": {"id": "eq"}}, {"math": {"tex": "x", "label": "y"}}, {"math": ""}):
+        assert list(validator.iter_errors({"title": "T", "body": [bad]})), bad

@@ -191,7 +191,5 @@ def test_calibre_reads_every_selector_and_shows_no_landmarks(name, calibre, read
     assert heading not in text  # the hidden landmarks stay hidden in the conversion
 
 
-@pytest.mark.xfail(strict=True, reason="base.css colours headings with var(--octavo-accent), which calibre's CSS "
-                   "parser rejects; that rule belongs in print.css, with the EPUB's accent written out by theme_css")
 def test_calibre_finds_no_css_error_at_all(calibre):
     assert {name: css_messages(log) for name, (log, _text) in calibre.items() if css_messages(log)} == {}

@@ -1,0 +1,118 @@
+"""Figures and tables that float, as LaTeX's do, built on WeasyPrint's layout (it has no page floats).
+
+Lay the document out; find a figure or table that opens a page while the page before it is more than
+EMPTY_LIMIT empty (it did not fit there, and the text after it waited behind it); move it after the
+next block of text of its section, so that this text fills the gap; lay out again. A float never
+passes another float, so figures and tables keep the order of their numbers, and it never leaves its
+section. The passes are bounded: each costs a full layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+EMPTY_LIMIT = 0.30  # of a page's height left white below its last line
+MAX_PASSES = 4
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def place_floats(html: Any, render: Callable[[], Any]) -> Any:
+    """Render `html` (a weasyprint.HTML), moving stranded floats later until none is left; the Document."""
+    import cssselect2
+
+    document = render()
+    for _ in range(MAX_PASSES):
+        parents = {child: parent for parent in html.etree_element.iter() for child in parent}
+        moved = [element for element in stranded(document) if move_later(element, parents)]
+        if not moved:
+            break
+        # WeasyPrint's selector matching caches each element's siblings: wrap the changed tree afresh.
+        html.wrapper_element = cssselect2.ElementWrapper.from_html_root(html.etree_element, content_language=None)
+        document = render()
+    return document
+
+
+def is_float(element: Any) -> bool:
+    """A numbered figure (not a quotation or a listing) or a table."""
+    if element is None or not isinstance(element.tag, str):
+        return False
+    return element.tag == "table" or (element.tag == "figure" and "figure" in (element.get("class") or "").split())
+
+
+def stranded(document: Any) -> list[Any]:
+    """The floats that open a page after a page left more than EMPTY_LIMIT empty."""
+    found = []
+    for before, page in zip(document.pages, document.pages[1:], strict=False):
+        if _emptiness(before._page_box) > EMPTY_LIMIT:
+            element = _leading_float(page._page_box)
+            if element is not None:
+                found.append(element)
+    return found
+
+
+def move_later(element: Any, parents: dict[Any, Any]) -> bool:
+    """Put a float after the block of text that follows it in its parent; False when there is none."""
+    parent = parents.get(element)
+    if parent is None:
+        return False
+    siblings = list(parent)
+    index = siblings.index(element)
+    following = next((s for s in siblings[index + 1:] if isinstance(s.tag, str)), None)
+    if following is None or is_float(following) or following.tag in HEADINGS | {"section", "article"}:
+        return False
+    tail, element.tail = element.tail, following.tail  # the white space between blocks goes with its place
+    parent.remove(element)
+    parent.insert(list(parent).index(following) + 1, element)
+    following.tail = tail
+    return True
+
+
+def _leading_float(page_box: Any) -> Any:
+    """The float at the top of a page, above any text (a heading may stand before it), or None."""
+    for kind, element in _blocks(page_box):
+        if kind == "heading":
+            continue
+        return element if kind == "float" else None
+    return None
+
+
+def _blocks(box: Any) -> Iterator[tuple[str, Any]]:
+    """A page's content in order, as ("heading" | "float" | "text", element), descending into containers."""
+    from weasyprint.formatting_structure import boxes
+
+    element = getattr(box, "element", None)
+    tag = getattr(box, "element_tag", None)
+    if not isinstance(box, boxes.PageBox) and element is not None and is_float(element):
+        if not (isinstance(box, boxes.TableBox) and not box.is_table_wrapper and tag == "table"):
+            yield "float", element
+            return
+    if tag in HEADINGS:
+        yield "heading", element
+        return
+    if isinstance(box, (boxes.LineBox, boxes.ReplacedBox)) or not getattr(box, "children", None):
+        if isinstance(box, (boxes.LineBox, boxes.ReplacedBox)):
+            yield "text", element
+        return
+    for child in box.children:
+        yield from _blocks(child)
+
+
+def _emptiness(page_box: Any) -> float:
+    """The share of the page area left white below its last line or picture."""
+    top = page_box.content_box_y()
+    height = page_box.height
+    bottom = max((b.position_y + b.margin_height() for b in _leaves(page_box)), default=top)
+    return max(0.0, (top + height - bottom) / height) if height else 0.0
+
+
+def _leaves(box: Any) -> Iterator[Any]:
+    from weasyprint.formatting_structure import boxes
+
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes.MarginBox):
+            continue  # the running heads and folios are not the page's text
+        if isinstance(child, (boxes.LineBox, boxes.ReplacedBox)) or not getattr(child, "children", None):
+            yield child
+        else:
+            yield from _leaves(child)
