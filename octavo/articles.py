@@ -115,6 +115,7 @@ def read_metadata(ctx: Context, tree: MappingNode, fields: dict[str, Node]) -> d
     ctx.require(tree, fields, "title", "")
     subtitle = ctx.optional_inline(fields, "subtitle", refs=False)
     publisher = ctx.optional_string(fields, "publisher")
+    cover = ctx.image_path(fields["cover"], "cover", "a cover is generated") if "cover" in fields else None
     values = {
         "slug": ctx.path.stem,
         "source": ctx.path,
@@ -128,7 +129,8 @@ def read_metadata(ctx: Context, tree: MappingNode, fields: dict[str, Node]) -> d
         "description": ctx.optional_string(fields, "description"),
         "rights": ctx.optional_string(fields, "rights"),
         "keywords": tuple(ctx.string_list(fields.get("keywords"), "keywords")),
-        "cover": ctx.image_path(fields["cover"], "cover", "a cover is generated") if "cover" in fields else None,
+        "cover": cover,
+        "cover_svg": ctx.svg_image(fields["cover"], cover, "cover") if cover else None,
     }
     if title is None:
         return None

@@ -116,9 +116,11 @@ def dependencies(publication: Publication, options: BuildOptions) -> list[Path]:
         for figure in article.figures:
             if figure.image is not None:
                 files.append(figure.image)
+                files += figure.svg.embeds if figure.svg is not None else ()  # images an SVG includes
             elif figure.image_name:  # a placeholder today: the build must notice when the file appears
                 files.append(article.source.parent / figure.image_name)
     files += [publication.cover] if publication.cover else []
+    files += publication.cover_svg.embeds if publication.cover_svg else ()
     theme = theme_for(options)
     for folder in FOLDERS:
         files += sorted(theme.files(folder).values())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import warnings
@@ -27,6 +28,7 @@ MAX_BYTES = 20 * 2**20
 # cited item's part of a formatted citation starts and ends.
 START, MIDDLE, END = "\x02", "\x03", "\x04"
 ITEM_MARK = re.compile(f"{START}(\\d+){MIDDLE}(.*?){END}", re.DOTALL)
+NOCASE_ESCAPED = re.compile(r'&lt;span class="nocase"&gt;(.*?)&lt;/span&gt;', re.DOTALL)
 YEAR_MONTH_DAY = re.compile(r"(-?[0-9]{1,4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?")
 # What a locator's first word means ("p. 33", "chap. 2"); a locator without one of these is a page.
 LOCATOR_LABELS = {
@@ -147,21 +149,21 @@ def _project_file(reader: NodeReader, node: Node, where: str, name: str, suffixe
 
 
 def _yaml_items(reader: NodeReader, node: SequenceNode, where: str) -> dict[str, dict] | None:
-    items = []
+    """CSL-JSON items written in YAML, each problem located at its item or field."""
+    errors = reader.errors
     for index, item in enumerate(node.value):
         if not isinstance(item, MappingNode):
             reader.error(item, f"{where}[{index}]: a reference is a mapping of CSL-JSON fields, found a "
                          f"{kind_name(item)}")  # fmt: skip
             continue
-        data = _data(item)
         for key_node, _value in item.value:
             key = key_node.value if isinstance(key_node, ScalarNode) else ""
             if key not in csl().fields:
                 reader.warning(key_node, f"{where}[{index}].{key}: not a CSL variable that the citation style "
                                f"reads (it is ignored){suggestion(key, csl().fields)}")  # fmt: skip
-        items.append((item, data))
-    checked = _checked_items(reader, node, where, [data for _node, data in items], [n for n, _data in items])
-    return checked
+    if reader.errors > errors:
+        return None
+    return _checked_items(reader, node, where, [_data(item) for item in node.value], node.value)
 
 
 def _data(node: Node) -> object:
@@ -197,24 +199,37 @@ def _checked_items(reader: NodeReader, node: Node, where: str, items: list[dict]
                          " (such as book, article-journal, chapter, webpage)")  # fmt: skip
             continue
         folded[key.lower()] = key
-        found[key] = _normalised(item)
+        found[key] = _normalised(key, item)
     return found if reader.errors == errors else None
 
 
-def _normalised(item: dict) -> dict:
-    """The item as citeproc-py reads it: dates as date-parts, only the variables it knows."""
-    out = {"id": str(item["id"]), "type": str(item["type"])}
+def _normalised(key: str, item: dict) -> dict:
+    """The item as citeproc-py reads it: dates as date-parts, only the variables it knows, text escaped."""
+    out = {"id": key, "type": str(item["type"])}
     for key, value in item.items():
         if key in ("id", "type") or key not in csl().fields:
             continue
         if key.replace("-", "_") in csl().dates:
             out[key] = _date(value)
         elif key.replace("-", "_") in csl().names:
-            out[key] = [name if isinstance(name, dict) else {"literal": str(name)}
-                        for name in (value if isinstance(value, list) else [value])]  # fmt: skip
-        elif not isinstance(value, (list, dict)):  # the other variables are text; a structure cannot be shown
+            names = [name if isinstance(name, dict) else {"literal": name}
+                     for name in (value if isinstance(value, list) else [value])]  # fmt: skip
+            out[key] = [{part: _escaped(text) for part, text in name.items()} for name in names]
+        elif key == "language":
             out[key] = str(value)
+        elif not isinstance(value, (list, dict)):  # the other variables are text; a structure cannot be shown
+            out[key] = _escaped(value)
     return out
+
+
+def _escaped(value: object) -> str:
+    """Text as HTML, for citeproc-py's HTML formatter writes the items' own text as it finds it.
+
+    Only CSL-JSON's one markup that citeproc-py reads, a <span class="nocase"> (a word that keeps its
+    case), stays markup; it is never written out.
+    """
+    text = html.escape(str(value), quote=False)
+    return NOCASE_ESCAPED.sub(r'<span class="nocase">\1</span>', text)
 
 
 def _date(value: object) -> dict:

@@ -345,6 +345,8 @@ def summary(report: Report, error_format: str = "text") -> int:
         counts = " and ".join(_plural(n, word) for n, word in ((errors, "error"), (warnings, "warning")) if n)
         files = len({d.path for d in report.items})  # a book's problems may lie in its articles' files
         print(f"octavo: {counts} in {_plural(files, 'file')}", file=sys.stderr)
+    if report.internal:  # a bug in octavo met while building some input; the others were built
+        return EXIT_INTERNAL
     return EXIT_CONTENT if errors else EXIT_OK
 
 

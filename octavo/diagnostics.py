@@ -16,6 +16,7 @@ class Diagnostic:
     column: int
     severity: str  # "error" or "warning"
     message: str
+    internal: bool = False  # a bug in octavo, not the author's mistake (exit status 3)
 
     def __str__(self) -> str:
         return f"{self.location()}: {self.severity}: {self.message}"
@@ -39,6 +40,16 @@ class Report:
 
     def extend(self, other: Report) -> None:
         self.items.extend(other.items)
+
+    def internal_error(self, path: Path, doing: str, exc: BaseException) -> None:
+        """A bug in octavo met while `doing` something for one input: said at that input, and the run goes on."""
+        message = (f"internal error while {doing} (this is a bug in octavo, please report it): "
+                   f"{type(exc).__name__}: {exc}")  # fmt: skip
+        self.items.append(Diagnostic(path, 1, 1, "error", message, internal=True))
+
+    @property
+    def internal(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.internal]
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -243,8 +243,13 @@ def _add_images(package: _Package, publication: Publication) -> None:
 
 
 def _image_bytes(figure: Figure) -> bytes:
-    """The image file, down-scaled when its long side exceeds what any reader's screen needs."""
+    """The image file, down-scaled when its long side exceeds what any reader's screen needs.
+
+    An SVG is the drawing sanitised when it was loaded, the same the PDF shows; the file is never read here.
+    """
     assert figure.image is not None
+    if figure.svg is not None:
+        return figure.svg.data
     data = figure.image.read_bytes()
     if figure.image.suffix.lower() not in RASTER_TYPES:
         return data
@@ -261,7 +266,7 @@ def _image_bytes(figure: Figure) -> bytes:
 def _add_cover(book: epub.EpubBook, publication: Publication, theme: Theme) -> str:
     if publication.cover is not None:
         name, media, data = f"images/cover{publication.cover.suffix.lower()}", media_type(publication.cover), \
-            publication.cover.read_bytes()  # fmt: skip
+            publication.cover_svg.data if publication.cover_svg else publication.cover.read_bytes()  # fmt: skip
     else:
         name, media, data = "images/cover.png", "image/png", cover_png(publication, theme)
     item = _item("cover-image", name, media, data)

@@ -15,13 +15,14 @@ from typing import Any
 EMPTY_LIMIT = 0.30  # of a page's height left white below its last line
 MAX_PASSES = 4
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+SECTION_HEADINGS = HEADINGS - {"h1"}  # a title (h1) opens an article or a chapter: the page before ends by design
 
 
-def place_floats(html: Any, render: Callable[[], Any]) -> Any:
-    """Render `html` (a weasyprint.HTML), moving stranded floats later until none is left; the Document."""
+def place_floats(html: Any, render: Callable[[], Any], document: Any) -> Any:
+    """`document`, the layout of `html` (a weasyprint.HTML), with stranded floats moved later and laid out
+    again by `render` until none is left."""
     import cssselect2
 
-    document = render()
     for _ in range(MAX_PASSES):
         parents = {child: parent for parent in html.etree_element.iter() for child in parent}
         moved = [element for element in stranded(document) if move_later(element, parents)]
@@ -83,12 +84,11 @@ def _blocks(box: Any) -> Iterator[tuple[str, Any]]:
 
     element = getattr(box, "element", None)
     tag = getattr(box, "element_tag", None)
-    if not isinstance(box, boxes.PageBox) and element is not None and is_float(element):
-        if not (isinstance(box, boxes.TableBox) and not box.is_table_wrapper and tag == "table"):
-            yield "float", element
-            return
+    if not isinstance(box, boxes.PageBox) and is_float(element):  # a table's wrapper box comes first
+        yield "float", element
+        return
     if tag in HEADINGS:
-        yield "heading", element
+        yield ("heading" if tag in SECTION_HEADINGS else "text"), element
         return
     if isinstance(box, (boxes.LineBox, boxes.ReplacedBox)) or not getattr(box, "children", None):
         if isinstance(box, (boxes.LineBox, boxes.ReplacedBox)):

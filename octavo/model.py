@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,17 @@ class Formula:
     width: float  # the drawing's size in ems of the surrounding text
     height: float
     depth: float  # how far the drawing reaches below the baseline, in ems
+
+
+@dataclass(frozen=True)
+class SvgImage:
+    """An SVG image as octavo publishes it: reduced to what is safe to show, the same bytes in every output.
+
+    The outputs use these bytes, never the file, so the PDF and the EPUB cannot get different drawings.
+    """
+
+    data: bytes
+    embeds: tuple[Path, ...] = ()  # project images it now holds as data: URLs (the build cache watches them)
 
 
 @dataclass(frozen=True)
@@ -121,6 +132,8 @@ class Metadata:
     rights: str | None
     keywords: tuple[str, ...]
     cover: Path | None
+    # The sanitised drawing when the cover is an SVG; keyword-only, so that subclasses may add plain fields.
+    cover_svg: SvgImage | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)

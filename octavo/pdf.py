@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from octavo.finish import build_time, file_identifier, finisher, install_tagging
+from octavo.floats import place_floats
 from octavo.images import MEDIA_TYPES
 from octavo.model import Book, Formula, Publication
 from octavo.options import BuildOptions
@@ -60,7 +63,9 @@ def print_html(publication: Publication, options: BuildOptions) -> PrintDocument
 
     def image_src(figure: object) -> str:
         url = f"{folder}/images/{figure.id}{figure.image.suffix.lower()}"  # type: ignore[attr-defined]
-        assets[url] = figure.image  # type: ignore[attr-defined]
+        svg = figure.svg  # type: ignore[attr-defined]
+        # An SVG is typeset as sanitised when it was loaded, the same drawing the EPUB gets; never the file.
+        assets[url] = svg.data if svg is not None else figure.image  # type: ignore[attr-defined]
         return url
 
     def math_src(formula: Formula) -> str:
@@ -128,10 +133,14 @@ def render_pdf(document: PrintDocument, options: BuildOptions) -> tuple[bytes, i
     try:
         base_url = options.out.resolve().as_uri() + "/"
         html = weasyprint.HTML(string=document.html, base_url=base_url, url_fetcher=fetcher)
+        sheets = []
         rendered = html.render(cache=_IMAGE_CACHE)
         if document.optional_toc and len(rendered.pages) < TOC_MIN_PAGES:
             # A short article reads without a contents list; the HTML keeps it, the PDF leaves it out.
-            rendered = html.render(cache=_IMAGE_CACHE, stylesheets=[weasyprint.CSS(string=_NO_TOC)])
+            sheets = [weasyprint.CSS(string=_NO_TOC)]
+            rendered = html.render(cache=_IMAGE_CACHE, stylesheets=sheets)
+        # Floats may move later in the PDF than in the HTML, which is the document before pagination.
+        rendered = place_floats(html, lambda: html.render(cache=_IMAGE_CACHE, stylesheets=sheets), rendered)
         # The build's time, not the article's date (which may be 1863): CreationDate, ModDate and the XMP.
         rendered.metadata.created = rendered.metadata.modified = build_time(options)
         install_tagging()
@@ -181,6 +190,9 @@ def _restricted_fetcher(weasyprint, allowed: dict[Path, Path | bytes]):
 
         def fetch(self, url: str, headers: dict | None = None):
             parts = urlsplit(url)
+            data_image = _data_image(url) if parts.scheme == "data" else None
+            if data_image is not None:  # an image inside a sanitised SVG: its bytes are in the URL, nothing is read
+                return weasyprint.urls.URLFetcherResponse(url, data_image[1], headers={"Content-Type": data_image[0]})
             # The URL's path, normalised but not resolved: the names are virtual and symlinks do not matter.
             path = Path(os.path.normpath(unquote(parts.path))) if parts.scheme == "file" else None
             if path is None or path not in allowed:
@@ -194,6 +206,12 @@ def _restricted_fetcher(weasyprint, allowed: dict[Path, Path | bytes]):
             )
 
     return RestrictedFetcher()
+
+
+def _data_image(url: str) -> tuple[str, bytes] | None:
+    """The media type and bytes of a data: URL holding a raster image (all the SVG sanitiser leaves), else None."""
+    match = re.fullmatch(r"data:(image/(?:png|jpeg|gif|webp));base64,([A-Za-z0-9+/=]*)", url, re.IGNORECASE)
+    return (match[1].lower(), base64.b64decode(match[2])) if match else None
 
 
 _STYLE_TYPES = {".css": "text/css", ".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff",

@@ -1,15 +1,15 @@
-"""Build one loaded article or book into each requested format; failures become located problems."""
+"""Make one loaded article or book in each requested format, in memory; failures become located problems."""
 
 from __future__ import annotations
 
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 from octavo.diagnostics import Report
 from octavo.model import Publication
 from octavo.options import BuildOptions
-from octavo.output import write_atomic
 from octavo.theme import MissingAsset, ThemeTemplateError
 
 
@@ -26,11 +26,29 @@ class Output:
     warnings: int = 0  # warnings about the files this output was made from
 
 
-def build_publication(publication: Publication, options: BuildOptions) -> tuple[list[Output], Report]:
-    """Write the outputs; returns what was written and what went wrong."""
+@dataclass(frozen=True)
+class Built:
+    """A file made in memory and not yet written: the runner writes all of an input's files, or none."""
+
+    path: Path
+    format: str  # "pdf", "booklet", "epub", "html", or "asset" (a file the HTML refers to)
+    data: bytes
+    pages: int | None
+    seconds: float
+
+    def output(self, warnings: int) -> Output:
+        return Output(self.path, self.format, len(self.data), self.pages, self.seconds, "built", warnings)
+
+
+def build_publication(publication: Publication, options: BuildOptions) -> tuple[list[Built], Report]:
+    """Make the outputs, writing nothing; returns them and what went wrong.
+
+    Any exception that escapes a writer is a bug in octavo: it is reported as an internal error of this
+    input (exit status 3), so the run goes on with the others.
+    """
     from octavo import epub, pdf  # here, so that `check` and --help never import WeasyPrint
 
-    written: list[Output] = []
+    made: list[Built] = []
     report = Report()
     document: pdf.PrintDocument | None = None
 
@@ -66,21 +84,21 @@ def build_publication(publication: Publication, options: BuildOptions) -> tuple[
         started = time.perf_counter()
         try:
             files = steps[fmt]()
-            for path, kind, data, pages in files:
-                write_atomic(path, data)
-                if kind == "asset":
-                    continue
-                seconds = round(time.perf_counter() - started, 3)
-                written.append(Output(path, kind, len(data), pages, seconds, "built"))
         except ThemeTemplateError as exc:
             report.add(exc.path, exc.line, 0, "error", exc.message)
         except MissingAsset as exc:
             report.add(Path(exc.name), 0, 0, "error", f"{exc}; the {fmt.upper()} was not written")
         except pdf.PdfError as exc:
             report.add(publication.source, 1, 1, "error", f"the PDF was not written: {exc}")
-        except OSError as exc:
-            report.add(publication.source, 1, 1, "error", f"could not write the {fmt.upper()}: {exc}")
-    return written, report
+        except OSError as exc:  # a file it is made from could not be read
+            report.add(publication.source, 1, 1, "error", f"could not make the {fmt.upper()}: {exc}")
+        except Exception as exc:  # a bug, RecursionError included: said for this input, and the others go on
+            traceback.print_exc()
+            report.internal_error(publication.source, f"building the {fmt.upper()}", exc)
+        else:
+            seconds = round(time.perf_counter() - started, 3)
+            made += [Built(path, kind, data, pages, seconds) for path, kind, data, pages in files]
+    return made, report
 
 
 def _read(source: Path | bytes) -> bytes:

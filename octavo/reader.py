@@ -9,6 +9,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from octavo.diagnostics import Report
 from octavo.images import ImageProblem, check_image
+from octavo.model import SvgImage
+from octavo.svg import sanitise
 from octavo.yamlsrc import Problem, forbidden_char, position
 
 
@@ -116,6 +118,30 @@ class NodeReader:
                 self.error(node, f"{where}: {problem}")
             return None
         return path
+
+    def svg_image(self, node: Node, path: Path | None, where: str) -> SvgImage | None:
+        """An SVG image reduced to what is safe to publish; each removal a warning, an unusable image an error.
+
+        Done while loading, so that every output gets the same drawing and every problem is located.
+        """
+        if path is None or path.suffix.lower() != ".svg":
+            return None
+        name = self.string(node, where) or path.name
+        try:
+            result = sanitise(path, self.root, name)
+        except ImageProblem as problem:
+            self.error(node, f"{where}: {problem}")
+            return None
+        for line, what in result.removed[:MAX_SVG_WARNINGS]:
+            self.warning(node, f"{where}: '{name}', line {line}: removed {what}")
+        if len(result.removed) > MAX_SVG_WARNINGS:
+            self.warning(node, f"{where}: '{name}': removed {len(result.removed) - MAX_SVG_WARNINGS} more "
+                         "scripts, event attributes or references outside the image")  # fmt: skip
+        return result.image
+
+
+# The removals an SVG reports one by one; a file full of them says the rest in one line.
+MAX_SVG_WARNINGS = 20
 
 
 def close_matches(word: str, choices: tuple[str, ...]) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -12,8 +13,8 @@ from pathlib import Path
 from octavo.diagnostics import Diagnostic, Report, display_path
 from octavo.model import articles_of
 from octavo.options import BuildOptions
-from octavo.output import write_atomic
-from octavo.pipeline import Output
+from octavo.output import WriteFailed, write_all, write_atomic
+from octavo.pipeline import Built, Output
 
 
 @dataclass
@@ -30,7 +31,14 @@ def load_inputs(inputs: list[Path], root: Path, strict: bool, emit: Callable[[Di
     from octavo.load import load_document
 
     report = Report()
-    documents = [load_document(path, root, report) for path in inputs]
+    documents = []
+    for path in inputs:
+        try:
+            documents.append(load_document(path, root, report))
+        except Exception as exc:  # a bug in octavo: said for this input, and the others are still read
+            traceback.print_exc()
+            report.internal_error(path, "reading it", exc)
+            documents.append(None)
     # An article named alone and through a book is read twice; say each of its problems once.
     report.items = list(dict.fromkeys(report.items))
     if strict:
@@ -77,25 +85,51 @@ def build(inputs: list[Path], options: BuildOptions, jobs: int, force: bool = Fa
     ready, result.report = load_inputs(stale, options.root, options.strict, emit)
     result.report.items = list(dict.fromkeys([*cached.items, *result.report.items]))
     pending = {index: len(parts(options.formats)) for index in range(len(ready))}
-    built: dict[int, tuple[list[Output], Report]] = {index: ([], Report()) for index in range(len(ready))}
-    for index, (outputs, problems) in _build_all(ready, options, jobs):
-        publication = ready[index]
-        sources = {publication.source, *(a.source for a in articles_of(publication))}
-        own = [d for d in result.report.warnings if d.path in sources]
-        outputs = [replace(o, warnings=len(own)) for o in outputs]
-        for output in outputs:
-            log(f"wrote {display_path(output.path)}")
+    made: dict[int, tuple[list[Built], Report]] = {index: ([], Report()) for index in range(len(ready))}
+    for index, (files, problems) in _build_all(ready, options, jobs):
         for diagnostic in problems.items:
             emit(diagnostic)
-        result.outputs.extend(outputs)
         result.report.extend(problems)
-        built[index][0].extend(outputs)
-        built[index][1].extend(problems)
+        made[index][0].extend(files)
+        made[index][1].extend(problems)
         pending[index] -= 1
-        if pending[index] == 0 and not built[index][1].errors:  # every part of it is written
-            cache.record(publication, options, built[index][0], own)
+        if pending[index] == 0:  # every part of this input is made: write all its files, or none
+            publication = ready[index]
+            sources = {publication.source, *(a.source for a in articles_of(publication))}
+            own = [d for d in result.report.warnings if d.path in sources]
+            outputs = _write_input(publication, *made.pop(index), len(own), log, emit, result.report)
+            result.outputs.extend(outputs)
+            if outputs:
+                cache.record(publication, options, outputs, own)
     cache.save()
     return result
+
+
+FORMAT_NAMES = {"pdf": "PDF", "booklet": "booklet PDF", "epub": "EPUB", "html": "HTML", "asset": "HTML"}
+
+
+def _write_input(publication, files: list[Built], problems: Report, warnings: int, log: Callable[[str], None],
+                 emit: Callable[[Diagnostic], None], report: Report) -> list[Output]:  # fmt: skip
+    """All of an input's outputs, replaced together; none when any of them failed, so that the previous
+    PDF and EPUB stay a matching pair. Returns what was written."""
+    shown = [f for f in files if f.format != "asset"]
+    if problems.errors:
+        for file in shown:
+            kept = "kept the previous" if file.path.exists() else "did not write"
+            log(f"{kept} {display_path(file.path)} (another output of {publication.slug} failed)")
+        return []
+    try:
+        write_all([(file.path, file.data) for file in files])
+    except WriteFailed as exc:
+        kind = next((FORMAT_NAMES.get(f.format, f.format) for f in files if f.path == exc.path), "output")
+        problem = Diagnostic(publication.source, 1, 1, "error", f"could not write the {kind}: {exc.cause}")
+        emit(problem)
+        report.items.append(problem)
+        return []
+    outputs = [file.output(warnings) for file in shown]
+    for output in outputs:
+        log(f"wrote {display_path(output.path)}")
+    return outputs
 
 
 def parts(formats: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -109,7 +143,7 @@ def parts(formats: tuple[str, ...]) -> list[tuple[str, ...]]:
     return found
 
 
-def _build_all(ready: list, options: BuildOptions, jobs: int) -> Iterator[tuple[int, tuple[list[Output], Report]]]:
+def _build_all(ready: list, options: BuildOptions, jobs: int) -> Iterator[tuple[int, tuple[list[Built], Report]]]:
     """Each publication's parts, built in parallel where there are several, yielded in order as they finish.
 
     Yielding as they come lets the progress bar advance per output, and building an article's PDF
@@ -122,8 +156,14 @@ def _build_all(ready: list, options: BuildOptions, jobs: int) -> Iterator[tuple[
         if "pdf" in options.formats:
             import weasyprint  # noqa: F401 - imported once here, so forked workers start with it loaded
         with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-            results = pool.map(build_publication, [ready[i] for i, _ in tasks], [o for _, o in tasks])
-            yield from zip([i for i, _ in tasks], results, strict=True)
+            futures = [pool.submit(build_publication, ready[index], part) for index, part in tasks]
+            for (index, part), future in zip(tasks, futures, strict=True):
+                try:
+                    made = future.result()
+                except Exception as exc:  # a worker that died (BrokenProcessPool): the input's bug, not the run's
+                    made = ([], Report())
+                    made[1].internal_error(ready[index].source, f"building the {'/'.join(part.formats).upper()}", exc)
+                yield index, made
         return
     for index, part_options in tasks:
         yield index, build_publication(ready[index], part_options)

@@ -102,7 +102,7 @@ SECTION = Shape(
     (
         Key("title", Value.HEADING, "The section title (required; inline markup, no note references).", required=True),
         Key("id", Value.ID, "The section's anchor; default: a slug of the title, made unique."),
-        Key("body", Value.BLOCKS, "The section's blocks: paragraphs, figures, quotes, lists, verse, tables."),
+        Key("body", Value.BLOCKS, "The section's blocks: paragraphs, figures, tables, listings, boxes, …"),
         Key("sections", Value.SECTIONS, f"Subsections (sections nest at most {MAX_SECTION_DEPTH} levels deep)."),
     ),
 )

@@ -308,6 +308,18 @@ def test_a_note_style_is_refused(tmp_path):
     assert "'notes.csl' is a note style" in report.errors[0].message
 
 
+def test_the_items_text_is_text_never_markup(tmp_path):
+    # citeproc-py's HTML formatter writes an item's own text as it finds it: octavo escapes it first.
+    path = write(tmp_path, "title: T\nreferences:\n  - id: x\n    type: book\n    title: <script>x</script> & "
+                 "<span class=\"nocase\">iPhone</span>\n    author: [{family: <b>Co</b> & Sons}]\n"
+                 "body:\n  - See [@x].\n")  # fmt: skip
+    article = load_article(path, tmp_path, Report())
+    (entry,) = article.references
+    assert "&lt;script&gt;x&lt;/script&gt; &amp; iPhone" in entry.text and "<script>" not in entry.text
+    assert str(model_citations(article)[0].text) == "(&lt;b&gt;Co&lt;/b&gt; &amp; Sons, n.d.)"
+    ET.fromstring(f"<li>{entry.text}</li>")  # well-formed: it can stand in XHTML
+
+
 def test_citations_are_not_allowed_in_titles(tmp_path):
     path = write(tmp_path, "title: About [@okafor2019]\n" + INLINE_ITEMS)
     report = Report()
@@ -378,7 +390,8 @@ def test_the_schema_knows_references_and_citation_styles():
     good = {"title": "T", "references": [{"id": "a", "type": "book", "title": "X"}], "citation-style": "apa"}
     assert list(article.iter_errors(good)) == []
     assert list(book.iter_errors({"title": "B", "articles": ["a.yaml"], "references": "refs.bib"})) == []
-    assert list(article.iter_errors({"title": "T", "references": "refs/sources.json", "citation-style": "my.csl"})) == []
-    for bad in ({"references": "refs.txt"}, {"references": [{"id": "a"}]}, {"references": [{"id": "a", "type": "bok"}]},
-                {"citation-style": "chicago"}):  # fmt: skip
+    own_style = {"title": "T", "references": "refs/sources.json", "citation-style": "my.csl"}
+    assert list(article.iter_errors(own_style)) == []
+    wrong_type = {"references": [{"id": "a", "type": "bok"}]}
+    for bad in ({"references": "refs.txt"}, {"references": [{"id": "a"}]}, wrong_type, {"citation-style": "chicago"}):
         assert list(article.iter_errors({"title": "T", **bad})), bad

@@ -15,6 +15,7 @@ from octavo.diagnostics import Report
 from octavo.load import load_article
 from octavo.model import Paragraph, iter_sections
 from octavo.options import BuildOptions
+from octavo.output import write_all
 from octavo.pipeline import build_publication
 
 from .conftest import FIXTURES, PROJECT, SAMPLE, as_read, epub_files, epubcheck_messages, squash
@@ -35,6 +36,7 @@ def build(path: Path, out: Path, root: Path = PROJECT, expect_warnings: int = 0)
     written, problems = build_publication(article, BuildOptions(out=out, root=root, formats=("epub",),
                                                             source_date_epoch=1700000000))  # fmt: skip
     assert problems.items == []
+    write_all([(file.path, file.data) for file in written])  # the runner's job: an input's files all at once
     return article, written[0].path
 
 

@@ -166,7 +166,7 @@ def test_the_html_page_stands_alone_with_its_files_beside_it(projects):
                 assert (sheet.parent / font.strip("\"'")).is_file(), font
 
 
-def test_a_broken_project_template_is_a_located_error_and_other_outputs_still_build(tmp_path, capsys):
+def test_a_broken_project_template_is_a_located_error_and_no_output_of_the_input_is_written(tmp_path, capsys):
     folder = make_project(tmp_path, themed=False)
     (folder / "templates").mkdir()
     (folder / "templates" / "print.html").write_text("<html>\n<body>\n{% if %}\n</body>\n</html>\n")
@@ -175,7 +175,8 @@ def test_a_broken_project_template_is_a_located_error_and_other_outputs_still_bu
     assert status == 1
     assert re.search(r"^templates/print\.html:3: error: .*", err, re.MULTILINE), err
     assert "handout.yaml:1:1" not in err and "Traceback" not in err
-    assert (folder / "dist" / "handout.epub").is_file()  # the EPUB does not use print.html
+    # All or nothing per input: the EPUB, which does not use print.html, waits for a PDF that matches it.
+    assert not (folder / "dist" / "handout.epub").exists()
     assert not (folder / "dist" / "handout.pdf").exists()
 
 

@@ -10,7 +10,7 @@ from yaml.nodes import MappingNode, Node
 
 from octavo import shapes
 from octavo.blocks.base import BlockType, Context
-from octavo.model import Inline
+from octavo.model import Inline, SvgImage
 from octavo.shapes import Key, Shape, Value
 
 ASPECT_PATTERN = re.compile(shapes.ASPECT_PATTERN)
@@ -43,6 +43,7 @@ class Figure:
     image_name: str | None  # the path as the author wrote it
     image: Path | None  # the resolved file, or None when a placeholder stands in
     width: int | None = None  # percent of the measure, or None for the image's own size
+    svg: SvgImage | None = None  # an SVG image as sanitised when loaded: what every output shows, never the file
     kind: str = "figure"
 
     @property
@@ -67,6 +68,7 @@ def read(ctx: Context, node: Node, where: str) -> Figure | None:
         ctx.warning(node, f"{where}: figure has no alt text (the caption stands in for it)")
     image_name = ctx.string(fields["image"], f"{where}.image") if "image" in fields else None
     image = ctx.image_path(fields["image"], f"{where}.image") if image_name else None
+    svg = ctx.svg_image(fields["image"], image, f"{where}.image") if image else None
     number, anchor = ctx.number("figure")
     return Figure(
         number=number,
@@ -78,6 +80,7 @@ def read(ctx: Context, node: Node, where: str) -> Figure | None:
         image_name=image_name,
         image=image,
         width=width(ctx, fields.get("width"), f"{where}.width"),
+        svg=svg,
     )
 
 
