@@ -105,6 +105,7 @@ def read_text(ctx: Context, tree: MappingNode, fields: dict[str, Node]) -> Artic
         toc=tuple(toc_entry(s) for s in sections),
         id_prefix=ctx.resolver.prefix,
         references=ctx.resolver.citations.references if ctx.resolver.citations else (),
+        reference_files=ctx.resolver.citations.library.files if ctx.resolver.citations else (),
         toc_mode=toc_mode,
     )
 
@@ -188,8 +189,8 @@ def read_switch(ctx: Context, node: Node | None, where: str) -> str:
     value = ctx.string(node, where) if node is not None else None
     if value is None:
         return "auto"
-    if value.strip().lower() in shapes.SWITCHES:
-        return value.strip().lower()
+    if value.lower() in shapes.SWITCHES:
+        return value.lower()
     ctx.error(node, f"{where}: '{value}' is not one of {', '.join(shapes.SWITCHES)}")
     return "auto"
 

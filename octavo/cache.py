@@ -2,8 +2,9 @@
 
 The state lives in `<project>/.octavo-cache/state.json`. Every entry records, for one input file,
 the content hash of each file it was built from (its YAML, the articles of a book, images,
-templates, styles and fonts) and of each output it wrote. Hashes, not modification times, decide:
-a touched but unchanged file rebuilds nothing, and a changed or deleted output is rebuilt.
+references and citation styles, templates, styles and fonts) and of each output it wrote. Hashes,
+not modification times, decide: a touched but unchanged file rebuilds nothing, and a changed or
+deleted output is rebuilt.
 """
 
 from __future__ import annotations
@@ -119,6 +120,7 @@ def dependencies(publication: Publication, options: BuildOptions) -> list[Path]:
                 files += figure.svg.embeds if figure.svg is not None else ()  # images an SVG includes
             elif figure.image_name:  # a placeholder today: the build must notice when the file appears
                 files.append(article.source.parent / figure.image_name)
+    files += [path for article in articles_of(publication) for path in article.reference_files]
     files += [publication.cover] if publication.cover else []
     files += publication.cover_svg.embeds if publication.cover_svg else ()
     theme = theme_for(options)

@@ -58,6 +58,7 @@ class Library:
     items: dict[str, dict] = field(hash=False)
     style: Path
     complete: bool = True  # False when the references could not be read: their keys are then not checked
+    files: tuple[Path, ...] = ()  # the project's files it was read from, for incremental builds
 
 
 @dataclass(frozen=True)
@@ -66,24 +67,34 @@ class BookReferences:
 
     items: dict[str, dict] | None = field(default=None, hash=False)  # for articles that give none of their own
     style: Path | None = None  # every article's style, when the book names one
+    items_file: Path | None = None
 
 
 def read_book_references(reader: NodeReader, fields: dict[str, Node]) -> BookReferences:
     items = read_references(reader, fields["references"]) if "references" in fields else None
     style = read_style(reader, fields["citation-style"]) if "citation-style" in fields else None
-    return BookReferences(items, style)
+    return BookReferences(items, style, _named_file(reader, fields.get("references")))
 
 
 def read_library(reader: NodeReader, fields: dict[str, Node], book: BookReferences | None = None) -> Library | None:
     """An article's library: its own references, else its book's; the book's style, else its own, else the default."""
     own_style = read_style(reader, fields["citation-style"]) if "citation-style" in fields else None
     style = (book.style if book else None) or own_style or default_style()
+    own_style_file = (style,) if style.parent != STYLE_FOLDER else ()
     if "references" in fields:
         items = read_references(reader, fields["references"])
-        return Library(items or {}, style, complete=items is not None)
+        named = _named_file(reader, fields["references"])
+        return Library(items or {}, style, items is not None, (*own_style_file, *((named,) if named else ())))
     if book is not None and book.items is not None:
-        return Library(book.items, style)
+        return Library(book.items, style, files=(*own_style_file, *((book.items_file,) if book.items_file else ())))
     return None
+
+
+def _named_file(reader: NodeReader, node: Node | None) -> Path | None:
+    """The file a `references` value names (not a list of items), whether or not it could be read."""
+    if not isinstance(node, ScalarNode) or not node.value.lower().endswith(REFERENCE_SUFFIXES):
+        return None
+    return (reader.path.parent / node.value).resolve()
 
 
 # -- reading references --------------------------------------------------------------------

@@ -96,7 +96,7 @@ def _language(element, parents: dict, root) -> str:
 
 
 def install_tagging() -> None:
-    """Add /Lang and header /Scope to WeasyPrint's structure elements (once per process).
+    """Add /Lang, header /Scope and /Formula to WeasyPrint's structure elements (once per process).
 
     WeasyPrint (up to 70 at least) writes the document's language in the catalogue only, so a Russian
     chapter in an English book is read with an English voice, and its header cells carry no /Scope.
@@ -126,6 +126,8 @@ def _with_our_tags(build):
                 if structure.get("S") == "/TH" and isinstance(structure.get("A"), dict):
                     scope = "/Row" if element.get("scope") == "row" else "/Column"
                     structure["A"]["Scope"] = scope
+                if structure.get("S") == "/Figure" and "math" in (element.get("class") or "").split():
+                    structure["S"] = "/Formula"  # a formula's drawing (partials/formula.html), its LaTeX the /Alt
             yield structure
 
     build_box_tree.octavo_tagging = True  # type: ignore[attr-defined]

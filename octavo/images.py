@@ -67,7 +67,7 @@ def parse_svg(data: bytes, name: str) -> etree._Element:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise ImageProblem(f"'{name}' is not a well-formed SVG file ({_xml_reason(exc)})") from None
+        raise ImageProblem(f"'{name}' is not a well-formed SVG file: {_xml_reason(exc)}") from None
     tag = etree.QName(root)
     if tag.localname != "svg" or tag.namespace not in (None, SVG_NAMESPACE):
         raise ImageProblem(f"'{name}' is not an SVG image (its root element is <{tag.localname}>)")
@@ -76,10 +76,10 @@ def parse_svg(data: bytes, name: str) -> etree._Element:
 
 def _xml_reason(exc: etree.XMLSyntaxError) -> str:
     """libxml2's message in words an author can act on, with its line."""
-    message = re.sub(r", line \d+, column \d+$", "", exc.msg or "").strip() or "unreadable XML"
+    message = re.sub(r", line \d+, column \d+$", "", exc.msg or "").strip().rstrip(".") or "unreadable XML"
     if "amplification" in message or "entity loop" in message.lower():
-        message = "its entities expand without end (an entity-expansion bomb)"
-    return f"{message}, line {exc.lineno}" if exc.lineno else message
+        return "its entities expand without end (an entity-expansion bomb)"
+    return f"line {exc.lineno}: {message}" if exc.lineno else message
 
 
 def check_raster(name: str, source: Path | BinaryIO, suffix: str) -> None:

@@ -144,6 +144,7 @@ class Article(Metadata):
     toc: tuple[TocEntry, ...]
     id_prefix: str = ""  # starts every id of the article when it is a chapter of a book
     references: tuple[Reference, ...] = ()  # the items its citations cite, in the citation style's order
+    reference_files: tuple[Path, ...] = ()  # the references and citation style files it reads
     toc_mode: str = "auto"  # the article's `toc`: auto, true or false (a contents list in the PDF)
 
     @property

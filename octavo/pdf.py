@@ -123,24 +123,12 @@ def theme_context(theme: Theme, logo_src: str | None) -> dict[str, object]:
 
 def render_pdf(document: PrintDocument, options: BuildOptions) -> tuple[bytes, int]:
     """Typeset the HTML into (PDF bytes, page count); any error WeasyPrint logs fails the build."""
-    import weasyprint  # imported here: it is slow to import and only PDF builds need it
-
-    base = options.out.resolve()
-    fetcher = _restricted_fetcher(weasyprint, {base / url: source for url, source in document.assets.items()})
+    fetcher = fetcher_for(document, options)
     problems = _LogCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(problems)
     try:
-        base_url = options.out.resolve().as_uri() + "/"
-        html = weasyprint.HTML(string=document.html, base_url=base_url, url_fetcher=fetcher)
-        sheets = []
-        rendered = html.render(cache=_IMAGE_CACHE)
-        if document.optional_toc and len(rendered.pages) < TOC_MIN_PAGES:
-            # A short article reads without a contents list; the HTML keeps it, the PDF leaves it out.
-            sheets = [weasyprint.CSS(string=_NO_TOC)]
-            rendered = html.render(cache=_IMAGE_CACHE, stylesheets=sheets)
-        # Floats may move later in the PDF than in the HTML, which is the document before pagination.
-        rendered = place_floats(html, lambda: html.render(cache=_IMAGE_CACHE, stylesheets=sheets), rendered)
+        rendered = typeset(document, options, fetcher)
         # The build's time, not the article's date (which may be 1863): CreationDate, ModDate and the XMP.
         rendered.metadata.created = rendered.metadata.modified = build_time(options)
         install_tagging()
@@ -160,6 +148,30 @@ def render_pdf(document: PrintDocument, options: BuildOptions) -> tuple[bytes, i
 
 
 _NO_TOC = "nav.toc { display: none !important; }"  # a user sheet: !important beats the theme
+
+
+def typeset(document: PrintDocument, options: BuildOptions, fetcher: object):
+    """The laid-out pages (a weasyprint.Document): the contents list kept or dropped, floats placed."""
+    import weasyprint  # imported here: it is slow to import and only PDF builds need it
+
+    html = weasyprint.HTML(string=document.html, base_url=options.out.resolve().as_uri() + "/", url_fetcher=fetcher)
+    sheets = []
+    rendered = html.render(cache=_IMAGE_CACHE)
+    if document.optional_toc and len(rendered.pages) < TOC_MIN_PAGES:
+        # A short article reads without a contents list; the HTML keeps it, the PDF leaves it out.
+        sheets = [weasyprint.CSS(string=_NO_TOC)]
+        rendered = html.render(cache=_IMAGE_CACHE, stylesheets=sheets)
+    # Floats may move later in the PDF than in the HTML, which is the document before pagination.
+    return place_floats(html, lambda: html.render(cache=_IMAGE_CACHE, stylesheets=sheets), rendered)
+
+
+def fetcher_for(document: PrintDocument, options: BuildOptions):
+    """A URL fetcher that serves this document's own files and refuses everything else."""
+    import weasyprint
+
+    base = options.out.resolve()
+    return _restricted_fetcher(weasyprint, {base / url: source for url, source in document.assets.items()})
+
 
 # WeasyPrint's in-memory image cache, shared by the builds of one run: an article and the books
 # that include it decode their images once. It is keyed by URL, so every run starts it afresh

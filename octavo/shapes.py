@@ -17,7 +17,8 @@ NOTE_KEY_PATTERN = r"^[^\s\[\]^]+$"
 # langcodes whether the tag is valid, which a pattern cannot say.
 LANGUAGE_PATTERN = r"^[A-Za-z0-9]{1,8}(?:[-_][A-Za-z0-9]{1,8})*$"
 WIDTH_PATTERN = r"^\s*([0-9]{1,3})\s*%\s*$"
-SWITCHES = ("auto", "true", "false")
+SWITCHES = ("auto", "true", "false")  # in any case: YAML's True and FALSE are the same words
+SWITCH_PATTERN = r"^([Aa][Uu][Tt][Oo]|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$"
 
 DEFAULT_ASPECT = (3, 2)
 MAX_SECTION_DEPTH = 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import yaml
 from jinja2 import (
@@ -17,6 +17,7 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
 )
+from jinja2.sandbox import SandboxedEnvironment
 
 from octavo import __version__
 from octavo.options import BuildOptions, ThemeSettings
@@ -166,9 +167,27 @@ def plugin_template_folders() -> list[Path]:
     return list(dict.fromkeys(kind.templates for kind in registry().values() if kind.templates is not None))
 
 
+class ThemeSandbox(SandboxedEnvironment):
+    """Jinja2's sandbox, which keeps templates from Python's internals, and also from the file system.
+
+    The model holds paths (an article's source, its images), and a Path's methods read, write and delete
+    files; a template sees only their names.
+    """
+
+    def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
+        if isinstance(obj, PurePath) and attr not in PATH_ATTRIBUTES:
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+
+PATH_ATTRIBUTES = frozenset({"name", "stem", "suffix"})
+
+
 @cache
 def _environment(folders: tuple[Path, ...]) -> Environment:
-    env = Environment(
+    # Sandboxed: a project's templates/ may come from a less trusted hand than its code (a theme downloaded
+    # with an article set, say); autoescaped, so that no value can add markup.
+    env = ThemeSandbox(
         loader=ChoiceLoader([FileSystemLoader(folder) for folder in folders]),
         autoescape=True,
         undefined=StrictUndefined,

@@ -24,10 +24,25 @@ class Line:
     right: float
     baseline: float
     size: float  # the most common font size of its characters
+    chars: tuple[tuple[str, float, float], ...] = ()  # each character with its left and right edge
 
     @property
     def width(self) -> float:
         return self.right - self.left
+
+    @property
+    def words(self) -> list[tuple[str, float, float]]:
+        """The line's words (runs of characters between spaces), each with its left and right edge."""
+        words: list[tuple[str, float, float]] = []
+        for char, left, right in self.chars:
+            if char.isspace():
+                words.append(("", left, left))
+            elif words and words[-1][0]:
+                text, start, _ = words[-1]
+                words[-1] = (text + char, start, right)
+            else:
+                words.append((char, left, right))
+        return [word for word in words if word[0]]
 
 
 @dataclass(frozen=True)
@@ -85,8 +100,12 @@ def _read_page(page, number: int) -> Page:
     lines = []
     for baseline, chars in sorted(rows.items(), key=lambda item: -item[0]):
         chars.sort()
+        while chars and chars[-1][2] == " ":  # a space that ends a line is not on it
+            chars.pop()
+        if not chars:
+            continue
         lines.append(Line("".join(c[2] for c in chars), chars[0][0], max(c[1] for c in chars), baseline,
-                          statistics.mode(c[3] for c in chars)))  # fmt: skip
+                          statistics.mode(c[3] for c in chars), tuple((c[2], c[0], c[1]) for c in chars)))  # fmt: skip
     top, bottom = _ink_extent(page, height)
     return Page(number, width, height, tuple(lines), top, bottom)
 

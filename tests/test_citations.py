@@ -15,12 +15,14 @@ from pypdf import PdfReader
 
 from octavo import markup
 from octavo.bibtex import bibtex_items
-from octavo.citations import STYLE_FOLDER, locator
+from octavo.citations import STYLE_FOLDER, locator, read_library
 from octavo.diagnostics import Report
 from octavo.epub import anchor_files
 from octavo.load import load_article, load_document
 from octavo.model import Citation as CitationPart
 from octavo.model import Inline, iter_blocks
+from octavo.reader import NodeReader
+from octavo.yamlsrc import read
 
 from .conftest import FIXTURES, PROJECT, body_text, build_into, epub_files, epubcheck_messages, node_tool, squash
 
@@ -50,12 +52,7 @@ def items_of(fixture: str) -> list[dict]:
     """The fixture's items as CSL-JSON, read the way octavo reads them."""
     if fixture == "citations.yaml":
         return bibtex_items((FIXTURES / "refs" / "sources.bib").read_text(encoding="utf-8"))
-    document = load_document(FIXTURES / fixture, PROJECT, Report())
-    assert document is not None
-    from octavo.citations import read_library  # the items after octavo's checks (dates as date-parts)
-    from octavo.reader import NodeReader
-    from octavo.yamlsrc import read
-
+    # The items after octavo's checks: dates as date-parts, text escaped.
     tree, _ = read((FIXTURES / fixture).read_text(encoding="utf-8"), set())
     fields = {k.value: v for k, v in tree.value}
     library = read_library(NodeReader(FIXTURES / fixture, PROJECT, Report()), fields)
@@ -395,3 +392,33 @@ def test_the_schema_knows_references_and_citation_styles():
     wrong_type = {"references": [{"id": "a", "type": "bok"}]}
     for bad in ({"references": "refs.txt"}, {"references": [{"id": "a"}]}, wrong_type, {"citation-style": "chicago"}):
         assert list(article.iter_errors({"title": "T", **bad})), bad
+
+
+# -- incremental builds ----------------------------------------------------------------------
+
+
+def test_a_changed_references_file_or_style_rebuilds_the_article(cli, tmp_path):
+    root = tmp_path / "project"
+    (root / "refs").mkdir(parents=True)
+    (root / "refs" / "sources.bib").write_bytes((FIXTURES / "refs" / "sources.bib").read_bytes())
+    (root / "house.csl").write_bytes((STYLE_FOLDER / "apa.csl").read_bytes())
+    (root / "one.yaml").write_text("title: One\nreferences: refs/sources.bib\nbody:\n  - See [@okafor2019].\n",
+                                   encoding="utf-8")  # fmt: skip
+    (root / "two.yaml").write_text("title: Two\nreferences: refs/sources.bib\ncitation-style: house.csl\n"
+                                   "body:\n  - See [@who2020].\n", encoding="utf-8")  # fmt: skip
+
+    def build() -> str:
+        run = cli("build", "--root", root, "--out", root / "dist", "--format", "epub", root / "one.yaml",
+                  root / "two.yaml")  # fmt: skip
+        assert run.status == 0, run.err
+        return run.out
+
+    assert build().count("wrote ") == 2
+    assert build().count("unchanged ") == 2
+    bib = root / "refs" / "sources.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("Field Notes on", "Field Notes about"), encoding="utf-8")
+    assert build().count("wrote ") == 2  # both read the .bib
+    (root / "house.csl").write_text((root / "house.csl").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    out = build()
+    assert "wrote" in out and out.count("unchanged ") == 1  # only the article that names the style
+    assert "Field Notes About" in epub_files(root / "dist" / "one.epub")["EPUB/references.xhtml"].decode()  # title case

@@ -145,8 +145,17 @@ def alternative_texts(pdf: PdfReader) -> list[tuple[str, str]]:
 
 def test_every_formula_is_tagged_with_its_latex_as_alternative_text(built, article):
     tagged = alternative_texts(PdfReader(built / "math.pdf"))
-    # WeasyPrint tags an image (the formula's drawing) as a Figure whose /Alt is the image's alt text.
-    assert tagged == [("/Figure", f.tex) for f in all_formulas(article)]
+    # WeasyPrint tags an image (the formula's drawing) as a Figure whose /Alt is its alt text; octavo
+    # makes it a Formula, the structure type PDF has for mathematics.
+    assert tagged == [("/Formula", f.tex) for f in all_formulas(article)]
+
+
+def test_the_pdf_ua_variant_passes_pdfua(tmp_path):
+    from .test_accessibility import findings, pdfua_report
+
+    out = build_into(tmp_path, str(MATH), "--format", "pdf", "--pdf-variant", "pdf/ua-1")
+    assert findings(pdfua_report(out / "math.pdf")) == ([], [])
+    assert {tag for tag, _ in alternative_texts(PdfReader(out / "math.pdf"))} == {"/Formula"}
 
 
 def test_equation_numbers_stand_at_the_right_of_the_measure(built):

@@ -233,6 +233,11 @@ FIELDS = {
         ),
     ),
     "note key": ("notes:\n  {}: A note.", st.from_regex(r"[a-z0-9:]{1,4}", fullmatch=True)),
+    "toc": ("toc: {}", st.sampled_from(["auto", "true", "false", "True", "FALSE", "Auto", "yes", "on", "1"])),
+    "width": (
+        "body:\n  - figure:\n      caption: A figure\n      width: {}",
+        st.from_regex(r" ?[0-9]{1,3} ?% ?", fullmatch=True),
+    ),
 }
 # Bare, these are null to the editor but the text "~" or "null" to octavo (see octavo.schema).
 NULLS = {"~", "null", "Null", "NULL"}
