@@ -11,10 +11,11 @@ import langcodes
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from octavo import shapes
+from octavo import smart as smart_quotes
 from octavo.blocks import Context, registry
 from octavo.citations import BookReferences, Citations, read_library
 from octavo.diagnostics import Report
-from octavo.model import Article, Section, TocEntry
+from octavo.model import Article, Section, TocEntry, with_notes
 from octavo.yamlsrc import SourceError, not_utf8, read
 
 DATE_PATTERN = re.compile(shapes.DATE_PATTERN)
@@ -48,11 +49,11 @@ def is_book(tree: MappingNode) -> bool:
 
 
 def load_article(path: Path, root: Path, report: Report, id_prefix: str = "",
-                 book: BookReferences | None = None) -> Article | None:  # fmt: skip
+                 book: BookReferences | None = None, smart: bool = True) -> Article | None:  # fmt: skip
     """Load and validate one article; problems go to the report, None when any is an error.
 
-    In a book every id of the article starts with `id_prefix`, so no two articles collide, and
-    `book` holds the book's references and citation style.
+    In a book every id of the article starts with `id_prefix`, so no two articles collide,
+    `book` holds the book's references and citation style, and `smart` its smart punctuation.
     """
     ctx = Context(path, root, report, registry(), id_prefix)
     tree = read_tree(ctx)
@@ -61,43 +62,50 @@ def load_article(path: Path, root: Path, report: Report, id_prefix: str = "",
     if is_book(tree):
         ctx.error(tree, "this file is a book (it has 'articles'); a book cannot be a chapter of a book")
         return None
-    article = read_article(ctx, tree, ctx.mapping(tree, "", shapes.ARTICLE.names), book)
+    article = read_article(ctx, tree, ctx.mapping(tree, "", shapes.ARTICLE.names), book, smart)
     return article if ctx.errors == 0 else None
 
 
 def read_article(ctx: Context, tree: MappingNode, fields: dict[str, Node],
-                 book: BookReferences | None = None) -> Article | None:  # fmt: skip
-    """An article, read twice when it cites: a citation's text depends on every item the article cites
-    (the style sorts and may shorten or number them), so the first reading collects the citations and
-    checks everything, and the second, silent one builds the model with their formatted texts.
+                 book: BookReferences | None = None, smart: bool = True) -> Article | None:  # fmt: skip
+    """An article, read twice when it cites or cross-refers: a citation's text depends on every item the
+    article cites (the style sorts and may shorten or number them), and a cross-reference may come before
+    its target, so the first reading collects the citations and targets and checks everything, and the
+    second, silent one builds the model with their formatted texts.
     """
     library = read_library(ctx, fields, book)
     if library is not None:
         ctx.resolver.citations = Citations(library, ctx.resolver.prefix)
-    article = read_text(ctx, tree, fields)
+    article = read_text(ctx, tree, fields, smart)
     citations = ctx.resolver.citations
-    if article is None or citations is None or not citations.cited or ctx.errors:
+    cites = citations is not None and bool(citations.cited)
+    if article is None or not (cites or ctx.resolver.xref_uses) or ctx.errors:
         return article
     again = Context(ctx.path, ctx.root, Report(), ctx.kinds, ctx.resolver.prefix)
+    # A cross-reference may come before its target: the second reading knows every target.
+    again.resolver.known_targets = ctx.resolver.targets
     try:
-        again.resolver.citations = citations.formatted(article.language)
+        again.resolver.citations = citations.formatted(article.language) if cites and citations else citations
     except Exception as exc:  # citeproc-py fails in many ways on data it does not expect; name the data
         ctx.error(fields.get("references", tree), f"references: the citation style cannot format them ({exc})")
         return None
-    return read_text(again, tree, fields)
+    return read_text(again, tree, fields, smart)
 
 
-def read_text(ctx: Context, tree: MappingNode, fields: dict[str, Node]) -> Article | None:
+def read_text(ctx: Context, tree: MappingNode, fields: dict[str, Node], smart: bool = True) -> Article | None:
     """An article in reading order: notes first (so references can be checked), then the text."""
+    read_smart(ctx, fields, smart)
     ctx.resolver.read_note_definitions(fields.get("notes"))
     metadata = read_metadata(ctx, tree, fields)
     body = ctx.blocks(fields.get("body"), "body")
     sections = read_sections(ctx, fields.get("sections"), "sections", level=1)
+    ctx.resolver.check_xrefs()
     notes = ctx.resolver.notes()
     toc_mode = read_switch(ctx, fields.get("toc"), "toc")
+    footnotes = read_flag(ctx, fields.get("footnotes"), "footnotes")
     if metadata is None:
         return None
-    return Article(
+    article = Article(
         **metadata,
         body=body,
         sections=sections,
@@ -107,7 +115,9 @@ def read_text(ctx: Context, tree: MappingNode, fields: dict[str, Node]) -> Artic
         references=ctx.resolver.citations.references if ctx.resolver.citations else (),
         reference_files=ctx.resolver.citations.library.files if ctx.resolver.citations else (),
         toc_mode=toc_mode,
+        index=tuple(ctx.resolver.marks),
     )
+    return with_notes(article, "footnotes") if footnotes else article
 
 
 def read_metadata(ctx: Context, tree: MappingNode, fields: dict[str, Node]) -> dict[str, object] | None:
@@ -117,6 +127,7 @@ def read_metadata(ctx: Context, tree: MappingNode, fields: dict[str, Node]) -> d
     subtitle = ctx.optional_inline(fields, "subtitle", refs=False)
     publisher = ctx.optional_string(fields, "publisher")
     cover = ctx.image_path(fields["cover"], "cover", "a cover is generated") if "cover" in fields else None
+    description = ctx.optional_string(fields, "description")
     values = {
         "slug": ctx.path.stem,
         "source": ctx.path,
@@ -127,7 +138,7 @@ def read_metadata(ctx: Context, tree: MappingNode, fields: dict[str, Node]) -> d
         "date": read_date(ctx, fields.get("date")),
         "language": read_language(ctx, fields.get("language")),
         "identifier": ctx.optional_string(fields, "identifier"),
-        "description": ctx.optional_string(fields, "description"),
+        "description": smart_quotes.plain(description, ctx.resolver.quotes) if description else description,
         "rights": ctx.optional_string(fields, "rights"),
         "keywords": tuple(ctx.string_list(fields.get("keywords"), "keywords")),
         "cover": cover,
@@ -137,6 +148,20 @@ def read_metadata(ctx: Context, tree: MappingNode, fields: dict[str, Node]) -> d
         return None
     values["identifier"] = values["identifier"] or default_identifier(publisher, title.plain)
     return values
+
+
+def read_smart(ctx: Context, fields: dict[str, Node], inherited: bool = True) -> bool:
+    """Whether punctuation is made smart (`smart`, else what the book says, else yes), and in which quotes.
+
+    Set before any text is read, notes included; the language is peeked at here and checked by read_metadata.
+    """
+    switch = read_switch(ctx, fields.get("smart"), "smart")
+    on = inherited if switch == "auto" else switch == "true"
+    node = fields.get("language")
+    language = node.value if isinstance(node, ScalarNode) and langcodes.tag_is_valid(node.value) else "en"
+    ctx.resolver.quotes = smart_quotes.quotes_for(language) if on else None
+    ctx.resolver.language = language
+    return on
 
 
 def read_sections(ctx: Context, node: Node | None, where: str, level: int) -> tuple[Section, ...]:
@@ -193,6 +218,17 @@ def read_switch(ctx: Context, node: Node | None, where: str) -> str:
         return value.lower()
     ctx.error(node, f"{where}: '{value}' is not one of {', '.join(shapes.SWITCHES)}")
     return "auto"
+
+
+def read_flag(ctx: Context, node: Node | None, where: str) -> bool:
+    """true or false (false when not given); YAML's other spellings (yes, on) are not taken, to keep one way."""
+    value = ctx.string(node, where) if node is not None else None
+    if value is None or value.lower() == "false":
+        return False
+    if value.lower() == "true":
+        return True
+    ctx.error(node, f"{where}: '{value}' is not true or false")
+    return False
 
 
 def read_language(ctx: Context, node: Node | None) -> str:

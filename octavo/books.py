@@ -8,16 +8,17 @@ from slugify import slugify
 from yaml.nodes import MappingNode, Node
 
 from octavo import shapes
-from octavo.articles import load_article, read_metadata
+from octavo.articles import load_article, read_flag, read_metadata, read_smart
 from octavo.blocks import Context
 from octavo.citations import read_book_references
-from octavo.model import Article, Book
+from octavo.model import Article, Book, with_notes
 from octavo.yamlsrc import SourceError, compose, position
 
 
 def read_book(ctx: Context, tree: MappingNode) -> Book | None:
     """Validate the book's own keys and its list of articles, then load every article."""
     fields = ctx.mapping(tree, "", shapes.BOOK.names)
+    smart = read_smart(ctx, fields)
     metadata = read_metadata(ctx, tree, fields)
     if not ctx.require(tree, fields, "articles", ""):
         return None
@@ -27,15 +28,17 @@ def read_book(ctx: Context, tree: MappingNode) -> Book | None:
     articles: list[Article] = []
     for (path, _node), prefix in zip(paths, prefixes, strict=True):
         errors_before = len(ctx.report.errors)
-        article = load_article(path, ctx.root, ctx.report, prefix, references)
+        article = load_article(path, ctx.root, ctx.report, prefix, references, smart)
         if article is None:
             # The article's own problems carry its path; the book only needs to fail.
             ctx.errors += max(1, len(ctx.report.errors) - errors_before)
         else:
             articles.append(article)
+    footnotes = read_flag(ctx, fields.get("footnotes"), "footnotes")
     if metadata is None or ctx.errors:
         return None
-    return Book(**metadata, articles=tuple(articles))
+    book = Book(**metadata, articles=tuple(articles))
+    return with_notes(book, "footnotes") if footnotes else book
 
 
 def _article_paths(loader: Context, node: Node) -> list[tuple[Path, Node]]:

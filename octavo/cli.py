@@ -15,7 +15,7 @@ from pathlib import Path
 
 from octavo import __version__
 from octavo.diagnostics import Diagnostic, Report, display_path, github_annotation
-from octavo.options import FORMATS, PAGE_SIZES, PDF_VARIANTS, BuildOptions
+from octavo.options import FORMATS, NOTES, PAGE_SIZES, PDF_VARIANTS, BuildOptions
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 COMMANDS = ("build", "check", "watch", "new", "schema")
@@ -60,6 +60,8 @@ def parser() -> argparse.ArgumentParser:
                          help="also write <slug>.booklet.pdf: pages two-up in saddle-stitch order")  # fmt: skip
         sub.add_argument("--pdf-variant", type=_pdf_variant, default=None,
                          help=f"a PDF standard to follow: {', '.join(PDF_VARIANTS)}")  # fmt: skip
+        sub.add_argument("--notes", type=str.lower, choices=NOTES, default=None,
+                         help="footnotes or endnotes everywhere (default: as each article or book says)")  # fmt: skip
         sub.add_argument("--jobs", type=_positive, default=None,
                          help="inputs built in parallel (default: the number of CPUs)")  # fmt: skip
         sub.add_argument("--force", action="store_true", help="rebuild even what is up to date")
@@ -159,6 +161,7 @@ def build_settings(args: argparse.Namespace, root: Path,
         source_date_epoch=source_date_epoch(),
         booklet=bool(_setting(given.get("booklet"), config.build, "booklet")),
         pdf_variant=_setting(given.get("pdf_variant"), config.build, "pdf-variant"),  # type: ignore[arg-type]
+        notes=_setting(given.get("notes"), config.build, "notes"),  # type: ignore[arg-type]
         theme=config.theme,
         config=config.path,
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from octavo.diagnostics import Report
-from octavo.options import FORMATS, PAGE_SIZES, PDF_VARIANTS, ThemeSettings
+from octavo.options import FORMATS, NOTES, PAGE_SIZES, PDF_VARIANTS, ThemeSettings
 from octavo.reader import suggestion
 
 CONFIG_NAME = "octavo.toml"
@@ -124,6 +124,9 @@ class _Checker:
     def pdf_variant(self, value: object) -> str:
         return _choice(value, PDF_VARIANTS, "PDF variant").lower()
 
+    def notes(self, value: object) -> str:
+        return _choice(value, NOTES, "kind of notes")
+
     def flag(self, value: object) -> bool:
         if not isinstance(value, bool):
             raise _BadValue(f"expected true or false, found {_show(value)}")
@@ -227,6 +230,7 @@ TABLES: dict[str, dict[str, Callable[[_Checker, object], object]]] = {
         "jobs": _Checker.jobs,
         "pdf-variant": _Checker.pdf_variant,
         "booklet": _Checker.flag,
+        "notes": _Checker.notes,
     },
     "theme": {
         "font": _Checker.font,

@@ -6,6 +6,7 @@ import dataclasses
 import datetime
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,7 +19,18 @@ from PIL import Image
 from octavo.blocks.figure import Figure
 from octavo.cover import cover_png
 from octavo.images import RASTER_TYPES, media_type
-from octavo.model import Article, Book, Inline, NoteRef, Publication, TocEntry, articles_of
+from octavo.index import build_index
+from octavo.model import (
+    Article,
+    Book,
+    Inline,
+    Note,
+    NoteRef,
+    Publication,
+    TocEntry,
+    articles_of,
+    footnote_lookup,
+)
 from octavo.options import BuildOptions
 from octavo.theme import Theme, theme_css, theme_for
 
@@ -29,6 +41,9 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SVG_NS = b"http://www.w3.org/2000/svg"
 MATHML_NS = b"http://www.w3.org/1998/Math/MathML"
 REFERENCES_FILE = "references.xhtml"
+INDEX_FILE = "index.xhtml"
+# The anchor of an index mark, inside the HTML of its text (the mark is a span, not a part of its own).
+INDEX_MARK_ID = re.compile(r'<span class="index-mark" id="([^"]+)"')
 NCX = {"ncx": "http://www.daisy.org/z3986/2005/ncx/"}
 NCX_POINT = "{http://www.daisy.org/z3986/2005/ncx/}navPoint"
 
@@ -60,6 +75,8 @@ def anchor_files(publication: Publication) -> dict[str, str]:
             files.update(dict.fromkeys(anchors_in(part), chunk_file(article, chunk)))
         # Every article's References are in one document, as its notes are; a book groups them by article.
         files.update(dict.fromkeys((ref.id for ref in article.references), REFERENCES_FILE))
+        # A footnote lives in the document of its first reference.
+        files.update({note.id: files[note.refs[0].ref_id] for note in article.footnotes})
     return files
 
 
@@ -72,6 +89,7 @@ def anchors_in(thing: object) -> Iterator[str]:
             yield from anchors_in(item)
     elif isinstance(thing, Inline):
         yield from (part.ref_id for part in thing.parts if isinstance(part, NoteRef))
+        yield from (m for part in thing.parts if isinstance(part, str) for m in INDEX_MARK_ID.findall(part))
     elif dataclasses.is_dataclass(thing):
         if isinstance(getattr(thing, "id", None), str):
             yield thing.id  # type: ignore[attr-defined]
@@ -101,20 +119,31 @@ def epub_bytes(publication: Publication, options: BuildOptions) -> bytes:
     for article in articles_of(publication):
         # A chapter speaks its own language: "Рисунок 1", not "Figure 1", in a Russian chapter.
         chapter = {**values, "article": article, "labels": theme.labels(article.language)}
-        _add_document(package, f"{article.id_prefix}title", chunk_file(article, 0), theme, "epub/title.xhtml", chapter)
+        here = {"footnotes_here": _footnotes_in(article, files, 0)}
+        _add_document(package, f"{article.id_prefix}title", chunk_file(article, 0), theme, "epub/title.xhtml",
+                      {**chapter, **here})  # fmt: skip
         for number, section in enumerate(article.sections, start=1):
+            here = {"footnotes_here": _footnotes_in(article, files, number)}
             _add_document(package, f"{article.id_prefix}section-{number}", chunk_file(article, number), theme,
-                          "epub/section.xhtml", {**chapter, "section": section})  # fmt: skip
+                          "epub/section.xhtml", {**chapter, **here, "section": section})  # fmt: skip
     if publication.references:
         _add_document(package, "references", REFERENCES_FILE, theme, "epub/references.xhtml", values)
     if any("mathml" in item.properties for item in package.spine):
         package.book.add_metadata(None, "meta", "MathML", {"property": "schema:accessibilityFeature"})
     if publication.notes:
         _add_document(package, "notes", "notes.xhtml", theme, "epub/notes.xhtml", values)
+    if values["index"]:
+        _add_document(package, "index", INDEX_FILE, theme, "epub/index.xhtml", values)
     package.book.add_item(epub.EpubNcx())
-    package.book.toc = _ncx_toc(publication, values["labels"]["notes"], files, values["labels"]["references"])
+    package.book.toc = _ncx_toc(publication, values["labels"]["notes"], files, values["labels"]["references"],
+                                values["labels"]["index"])  # fmt: skip
     package.book.spine = package.spine
     return _write(package.book, options)
+
+
+def _footnotes_in(article: Article, files: dict[str, str], chunk: int) -> list[Note]:
+    """The footnotes whose first reference is in one of the article's documents: they go at its end."""
+    return [note for note in article.footnotes if files[note.id] == chunk_file(article, chunk)]
 
 
 def _template_values(publication: Publication, package: _Package, theme: Theme, stylesheets: list[str],
@@ -132,6 +161,10 @@ def _template_values(publication: Publication, package: _Package, theme: Theme, 
         "stylesheets": stylesheets,
         "href": lambda anchor: f"{files[anchor]}#{anchor}",
         "notes_href": "notes.xhtml",
+        "footnote_for": footnote_lookup(publication),
+        "same_document": lambda a, b: files[a] == files[b],
+        "footnotes_here": [],
+        "index": build_index(publication),
         "image_src": lambda figure: package.images[figure.id],
         # Placeholders are HTML, as in print: their text takes the reader's font, size and colours.
         "placeholder_src": None,
@@ -276,7 +309,8 @@ def _add_cover(book: epub.EpubBook, publication: Publication, theme: Theme) -> s
     return name
 
 
-def _ncx_toc(publication: Publication, notes_label: str, files: dict[str, str], references_label: str) -> list:
+def _ncx_toc(publication: Publication, notes_label: str, files: dict[str, str], references_label: str,
+             index_label: str = "Index") -> list:  # fmt: skip
     """The EPUB 2 NCX tree for older readers (ebooklib writes it from book.toc)."""
     counter = iter(range(1, 100_000))
 
@@ -303,6 +337,8 @@ def _ncx_toc(publication: Publication, notes_label: str, files: dict[str, str], 
         toc.append(link(f"{REFERENCES_FILE}#references", references_label))
     if publication.notes:
         toc.append(link("notes.xhtml#notes", notes_label))
+    if publication.index:
+        toc.append(link(f"{INDEX_FILE}#index", index_label))
     return toc
 
 

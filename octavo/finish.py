@@ -67,8 +67,12 @@ def _describe_links(document, labels_for: Labels) -> None:
             annotation = getattr(box, "link_annotation", None)
             if annotation is None or box.element is None:
                 continue
-            labels = labels_for(_language(box.element, parents, root))
-            words = link_words(box.element, labels)
+            link = box.element  # a box inside a link (a raised number in a back-link) has a link of its own
+            while link is not None and link.tag != "a":
+                link = parents.get(link)
+            link = box.element if link is None else link
+            labels = labels_for(_language(link, parents, root))
+            words = link_words(link, labels)
             if kind == "internal" and target in anchor_pages:
                 words = f"{words}, {labels['page_word']} {anchor_pages[target]}"
             elif kind == "external" and target != words:

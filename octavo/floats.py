@@ -4,7 +4,9 @@ Lay the document out; find a figure or table that opens a page while the page be
 EMPTY_LIMIT empty (it did not fit there, and the text after it waited behind it); move it after the
 next block of text of its section, so that this text fills the gap; lay out again. A float never
 passes another float, so figures and tables keep the order of their numbers, and it never leaves its
-section. The passes are bounded: each costs a full layout.
+section. A table too long for one page is not a float: it may break (print.css keeps tables whole),
+starting where it stands, its caption with its first rows and its header repeated on every page.
+The passes are bounded: each costs a full layout.
 """
 
 from __future__ import annotations
@@ -25,8 +27,11 @@ def place_floats(html: Any, render: Callable[[], Any], document: Any) -> Any:
 
     for _ in range(MAX_PASSES):
         parents = {child: parent for parent in html.etree_element.iter() for child in parent}
-        moved = [element for element in stranded(document) if move_later(element, parents)]
-        if not moved:
+        long_tables = [table for table in _too_long(document) if "break-inside" not in (table.get("style") or "")]
+        for table in long_tables:
+            table.set("style", "break-inside: auto")
+        moved = [e for e in stranded(document) if e not in long_tables and move_later(e, parents)]
+        if not moved and not long_tables:
             break
         # WeasyPrint's selector matching caches each element's siblings: wrap the changed tree afresh.
         html.wrapper_element = cssselect2.ElementWrapper.from_html_root(html.etree_element, content_language=None)
@@ -50,6 +55,15 @@ def stranded(document: Any) -> list[Any]:
             if element is not None:
                 found.append(element)
     return found
+
+
+def _too_long(document: Any) -> list[Any]:
+    """The tables that WeasyPrint had to split although the stylesheet keeps tables whole."""
+    pages: dict[Any, int] = {}
+    for page in document.pages:
+        for element in {element for kind, element in _all_blocks(page._page_box) if kind == "float"}:
+            pages[element] = pages.get(element, 0) + 1
+    return [element for element, count in pages.items() if count > 1 and element.tag == "table"]
 
 
 def move_later(element: Any, parents: dict[Any, Any]) -> bool:
@@ -76,6 +90,17 @@ def _leading_float(page_box: Any) -> Any:
             continue
         return element if kind == "float" else None
     return None
+
+
+def _all_blocks(box: Any) -> Iterator[tuple[str, Any]]:
+    """Every float and heading of a page, not only those at its top."""
+    from weasyprint.formatting_structure import boxes
+
+    if not isinstance(box, boxes.PageBox) and is_float(getattr(box, "element", None)):
+        yield "float", box.element
+        return
+    for child in getattr(box, "children", ()):
+        yield from _all_blocks(child)
 
 
 def _blocks(box: Any) -> Iterator[tuple[str, Any]]:

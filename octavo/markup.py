@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,7 +13,8 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from octavo.model import Citation, Formula, Inline, NoteRef
+from octavo import smart
+from octavo.model import Citation, Formula, IndexMark, Inline, NoteRef, XRef
 
 ALLOWED_SCHEMES = ("http", "https", "mailto")
 INLINE_RULES = ["emphasis", "backticks", "link", "autolink", "escape", "entity", "newline"]
@@ -20,6 +22,9 @@ MATH_OPEN, MATH_CLOSE = "\\(", "\\)"
 # A citation key as pandoc reads one: a letter, digit or '_', then also internal punctuation.
 CITATION_KEY = r"\w(?:[\w:.#$%&+?<>~/-]*\w)?"
 CITATION_ITEM = re.compile(rf"\s*@({CITATION_KEY})\s*(?:,\s*(.*?))?\s*", re.DOTALL)
+
+# `[#id]` or `[#id page]`: the id as shapes.ID_PATTERN has it.
+XREF = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*)(\s+page)?\s*")
 
 CiteItems = tuple[tuple[str, str], ...]  # (key, locator as written) of each item of one citation
 
@@ -74,11 +79,54 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _xref_rule(state: StateInline, silent: bool) -> bool:
+    """Recognise a cross-reference `[#id]` or `[#id page]`; `[#name](url)` stays a link."""
+    if not state.src.startswith("[#", state.pos):
+        return False
+    end = state.src.find("]", state.pos + 2)
+    if end < 0 or state.src.startswith("(", end + 1):
+        return False
+    match = XREF.fullmatch(state.src, state.pos + 2, end)
+    if not silent:
+        token = state.push("xref", "", 0)
+        token.content = state.src[state.pos : end + 1]
+        token.meta = {"id": match[1], "page": bool(match[2])} if match else {"id": None, "page": False}
+    state.pos = end + 1
+    return True
+
+
+def _index_rule(state: StateInline, silent: bool) -> bool:
+    """Recognise an index mark `[[text]]`, `[[text|Heading]]` or `[[text|Heading!Sub-heading]]`.
+
+    The shown text stays in the running text, parsed as inline markup between an opening and a closing
+    token, which become a span with the mark's anchor once the resolver has given it one.
+    """
+    if not state.src.startswith("[[", state.pos):
+        return False
+    end = state.src.find("]]", state.pos + 2)
+    if end < 0:
+        return False
+    shown, bar, filed = state.src[state.pos + 2 : end].partition("|")
+    heading, _, sub = filed.partition("!")
+    if not silent:
+        token = state.push("index_open", "span", 1)
+        bad = not shown.strip() or (bar and not heading.strip()) or "!" in sub or (filed.count("!") and not sub.strip())
+        token.meta = {"heading": heading.strip(), "sub": sub.strip(), "source": state.src[state.pos : end + 2],
+                      "bad": bool(bad)}  # fmt: skip
+        # A parse of its own: markdown-it's text rule may read past posMax, so a narrowed range is not enough.
+        state.md.inline.parse(shown, state.md, state.env, state.tokens)
+        state.push("index_close", "span", -1)
+    state.pos = end + 2
+    return True
+
+
 def _make_parser() -> MarkdownIt:
     md = MarkdownIt("zero", {"html": False, "xhtmlOut": True, "breaks": False})
     md.enable(INLINE_RULES)
     md.inline.ruler.before("link", "noteref", _noteref_rule)
+    md.inline.ruler.before("link", "index_mark", _index_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)
+    md.inline.ruler.before("link", "xref", _xref_rule)
     # Before the escape rule, which would read `\\(` as an escaped parenthesis.
     md.inline.ruler.before("escape", "math_inline", _math_rule)
     # Every target reaches the token stream, so a forbidden scheme becomes an error
@@ -88,6 +136,14 @@ def _make_parser() -> MarkdownIt:
 
 
 _MD = _make_parser()
+
+
+@functools.cache
+def _smart_parser(quotes: smart.Quotes) -> MarkdownIt:
+    """A parser with smart punctuation, one per set of quotation marks (markdown-it keeps them in its options)."""
+    md = _make_parser()
+    smart.enable(md, quotes)
+    return md
 
 
 @dataclass(frozen=True)
@@ -100,11 +156,14 @@ class Parsed:
     formulas: list[str] = field(default_factory=list)  # the LaTeX of each inline formula
     citations: list[CiteItems] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # markup that cannot be read: an unclosed \\(, say
+    xrefs: list[str] = field(default_factory=list)  # the id of each cross-reference [#id]
+    index_marks: int = 0  # how many index marks [[text]] it has
 
 
-def parse(text: str) -> Parsed:
-    """Parse one inline string; raw HTML stays text."""
-    tokens = _MD.parseInline(text)[0].children or []
+def parse(text: str, quotes: smart.Quotes | None = None) -> Parsed:
+    """Parse one inline string; raw HTML stays text. With `quotes`, punctuation is made smart in those quotes."""
+    md = _smart_parser(quotes) if quotes else _MD
+    tokens = md.parseInline(text)[0].children or []
     note_keys = [t.meta["key"] for t in tokens if t.type == "noteref"]
     bad_links = [
         str(t.attrs.get("href", ""))
@@ -117,7 +176,14 @@ def parse(text: str) -> Parsed:
                 for t in tokens if t.type == "math_inline" and not t.meta["closed"]]  # fmt: skip
     problems += [f"'{t.content}' is not a citation (write [@key], [@key, p. 33] or [@a; @b])"
                  for t in tokens if t.type == "citation" and t.meta["items"] is None]  # fmt: skip
-    return Parsed(tokens, note_keys, bad_links, formulas, citations, problems)
+    problems += [f"'{t.content}' is not a cross-reference (write [#id] or [#id page])"
+                 for t in tokens if t.type == "xref" and t.meta["id"] is None]  # fmt: skip
+    xrefs = [t.meta["id"] for t in tokens if t.type == "xref" and t.meta["id"] is not None]
+    problems += [f"'{t.meta['source']}' is not an index mark (write [[text]], [[text|Heading]] or "
+                 "[[text|Heading!Sub-heading]])"
+                 for t in tokens if t.type == "index_open" and t.meta["bad"]]  # fmt: skip
+    marks = sum(1 for t in tokens if t.type == "index_open")
+    return Parsed(tokens, note_keys, bad_links, formulas, citations, problems, xrefs, marks)
 
 
 def _allowed_target(href: str) -> bool:
@@ -126,21 +192,33 @@ def _allowed_target(href: str) -> bool:
 
 def to_inline(parsed: Parsed, resolve: Callable[[str], NoteRef | None],
               formula: Callable[[str], Formula | None] = lambda _tex: None,
-              cite: Callable[[CiteItems], Citation | None] = lambda _items: None) -> Inline:  # fmt: skip
+              cite: Callable[[CiteItems], Citation | None] = lambda _items: None,
+              xref: Callable[[str, bool], XRef | None] = lambda _id, _page: None,
+              mark: Callable[[str, str], IndexMark | None] = lambda _heading, _sub: None) -> Inline:  # fmt: skip
     """Render the tokens into HTML runs split at note references, formulas and citations.
 
     A formula or citation that does not resolve was reported as an error, so the text is never shown.
     """
-    parts: list[Markup | NoteRef | Formula | Citation] = []
+    parts: list[Markup | NoteRef | Formula | Citation | XRef] = []
     run: list[Token] = []
     plain: list[str] = []
     for token in parsed.tokens:
         if token.type == "math_inline":
-            part: NoteRef | Formula | Citation | None = formula(token.content)
+            part: NoteRef | Formula | Citation | XRef | None = formula(token.content)
             plain.append(token.content.strip())
+        elif token.type == "xref":
+            part = xref(token.meta["id"], token.meta["page"]) if token.meta["id"] is not None else None
+            plain.append(part.text.plain if part is not None else "")
         elif token.type == "citation":
             part = cite(token.meta["items"]) if token.meta["items"] is not None else None
             plain.append(part.text.striptags() if part is not None else "")
+        elif token.type == "index_open":
+            # The mark stays in the run, a span around its text, with the anchor the resolver gives it.
+            found = mark(token.meta["heading"] or _inner_plain(parsed.tokens, token), token.meta["sub"])
+            if found is not None:
+                token.attrs.update({"class": "index-mark", "id": found.id})
+            run.append(token)
+            continue
         elif token.type == "noteref":
             part = resolve(token.meta["key"])
             if part is None:
@@ -159,6 +237,13 @@ def to_inline(parsed: Parsed, resolve: Callable[[str], NoteRef | None],
     if run:
         parts.append(_render(run))
     return Inline(tuple(parts), "".join(plain))
+
+
+def _inner_plain(tokens: list[Token], opening: Token) -> str:
+    """The plain text of an index mark: what stands between its opening token and the closing one."""
+    start = next(i for i, t in enumerate(tokens) if t is opening) + 1
+    end = next(i for i in range(start, len(tokens)) if tokens[i].type == "index_close")
+    return plain_text(tokens[start:end]).strip()
 
 
 def _render(tokens: list[Token]) -> Markup:

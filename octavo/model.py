@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ class NoteRef:
     number: int
     ref_id: str  # the anchor of this reference (the back-link target)
     note_id: str  # the anchor of the note itself
+    first: bool = True  # the note's first reference: a footnote is placed here, later references point to it
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,26 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class XRef:
+    """A cross-reference `[#id]`: a link to a numbered block, a quotation or a section, by its label."""
+
+    target: str  # the anchor it links to
+    kind: str  # figure, table, listing, equation, box (numbered), quote or section
+    number: int | None  # a numbered block's number
+    text: Inline  # what it shows: "Figure 3", a section's title in quotation marks, "the quotation"
+    page: bool = False  # `[#id page]`: the page follows in print ("on page 5")
+
+
+@dataclass(frozen=True)
+class IndexMark:
+    """A place marked for the index (`[[text|Heading!Sub-heading]]`): its anchor and where it is filed."""
+
+    id: str  # the anchor of the marked text in the running text
+    heading: str
+    sub: str = ""  # the sub-heading, or "" for the heading itself
+
+
+@dataclass(frozen=True)
 class Reference:
     """One entry of an article's References: a cited item, formatted by the citation style."""
 
@@ -70,7 +91,7 @@ class Reference:
 class Inline:
     """Inline text: safe HTML fragments interleaved with note references, formulas and citations."""
 
-    parts: tuple[Markup | NoteRef | Formula | Citation, ...]
+    parts: tuple[Markup | NoteRef | Formula | Citation | XRef, ...]
     plain: str  # the same text without markup, for metadata, outlines and alt text
 
     @property
@@ -146,6 +167,10 @@ class Article(Metadata):
     references: tuple[Reference, ...] = ()  # the items its citations cite, in the citation style's order
     reference_files: tuple[Path, ...] = ()  # the references and citation style files it reads
     toc_mode: str = "auto"  # the article's `toc`: auto, true or false (a contents list in the PDF)
+    # Its notes as footnotes (`footnotes: true` or `--notes footnotes`); `notes` then holds none, so
+    # everything that lists endnotes leaves this article out.
+    footnotes: tuple[Note, ...] = ()
+    index: tuple[IndexMark, ...] = ()  # its index marks in reading order
 
     @property
     def anchor(self) -> str:
@@ -155,6 +180,22 @@ class Article(Metadata):
     @property
     def figures(self) -> tuple[Block, ...]:
         return tuple(b for b in iter_blocks(self) if b.kind == "figure")
+
+
+def with_notes(publication: Publication, mode: str) -> Publication:
+    """The publication with every article's notes as footnotes or as endnotes (`--notes` wins over the file)."""
+    changed = []
+    for article in articles_of(publication):
+        every = tuple(sorted((*article.notes, *article.footnotes), key=lambda note: note.number))
+        footnotes = mode == "footnotes"
+        changed.append(replace(article, notes=() if footnotes else every, footnotes=every if footnotes else ()))
+    return replace(publication, articles=tuple(changed)) if isinstance(publication, Book) else changed[0]
+
+
+def footnote_lookup(publication: Publication):
+    """note id -> the note, for the notes set as footnotes; the outputs typeset them at their first reference."""
+    notes = {note.id: note for article in articles_of(publication) for note in article.footnotes}
+    return notes.get
 
 
 def iter_sections(sections: tuple[Section, ...]):
@@ -194,6 +235,11 @@ class Book(Metadata):
     @property
     def references(self) -> tuple[Reference, ...]:
         return tuple(r for a in self.articles for r in a.references)
+
+    @property
+    def index(self) -> tuple[IndexMark, ...]:
+        """Every article's index marks: a book has one index."""
+        return tuple(m for a in self.articles for m in a.index)
 
 
 Publication = Article | Book

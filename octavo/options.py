@@ -8,6 +8,7 @@ from pathlib import Path
 PAGE_SIZES = ("A4", "Letter", "A5")
 FORMATS = ("pdf", "epub", "html")
 # WeasyPrint's variants, listed here so that --help does not have to import WeasyPrint.
+NOTES = ("footnotes", "endnotes")  # --notes: overrides every article's and book's `footnotes`
 PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2")
 
 
@@ -42,5 +43,6 @@ class BuildOptions:
     source_date_epoch: int | None = None  # fixes every timestamp, for byte-identical builds
     booklet: bool = False  # also write <slug>.booklet.pdf, imposed for saddle stitching
     pdf_variant: str | None = None  # passed to WeasyPrint (pdf/ua-1, pdf/a-3b, ...)
+    notes: str | None = None  # footnotes or endnotes for every input; None: as each article or book says
     theme: ThemeSettings = field(default_factory=ThemeSettings)  # octavo.toml's [theme]
     config: Path | None = None  # the octavo.toml these options were read with, if any

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import logging
 import os
@@ -14,7 +15,8 @@ from urllib.parse import unquote, urlsplit
 from octavo.finish import build_time, file_identifier, finisher, install_tagging
 from octavo.floats import place_floats
 from octavo.images import MEDIA_TYPES
-from octavo.model import Book, Formula, Publication
+from octavo.index import build_index, fill_pages, mark_pages
+from octavo.model import Book, Formula, Publication, footnote_lookup
 from octavo.options import BuildOptions
 from octavo.theme import Theme, theme_css, theme_for
 
@@ -75,6 +77,7 @@ def print_html(publication: Publication, options: BuildOptions) -> PrintDocument
         assets[url] = data
         return url
 
+    footnote = footnote_lookup(publication)
     logo = theme.settings.logo
     if logo is not None:
         assets[f"{folder}/logo{logo.suffix.lower()}"] = logo
@@ -85,12 +88,16 @@ def print_html(publication: Publication, options: BuildOptions) -> PrintDocument
         book=publication,
         epub=False,
         labels=theme.labels(publication.language),
+        labels_for=theme.labels,  # a chapter's own words, by its language (a book's notes)
         theme=theme_context(theme, f"{folder}/logo{logo.suffix.lower()}" if logo else None),
         page_size=options.page_size,
         show_toc=contents_list(publication) != "none",
         stylesheets=[f"{folder}/styles/{name}" for name in sheets],
         href=lambda anchor: f"#{anchor}",
         notes_href="",
+        footnote_for=footnote,
+        index=build_index(publication),
+        calls_footnote=lambda text: any(ref.first and footnote(ref.note_id) for ref in text.refs),
         image_src=image_src,
         math_src=math_src,
         placeholder_src=None,
@@ -129,6 +136,7 @@ def render_pdf(document: PrintDocument, options: BuildOptions) -> tuple[bytes, i
     logger.addHandler(problems)
     try:
         rendered = typeset(document, options, fetcher)
+        rendered = with_index_pages(document, options, fetcher, rendered)
         # The build's time, not the article's date (which may be 1863): CreationDate, ModDate and the XMP.
         rendered.metadata.created = rendered.metadata.modified = build_time(options)
         install_tagging()
@@ -145,6 +153,23 @@ def render_pdf(document: PrintDocument, options: BuildOptions) -> tuple[bytes, i
     if refused:
         raise PdfError("; ".join(refused))
     return pdf, pages
+
+
+def with_index_pages(document: PrintDocument, options: BuildOptions, fetcher: object, rendered):
+    """The document typeset again with the index's page numbers, read from where each mark landed.
+
+    The index comes last and starts a page of its own, so filling it in moves nothing before it; should the
+    pages change all the same (a contents list kept or dropped by the new length), it is filled in again.
+    """
+    if 'class="index-pages"' not in document.html:
+        return rendered
+    for _attempt in range(3):
+        pages = mark_pages(rendered.pages)
+        filled = dataclasses.replace(document, html=fill_pages(document.html, pages))
+        rendered = typeset(filled, options, fetcher)
+        if all(mark_pages(rendered.pages).get(anchor) == page for anchor, page in pages.items()):
+            break
+    return rendered
 
 
 _NO_TOC = "nav.toc { display: none !important; }"  # a user sheet: !important beats the theme

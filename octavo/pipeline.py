@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from octavo.diagnostics import Report
-from octavo.model import Publication
+from octavo.model import Publication, with_notes
 from octavo.options import BuildOptions
 from octavo.theme import MissingAsset, ThemeTemplateError
 
@@ -48,6 +48,8 @@ def build_publication(publication: Publication, options: BuildOptions) -> tuple[
     """
     from octavo import epub, pdf  # here, so that `check` and --help never import WeasyPrint
 
+    if options.notes:  # the command line (or octavo.toml) wins over each article's and book's `footnotes`
+        publication = with_notes(publication, options.notes)
     made: list[Built] = []
     report = Report()
     document: pdf.PrintDocument | None = None

@@ -8,10 +8,11 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from octavo.model import Citation, Formula, Inline, NoteRef
+from octavo.model import Citation, Formula, Inline, NoteRef, XRef
 
 # The partial that renders each kind of inline part that is not plain markup, and the name it is given as.
-PART_TEMPLATES = {Formula: ("partials/formula.html", "f"), Citation: ("partials/citation.html", "c")}
+PART_TEMPLATES = {Formula: ("partials/formula.html", "f"), Citation: ("partials/citation.html", "c"),
+                  XRef: ("partials/xref.html", "x")}
 
 DATE_STYLES = ("short", "medium", "long", "full")
 
@@ -28,7 +29,7 @@ def inline_filter(context: Context, text: Inline | None) -> Markup:
         if isinstance(part, NoteRef):
             out.append(Markup(noteref.render(ref=part, after_ref=after_ref, **context.get_all()).strip()))
             after_ref = True
-        elif isinstance(part, (Formula, Citation)):
+        elif isinstance(part, (Formula, Citation, XRef)):
             template, name = PART_TEMPLATES[type(part)]
             rendered = context.environment.get_template(template).render(**{**context.get_all(), name: part})
             out.append(Markup(rendered.strip()))

@@ -3,21 +3,35 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from markupsafe import Markup, escape
 from slugify import slugify
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from octavo import markup, shapes
+from octavo import markup, shapes, smart
 from octavo.citations import Citations
 from octavo.formulas import FormulaError, typeset
-from octavo.model import Citation, Formula, Inline, Note, NoteRef
+from octavo.model import Citation, Formula, IndexMark, Inline, Note, NoteRef, XRef
 from octavo.reader import NodeReader, kind_name, suggestion
+from octavo.theme import Theme
 from octavo.yamlsrc import position
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a cross-reference can point to: a numbered block, a quotation or a section with an author's id."""
+
+    anchor: str
+    kind: str
+    number: int | None = None
+    title: Inline | None = None  # a section's
+
 
 # Ids the templates use for their own anchors; a section may not take them.
 RESERVED_IDS = {"title", "toc", "toc-title", "notes", "notes-title", "cover", "titlepage", "nav", "lead", "landmarks",
-                "references", "references-title"}
-RESERVED_ID_PREFIXES = ("note-", "noteref-", "figure-", "table-", "equation-", "ref-")
+                "references", "references-title", "index", "index-title"}
+RESERVED_ID_PREFIXES = ("note-", "noteref-", "figure-", "table-", "equation-", "ref-", "idx-")
 # The default anchors of numbered listings and boxes. Only these forms are reserved, not the prefixes,
 # so that an author's own `box-terms` (the example of the format's spec) stays usable.
 RESERVED_NUMBERED_IDS = re.compile(r"(?:listing|box)-[0-9]+")
@@ -41,6 +55,14 @@ class Resolver:
         self.counters: dict[str, int] = {}
         self.used_ids: set[str] = set(RESERVED_IDS)
         self.citations: Citations | None = None  # set when the article (or its book) gives references
+        self.quotes: smart.Quotes | None = None  # the language's quotation marks when punctuation is made smart
+        self.language = "en"  # the article's, for the words of cross-references
+        # Cross-references: the targets met so far (by the id as written), and on a second reading every
+        # target of the article, so that a reference may come before its target.
+        self.targets: dict[str, Target] = {}
+        self.known_targets: dict[str, Target] | None = None
+        self.xref_uses: list[tuple[Node, str, str]] = []  # (scalar, where, id) of each [#id], checked at the end
+        self.marks: list[IndexMark] = []  # the index marks [[text]], in reading order
 
     # -- numbered blocks ---------------------------------------------------------------------
 
@@ -51,7 +73,40 @@ class Resolver:
         """
         self.counters[kind] = self.counters.get(kind, 0) + 1
         given = self.author_id(id_node, where) if id_node is not None else None
+        if given is not None:
+            self.add_target(given, kind, self.counters[kind])
         return self.counters[kind], given or f"{self.prefix}{kind}-{self.counters[kind]}"
+
+    # -- cross-references --------------------------------------------------------------------
+
+    def add_target(self, anchor: str, kind: str, number: int | None = None, title: Inline | None = None) -> None:
+        """A block or section with an author's id, which `[#id]` can refer to."""
+        self.targets[anchor.removeprefix(self.prefix)] = Target(anchor, kind, number, title)
+
+    def xref(self, wanted: str, page: bool) -> XRef | None:
+        """The cross-reference to an id, or None while its target is not known (yet, or at all)."""
+        target = (self.known_targets or self.targets).get(wanted)
+        if target is None:
+            return None
+        labels = Theme(None).labels(self.language)
+        if target.kind == "section" and target.title is not None:
+            quotes = smart.quotes_for(self.language)
+            title = smart.nested(target.title.parts, quotes), smart.nested((target.title.plain,), quotes)[0]
+            parts = (Markup(escape(quotes[0])), *title[0], Markup(escape(quotes[1])))
+            text = Inline(parts, f"{quotes[0]}{title[1]}{quotes[1]}")
+        else:
+            number = target.number
+            words = labels[f"xref_{target.kind}"] if number is None else f"{labels[target.kind]}\u00a0{number}"
+            text = Inline((Markup(escape(words)),), words)
+        return XRef(target.anchor, target.kind, target.number, text, page)
+
+    def check_xrefs(self) -> None:
+        """Every `[#id]` names a target of the article: checked once the whole article is read."""
+        known = tuple(self.targets)
+        for node, where, wanted in self.xref_uses:
+            if wanted not in self.targets:
+                self.reader.error(node, f"{where}: '[#{wanted}]' refers to no id of this article"
+                                  f"{suggestion(wanted, known)}")  # fmt: skip
 
     # -- notes -------------------------------------------------------------------------------
 
@@ -60,11 +115,13 @@ class Resolver:
             text = self.reader.string(value, f"notes.{key}")
             if text is None:
                 continue
-            parsed = markup.parse(text)
+            parsed = markup.parse(text, self.quotes)
             self.check_links(value, f"notes.{key}", parsed)
             self.check_inline(value, f"notes.{key}", parsed)
             if parsed.note_keys:
                 self.reader.error(value, f"notes.{key}: a note cannot reference another note")
+            if parsed.index_marks:  # a note may be a footnote or an endnote: its page is not the text's
+                self.reader.error(value, f"notes.{key}: index marks [[…]] are not allowed in notes")
             self.note_defs[key] = (value, parsed)
 
     def note_items(self, node: Node | None) -> list[tuple[str, Node]]:
@@ -92,7 +149,7 @@ class Resolver:
         number = self.note_numbers.setdefault(key, len(self.note_numbers) + 1)
         refs = self.note_refs.setdefault(key, [])
         suffix = "" if not refs else f"-{len(refs) + 1}"
-        ref = NoteRef(number, f"{self.prefix}noteref-{number}{suffix}", f"{self.prefix}note-{number}")
+        ref = NoteRef(number, f"{self.prefix}noteref-{number}{suffix}", f"{self.prefix}note-{number}", not refs)
         refs.append(ref)
         return ref
 
@@ -116,7 +173,7 @@ class Resolver:
 
     def inline_text(self, node: Node, where: str, text: str, refs: bool = True) -> Inline | None:
         """Inline markup of a scalar, or of a part of one (a verse line), located at the scalar."""
-        parsed = markup.parse(text)
+        parsed = markup.parse(text, self.quotes)
         self.check_links(node, where, parsed)
         if parsed.note_keys and not refs:
             self.reader.error(node, f"{where}: note references are not allowed here")
@@ -124,11 +181,22 @@ class Resolver:
         if parsed.citations and not refs:
             self.reader.error(node, f"{where}: citations are not allowed here")
             return None
+        if parsed.index_marks and not refs:
+            self.reader.error(node, f"{where}: index marks [[…]] are not allowed here")
+            return None
         for key in parsed.note_keys:
             if key not in self.note_defs:
                 self.reader.error(node, f"{where}: reference to undefined note '[^{key}]'")
         self.check_inline(node, where, parsed)
-        return markup.to_inline(parsed, self.reference, self.formula, self.cite)
+        self.xref_uses += [(node, where, wanted) for wanted in parsed.xrefs]
+        return markup.to_inline(parsed, self.reference, self.formula, self.cite, self.xref, self.mark)
+
+    def mark(self, heading: str, sub: str) -> IndexMark:
+        """An index mark with its own anchor; a heading as written gets the text's smart punctuation."""
+        heading, sub = (markup.plain_text(markup.parse(text, self.quotes).tokens).strip() for text in (heading, sub))
+        found = IndexMark(f"{self.prefix}idx-{len(self.marks) + 1}", heading, sub)
+        self.marks.append(found)
+        return found
 
     def check_inline(self, node: Node, where: str, parsed: markup.Parsed) -> None:
         """Formulas that cannot be typeset, citations of unknown items, and markup that cannot be read."""
@@ -186,7 +254,10 @@ class Resolver:
     def section_id(self, node: Node | None, where: str, title: Inline | None) -> str | None:
         """An author's id, checked and reserved, or a unique slug of the title."""
         if node is not None:
-            return self.author_id(node, where)
+            anchor = self.author_id(node, where)
+            if anchor is not None:
+                self.add_target(anchor, "section", title=title)
+            return anchor
         # ASCII, transliterated ("Парус" -> "parus"): some reading systems (Adobe's, and calibre for their
         # sake) drop fragment identifiers outside ASCII. Only anchors change; what readers see keeps its script.
         base = slugify(title.plain) if title else ""

@@ -141,6 +141,8 @@ def _value(value: Value, level: int) -> dict[str, Any]:
             return {"anyOf": [{"enum": list(citations.BUNDLED_STYLES)}, csl_file]}
         case Value.SWITCH:  # an editor reads a bare true or False as a boolean
             return {"type": ["string", "boolean"], "pattern": shapes.SWITCH_PATTERN}
+        case Value.FLAG:
+            return {"type": ["string", "boolean"], "pattern": shapes.FLAG_PATTERN}
         case Value.WIDTH:
             return {"type": "string", "pattern": shapes.WIDTH_PATTERN}
         case Value.DEFINITIONS:  # an empty definition is an error, so null is not one

@@ -19,6 +19,7 @@ LANGUAGE_PATTERN = r"^[A-Za-z0-9]{1,8}(?:[-_][A-Za-z0-9]{1,8})*$"
 WIDTH_PATTERN = r"^\s*([0-9]{1,3})\s*%\s*$"
 SWITCHES = ("auto", "true", "false")  # in any case: YAML's True and FALSE are the same words
 SWITCH_PATTERN = r"^([Aa][Uu][Tt][Oo]|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$"
+FLAG_PATTERN = r"^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$"
 
 DEFAULT_ASPECT = (3, 2)
 MAX_SECTION_DEPTH = 3
@@ -53,6 +54,7 @@ class Value(StrEnum):
     CHOICE = "choice"  # one of the words the key lists as its `choices`
     DEFINITIONS = "definitions"  # a non-empty mapping of terms to definitions, both inline texts
     SWITCH = "switch"  # auto, true or false (SWITCHES), where auto leaves the choice to octavo
+    FLAG = "flag"  # true or false, in any case
     WIDTH = "width"  # a share of the measure in percent, 10% to 100%
 
 
@@ -115,6 +117,10 @@ REFERENCE_KEYS = (
         "chicago-author-date (default), apa, modern-language-association, or a .csl file."),
 )
 
+FOOTNOTES = ("true: the notes as footnotes (at the foot of the page in print, pop-up notes in the EPUB); "
+             "false (the default): endnotes. `--notes` on the command line wins.")
+SMART = Key("smart", Value.SWITCH, "Smart punctuation (curly quotes in the language's style, ’, –, —, …): "
+            "true, false, or auto (the default: the book's setting, else true).")
 ARTICLE = Shape(
     "article",
     "An article: metadata, lead blocks, sections and notes.",
@@ -126,6 +132,8 @@ ARTICLE = Shape(
         *REFERENCE_KEYS,
         Key("toc", Value.SWITCH, "A contents list in the PDF: true, false, or auto (the default: only for "
             "4 sections or more and an article of 3 pages or more)."),
+        Key("footnotes", Value.FLAG, FOOTNOTES),
+        SMART,
     ),
 )
 
@@ -139,6 +147,8 @@ BOOK = Shape(
         Key("articles", Value.ARTICLE_FILES, "The article files, in order, relative to this file.", required=True),
         # The book's references serve articles that have none of their own; its style is every article's.
         *REFERENCE_KEYS,
+        Key("footnotes", Value.FLAG, FOOTNOTES.replace("the notes", "every article's notes")),
+        SMART,
     ),
 )
 

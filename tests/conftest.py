@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from octavo.cli import main
-from octavo.model import Inline, NoteRef
+from octavo.model import Inline, NoteRef, XRef
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "tests" / "fixtures"
@@ -26,7 +26,8 @@ TOOLS = PROJECT / "tools"
 READER_INPUTS = {
     **{path.stem: path for path in sorted((PROJECT / "content").glob("*.yaml"))},
     **{name: FIXTURES / f"{name}.yaml" for name in
-       ("all_blocks", "russian", "images", "raw_html", "norwegian", "long_words", "book", "code", "box")},
+       ("all_blocks", "russian", "images", "raw_html", "norwegian", "long_words", "book", "code", "box",
+        "footnotes", "index")},
 }  # fmt: skip
 
 
@@ -103,6 +104,8 @@ def as_read(text: Inline) -> str:
     for index, part in enumerate(text.parts):
         if isinstance(part, NoteRef):
             out.append(("," if index and isinstance(text.parts[index - 1], NoteRef) else "") + str(part.number))
+        elif isinstance(part, XRef):
+            out.append(part.text.plain)
         else:
             out.append(part.striptags())
     return "".join(out)

@@ -129,6 +129,13 @@ def test_links_are_described_in_words(name, a4):
     internal = [words for words in described if not re.search(r"https?:|mailto:", words)]
     assert all(re.search(r", (page|Seite|страница) \d+$", words) for words in internal)  # where it leads
     assert any(re.fullmatch(r"(Note|Anmerkung|Примечание) \d+, \w+ \d+", words) for words in described)
+    assert not [words for words in described if re.match(r"\d", words)]  # never a bare number
+
+
+def test_a_chapters_back_links_speak_its_language(a4):
+    with pikepdf.open(a4 / "book.pdf") as pdf:
+        described = {str(a.get("/Contents")) for page in pdf.pages for a in page.get("/Annots", [])}
+    assert [w for w in described if re.fullmatch(r"Вернуться к ссылке 1, страница \d+", w)]  # the Russian note
 
 
 # -- metadata -------------------------------------------------------------------------------------

@@ -75,10 +75,10 @@ def test_definitions_keep_the_order_written(article):
     glossaries = [b for b in iter_blocks(article) if isinstance(b, Definitions)]
     assert [[(t.plain, d.plain) for t, d in g.items] for g in glossaries] == [
         [("Détente", "The easing of tension between the superpowers after 1969."),
-         ("Glasnost", "Openness; Gorbachev's policy of public discussion."),
+         ("Glasnost", "Openness; Gorbachev’s policy of public discussion."),
          ("Perestroika", "Restructuring of the Soviet economy and government.")],
-        [("Iron Curtain", "The border between the Soviet bloc and the West, in Churchill's phrase of 1946."),
-         ("Thaw", "The easing of repression after Stalin's death.")],
+        [("Iron Curtain", "The border between the Soviet bloc and the West, in Churchill’s phrase of 1946."),
+         ("Thaw", "The easing of repression after Stalin’s death.")],
     ]  # fmt: skip
 
 

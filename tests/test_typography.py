@@ -127,3 +127,17 @@ sections:
             - [Roger Sherman, Connecticut, Shoemaker, Caesar Rodney, Delaware, Planter]
             - [Richard Stockton, Jersey, Lawyer, Benjamin Harrison, Virginia, Planter]
 """
+
+
+def test_a_table_longer_than_a_page_starts_where_it_stands_and_repeats_its_header(tmp_path):
+    rows = "".join(f"            - [Item {n}, \"{n * 37 % 1000}\"]\n" for n in range(1, 90))
+    (tmp_path / "long.yaml").write_text(
+        "title: A long table\nsections:\n  - title: Numbers\n    body:\n      - Text before the table.\n"
+        "      - table:\n          caption: Ninety rows\n          header: [Item, Count]\n          rows:\n"
+        f"{rows}      - Text after the table.\n", encoding="utf-8")  # fmt: skip
+    out = build_into(tmp_path / "out", str(tmp_path / "long.yaml"), "--root", str(tmp_path), "--format", "pdf")
+    pages = [[line.text for line in page.body] for page in read_pages(out / "long.pdf")]
+    assert pages[0][-1].startswith("Item ")  # no white below the text before it: it starts on page 1
+    assert pages[0].index("Table 1. Ninety rows") + 2 == pages[0].index("Item 1 37")  # caption, header, row 1
+    assert all(page[0] == "Item Count" for page in pages[1:])  # the header row again on every page
+    assert pages[-1][-1] == "Text after the table." and all("Text after" not in " ".join(p) for p in pages[:-1])

@@ -18,6 +18,7 @@ from octavo.shapes import Shape, Value
 from octavo.yamlsrc import quote_the
 
 Block = Any  # a block's model: a frozen dataclass with a `kind` field naming its BlockType
+MAX_BLOCK_DEPTH = 6  # a body, and boxes inside boxes five deep: more than any text needs
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Context(NodeReader):
         super().__init__(path, root, report)
         self.kinds = kinds
         self.resolver = Resolver(self, prefix)
+        self.depth = 0  # how many lists of blocks enclose the one being read (a box's body is one deeper)
 
     def inline(self, node: Node, where: str, refs: bool = True, required: bool = False) -> Inline | None:
         """Inline text with its markup and note references, checked."""
@@ -66,12 +68,22 @@ class Context(NodeReader):
         return self.resolver.number(kind, id_node, where)
 
     def blocks(self, node: Node | None, where: str) -> tuple[Block, ...]:
-        """A list of blocks, each read by its kind's module."""
+        """A list of blocks, each read by its kind's module; nested at most MAX_BLOCK_DEPTH deep.
+
+        The limit keeps every reader of the model, and the typesetter, far from Python's recursion limit.
+        """
+        if node is not None and self.depth >= MAX_BLOCK_DEPTH:
+            self.error(node, f"{where}: blocks nested more than {MAX_BLOCK_DEPTH} levels deep (a box in a box in …)")
+            return ()
         blocks = []
-        for i, item in enumerate(self.sequence(node, where)):
-            block = self.block(item, f"{where}[{i}]")
-            if block is not None:
-                blocks.append(block)
+        self.depth += 1
+        try:
+            for i, item in enumerate(self.sequence(node, where)):
+                block = self.block(item, f"{where}[{i}]")
+                if block is not None:
+                    blocks.append(block)
+        finally:
+            self.depth -= 1
         return tuple(blocks)
 
     def block(self, node: Node, where: str) -> Block | None:

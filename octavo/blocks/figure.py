@@ -8,7 +8,7 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node
 
-from octavo import shapes
+from octavo import shapes, smart
 from octavo.blocks.base import BlockType, Context
 from octavo.model import Inline, SvgImage
 from octavo.shapes import Key, Shape, Value
@@ -23,6 +23,7 @@ SHAPE = Shape(
         Key("image", Value.IMAGE, "The image file, relative to this file; none or missing: a placeholder."),
         Key("caption", Value.INLINE, "The caption (inline markup); a caption or an alt text is required."),
         Key("alt", Value.TEXT, "What the image shows, for readers who cannot see it."),
+        Key("id", Value.ID, "The figure's anchor, for cross-references [#id]; default: figure-N."),
         Key("credit", Value.INLINE, "Who made the image (inline markup)."),
         Key("aspect", Value.ASPECT, "The placeholder's shape, width:height such as 4:3 (default 3:2)."),
         Key("width", Value.WIDTH, "How much of the line's width the image takes, such as 60% (default: its "
@@ -62,6 +63,7 @@ def read(ctx: Context, node: Node, where: str) -> Figure | None:
         return None
     caption = ctx.optional_inline(fields, "caption", "caption")
     alt = ctx.string(fields["alt"], f"{where}.alt") if "alt" in fields else None
+    alt = smart.plain(alt, ctx.resolver.quotes) if alt else alt
     if "caption" not in fields and "alt" not in fields:
         ctx.error(node, f"{where}: a figure needs a caption or an alt text (or both)")
     elif not alt:
@@ -69,7 +71,7 @@ def read(ctx: Context, node: Node, where: str) -> Figure | None:
     image_name = ctx.string(fields["image"], f"{where}.image") if "image" in fields else None
     image = ctx.image_path(fields["image"], f"{where}.image") if image_name else None
     svg = ctx.svg_image(fields["image"], image, f"{where}.image") if image else None
-    number, anchor = ctx.number("figure")
+    number, anchor = ctx.number("figure", fields.get("id"), where)
     return Figure(
         number=number,
         id=anchor,

@@ -16,6 +16,7 @@ SHAPE = Shape(
     (
         Key("text", Value.INLINE, "The quoted words (required; inline markup).", required=True),
         Key("attribution", Value.INLINE, "Who said or wrote them (inline markup)."),
+        Key("id", Value.ID, "The quotation's anchor, for cross-references [#id] (which read \"the quotation\")."),
     ),
 )
 
@@ -24,6 +25,7 @@ SHAPE = Shape(
 class Quote:
     text: Inline
     attribution: Inline | None
+    id: str | None = None  # an author's id, which cross-references link to
     kind: str = "quote"
 
 
@@ -36,7 +38,10 @@ def read(ctx: Context, node: Node, where: str) -> Quote | None:
         return None
     text = ctx.inline(fields["text"], f"{where}.text")
     attribution = ctx.optional_inline(fields, "attribution", "attribution")
-    return Quote(text, attribution) if text else None
+    anchor = ctx.resolver.author_id(fields["id"], where) if "id" in fields else None
+    if anchor is not None:
+        ctx.resolver.add_target(anchor, "quote")
+    return Quote(text, attribution, anchor) if text else None
 
 
 BLOCK = BlockType(

@@ -17,6 +17,7 @@ SHAPE = Shape(
     "A table: rows of cells, an optional header row and caption.",
     (
         Key("caption", Value.INLINE, "The caption (inline markup)."),
+        Key("id", Value.ID, "The table's anchor, for cross-references [#id]; default: table-N."),
         Key("header", Value.CELLS, "The header row: a list of cells."),
         Key("rows", Value.ROWS, "The rows (required): each a list of cells, as many as the header's.", required=True),
     ),
@@ -70,7 +71,7 @@ def read(ctx: Context, node: Node, where: str) -> Table | None:
         if isinstance(fields["rows"], SequenceNode) and not fields["rows"].value:
             ctx.error(fields["rows"], f"{where}.rows: a table needs at least one row")
         return None
-    number, anchor = ctx.number("table")
+    number, anchor = ctx.number("table", fields.get("id"), where)
     return Table(number, anchor, caption, header, tuple(rows))
 
 

@@ -1,0 +1,101 @@
+"""The index: marked entries grouped by letter in collation order, and their page numbers in the PDF."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from octavo.model import IndexMark, Publication
+
+# The placeholder the print template leaves for an entry's pages; filled in once the marks are laid out.
+PAGES = re.compile(r'<span class="index-pages" data-marks="([^"]*)">.*?</span>', re.DOTALL)
+RANGE_DASH = "\u2013"
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    heading: str
+    marks: tuple[IndexMark, ...]  # the places marked under the heading itself
+    subs: tuple[IndexEntry, ...] = ()  # its sub-headings, sorted
+
+
+@dataclass(frozen=True)
+class LetterGroup:
+    letter: str
+    entries: tuple[IndexEntry, ...]
+
+
+@functools.cache
+def _collator():
+    # pyuca is the Unicode Collation Algorithm with its default table (DUCET): a letter with a diacritic
+    # sorts beside its base letter (ä by a, ё by е), which is what German and Russian indexes want.
+    import pyuca
+
+    return pyuca.Collator()
+
+
+def sort_key(text: str) -> tuple[tuple[int, ...], str]:
+    return _collator().sort_key(text), text
+
+
+def letter_of(heading: str) -> str:
+    """The letter group of a heading: its first letter without diacritics, in capitals; '#' for the rest."""
+    first = unicodedata.normalize("NFD", heading.lstrip())[:1]
+    return first.upper() if first.isalpha() else "#"
+
+
+def build_index(publication: Publication) -> tuple[LetterGroup, ...]:
+    """The publication's index (a book's is one for all its articles), or () when nothing is marked."""
+    headings: dict[str, list[IndexMark]] = {}
+    subs: dict[str, dict[str, list[IndexMark]]] = {}
+    for mark in publication.index:
+        headings.setdefault(mark.heading, [])
+        if mark.sub:
+            subs.setdefault(mark.heading, {}).setdefault(mark.sub, []).append(mark)
+        else:
+            headings[mark.heading].append(mark)
+    groups: dict[str, list[IndexEntry]] = {}
+    for heading in sorted(headings, key=sort_key):
+        below = subs.get(heading, {})
+        children = tuple(IndexEntry(sub, tuple(below[sub])) for sub in sorted(below, key=sort_key))
+        groups.setdefault(letter_of(heading), []).append(IndexEntry(heading, tuple(headings[heading]), children))
+    return tuple(LetterGroup(letter, tuple(entries)) for letter, entries in groups.items())
+
+
+def mark_pages(pages: list) -> dict[str, int]:
+    """The page number (as printed: the first page is 1) where each anchor of laid-out pages lands."""
+    return {anchor: number for number, page in enumerate(pages, start=1) for anchor in page.anchors}
+
+
+def page_links(mark_ids: list[str], pages: dict[str, int]) -> Markup:
+    """An entry's pages, each once, consecutive ones joined into a range ("3, 12–14"), each number a link."""
+    first_mark: dict[int, str] = {}
+    for mark_id in mark_ids:
+        first_mark.setdefault(pages[mark_id], mark_id)
+    numbers = sorted(first_mark)
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+
+    def link(number: int) -> Markup:
+        return Markup('<a href="#{}">{}</a>').format(first_mark[number], number)
+
+    parts = [link(r[0]) if len(r) == 1 else Markup("{}{}{}").format(link(r[0]), RANGE_DASH, link(r[-1])) for r in runs]
+    return Markup(", ").join(parts)
+
+
+def fill_pages(html: str, pages: dict[str, int]) -> str:
+    """The print HTML with each index entry's page numbers in place of its placeholder links."""
+
+    def fill(match: re.Match) -> str:
+        ids = match[1].split()
+        return f'<span class="index-pages" data-marks="{escape(match[1])}">{page_links(ids, pages)}</span>'
+
+    return PAGES.sub(fill, html)
