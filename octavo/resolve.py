@@ -181,6 +181,9 @@ class Resolver:
         if parsed.citations and not refs:
             self.reader.error(node, f"{where}: citations are not allowed here")
             return None
+        if parsed.xrefs and not refs:  # a title is itself a link in the contents: a link cannot hold one
+            self.reader.error(node, f"{where}: cross-references are not allowed here")
+            return None
         if parsed.index_marks and not refs:
             self.reader.error(node, f"{where}: index marks [[…]] are not allowed here")
             return None

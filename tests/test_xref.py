@@ -120,6 +120,15 @@ def test_a_malformed_reference_and_a_duplicate_id_are_errors(tmp_path):
         (9, "body[2]: '[#t two]' is not a cross-reference (write [#id] or [#id page])")]
 
 
+def test_a_title_cannot_hold_a_reference(tmp_path):
+    path = tmp_path / "a.yaml"
+    path.write_text("title: See [#s]\nsections:\n  - title: S\n    id: s\n", encoding="utf-8")
+    report = Report()
+    assert load_document(path, tmp_path, report) is None
+    assert [(p.line, p.column, p.message) for p in report.errors] == [
+        (1, 8, "title: cross-references are not allowed here")]
+
+
 def test_in_a_book_a_reference_stays_within_its_article(tmp_path):
     for name, caption in (("one", "First"), ("two", "Second")):
         (tmp_path / f"{name}.yaml").write_text(
