@@ -24,6 +24,11 @@ BUNDLED_STYLES = ("chicago-author-date", "apa", "modern-language-association")
 DEFAULT_STYLE = "chicago-author-date"
 REFERENCE_SUFFIXES = (".json", ".bib")
 MAX_BYTES = 20 * 2**20
+# More references than any article cites, and items deeper than CSL-JSON's: refused, so that a hostile
+# file costs neither minutes of parsing nor the reader's recursion.
+MAX_REFERENCES = 10_000
+MAX_ITEM_DEPTH = 8  # CSL-JSON needs four: item, names, name, value (or dates, date-parts, part, number)
+BIBTEX_ENTRY = re.compile(r"@\s*[A-Za-z]+\s*[{(]")
 # Control characters never occur in an author's text (the loader refuses them), so they can mark where each
 # cited item's part of a formatted citation starts and ends.
 START, MIDDLE, END = "\x02", "\x03", "\x04"
@@ -115,16 +120,25 @@ def read_references(reader: NodeReader, node: Node, where: str = "references") -
     except UnicodeDecodeError:
         reader.error(node, f"{where}: '{name}' is not UTF-8 text")
         return None
+    if path.suffix.lower() == ".bib" and len(BIBTEX_ENTRY.findall(text)) > MAX_REFERENCES:
+        reader.error(node, f"{where}: '{name}' has more than {MAX_REFERENCES:,} entries")
+        return None
     try:
         items = json.loads(text) if path.suffix.lower() == ".json" else bibtex_items(text)
     except json.JSONDecodeError as exc:
         _file_error(reader, path, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}")
+        return None
+    except RecursionError:  # the C decoder gives up on arrays in arrays some thousands deep
+        _file_error(reader, path, 1, 1, "not usable JSON: it is nested too deeply")
         return None
     except BibtexError as exc:
         _file_error(reader, path, exc.line, 0, str(exc))
         return None
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         reader.error(node, f"{where}: '{name}' is not CSL-JSON (a list of items, each a mapping)")
+        return None
+    if len(items) > MAX_REFERENCES:
+        reader.error(node, f"{where}: '{name}' has more than {MAX_REFERENCES:,} entries")
         return None
     return _checked_items(reader, node, where, items)
 
@@ -162,7 +176,13 @@ def _project_file(reader: NodeReader, node: Node, where: str, name: str, suffixe
 def _yaml_items(reader: NodeReader, node: SequenceNode, where: str) -> dict[str, dict] | None:
     """CSL-JSON items written in YAML, each problem located at its item or field."""
     errors = reader.errors
+    if len(node.value) > MAX_REFERENCES:
+        reader.error(node, f"{where}: more than {MAX_REFERENCES:,} references")
+        return None
     for index, item in enumerate(node.value):
+        if _deeper_than(item, MAX_ITEM_DEPTH):  # before _data, which recurses
+            reader.error(item, f"{where}[{index}]: the reference is nested more than {MAX_ITEM_DEPTH} levels deep")
+            continue
         if not isinstance(item, MappingNode):
             reader.error(item, f"{where}[{index}]: a reference is a mapping of CSL-JSON fields, found a "
                          f"{kind_name(item)}")  # fmt: skip
@@ -175,6 +195,25 @@ def _yaml_items(reader: NodeReader, node: SequenceNode, where: str) -> dict[str,
     if reader.errors > errors:
         return None
     return _checked_items(reader, node, where, [_data(item) for item in node.value], node.value)
+
+
+def _deeper_than(value: object, limit: int) -> bool:
+    """Whether data, or a YAML node, nests more than `limit` levels; found without recursion."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, MappingNode):
+            children: list = [child for _key, child in item.value]
+        elif isinstance(item, SequenceNode):
+            children = item.value
+        elif isinstance(item, dict):
+            children = list(item.values())
+        else:
+            children = item if isinstance(item, list) else []
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _data(node: Node) -> object:
@@ -194,8 +233,11 @@ def _checked_items(reader: NodeReader, node: Node, where: str, items: list[dict]
     errors = reader.errors
     for index, item in enumerate(items):
         at = nodes[index] if nodes else node
-        key = str(item.get("id", "")).strip()
         here = f"{where}[{index}]"
+        if _deeper_than(item, MAX_ITEM_DEPTH):  # a JSON item: str() of it would recurse
+            reader.error(at, f"{here}: the reference is nested more than {MAX_ITEM_DEPTH} levels deep")
+            continue
+        key = str(item.get("id", "")).strip()
         if not key:
             reader.error(at, f"{here}: a reference needs an 'id' (the key that cites it)")
             continue

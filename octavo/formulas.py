@@ -16,6 +16,13 @@ DRAWING_SIZE = 20.0
 # (`\frac{a` gives an <mfrac> with one child), and a reader would show nonsense.
 ARITY = {"mfrac": 2, "msup": 2, "msub": 2, "msubsup": 3, "mroot": 2, "munder": 2, "mover": 2, "munderover": 3}
 TOKENS = ("mi", "mo", "mn", "mtext")
+# Limits that keep the cost of one formula bounded: drawing time grows about threefold with every two
+# levels of groups in groups (a \frac twelve deep takes half a minute), and with the length.
+MAX_TEX_LENGTH = 2000
+MAX_TEX_DEPTH = 8  # groups in groups: { }, \left … \right, \begin … \end
+MAX_MATHML_DEPTH = 2 * MAX_TEX_DEPTH + 4  # the same limit for nesting written without braces (\sqrt\sqrt x)
+# Commands that define commands: refused, so that no definition can expand without end.
+DEFINITIONS = re.compile(r"\\(?:[egx]?def|let|(?:new|renew|provide)command|DeclareMathOperator)(?![A-Za-z])")
 ET.register_namespace("", MATHML_NS)  # MathML written without a prefix, as readers expect
 
 
@@ -32,8 +39,14 @@ def typeset(tex: str, display: bool = False) -> Formula:
 def _typeset(tex: str, display: bool) -> Formula:
     if not tex:
         raise FormulaError("the formula is empty")
+    if len(tex) > MAX_TEX_LENGTH:
+        raise FormulaError(f"the formula is longer than {MAX_TEX_LENGTH:,} characters")
+    definition = DEFINITIONS.search(tex)
+    if definition:
+        raise FormulaError(f"'{definition[0]}' defines a command, which octavo does not allow")
     _check_braces(tex)
     root = _mathml(tex, display)
+    _check_depth(root)
     root.set("alttext", tex)
     mathml = ET.tostring(root, encoding="unicode")
     svg, width, height, depth = _drawing(mathml)
@@ -41,16 +54,30 @@ def _typeset(tex: str, display: bool) -> Formula:
 
 
 def _check_braces(tex: str) -> None:
-    depth = 0
-    for match in re.finditer(r"\\.|[{}]", tex):  # \{ and \} are braces to be drawn, not groups
-        if match[0] == "{":
-            depth += 1
-        elif match[0] == "}":
-            depth -= 1
+    depth = nesting = 0  # braces; all groups (braces, \left … \right, \begin … \end)
+    for match in re.finditer(r"\\(?:left|right|begin|end)(?![A-Za-z])|\\.|[{}]", tex):  # \{ \} are drawn
+        if match[0] in ("{", "\\left", "\\begin"):
+            depth += match[0] == "{"
+            nesting += 1
+            if nesting > MAX_TEX_DEPTH:
+                raise FormulaError(f"the formula nests groups more than {MAX_TEX_DEPTH} levels deep")
+        elif match[0] in ("}", "\\right", "\\end"):
+            depth -= match[0] == "}"
+            nesting = max(nesting - 1, 0)
             if depth < 0:
                 raise FormulaError("a '}' closes no '{'")
     if depth:
         raise FormulaError(f"{depth} '{{' {'is' if depth == 1 else 'are'} never closed")
+
+
+def _check_depth(root: ET.Element) -> None:
+    """The MathML's depth, counted without recursion: nesting without braces (\\sqrt\\sqrt x) is nesting too."""
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > MAX_MATHML_DEPTH:
+            raise FormulaError(f"the formula nests more than {MAX_TEX_DEPTH} levels deep")
+        stack.extend((child, depth + 1) for child in element)
 
 
 def _mathml(tex: str, display: bool) -> ET.Element:

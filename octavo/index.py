@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 from octavo.model import IndexMark, Publication
 
 # The placeholder the print template leaves for an entry's pages; filled in once the marks are laid out.
-PAGES = re.compile(r'<span class="index-pages" data-marks="([^"]*)">.*?</span>', re.DOTALL)
+PAGES = re.compile(r'<span class="index-pages" data-marks="([^"]*)" data-label="([^"]*)">.*?</span>', re.DOTALL)
 RANGE_DASH = "\u2013"
 
 
@@ -71,8 +71,11 @@ def mark_pages(pages: list) -> dict[str, int]:
     return {anchor: number for number, page in enumerate(pages, start=1) for anchor in page.anchors}
 
 
-def page_links(mark_ids: list[str], pages: dict[str, int]) -> Markup:
-    """An entry's pages, each once, consecutive ones joined into a range ("3, 12–14"), each number a link."""
+def page_links(mark_ids: list[str], pages: dict[str, int], label: str = "") -> Markup:
+    """An entry's pages, each once, consecutive ones joined into a range ("3, 12–14"), each number a link.
+
+    `label` (the entry's heading) describes each link, which the PDF's finisher completes with its page.
+    """
     first_mark: dict[int, str] = {}
     for mark_id in mark_ids:
         first_mark.setdefault(pages[mark_id], mark_id)
@@ -85,7 +88,7 @@ def page_links(mark_ids: list[str], pages: dict[str, int]) -> Markup:
             runs.append([number])
 
     def link(number: int) -> Markup:
-        return Markup('<a href="#{}">{}</a>').format(first_mark[number], number)
+        return Markup('<a href="#{}" aria-label="{}">{}</a>').format(first_mark[number], label, number)
 
     parts = [link(r[0]) if len(r) == 1 else Markup("{}{}{}").format(link(r[0]), RANGE_DASH, link(r[-1])) for r in runs]
     return Markup(", ").join(parts)
@@ -95,7 +98,8 @@ def fill_pages(html: str, pages: dict[str, int]) -> str:
     """The print HTML with each index entry's page numbers in place of its placeholder links."""
 
     def fill(match: re.Match) -> str:
-        ids = match[1].split()
-        return f'<span class="index-pages" data-marks="{escape(match[1])}">{page_links(ids, pages)}</span>'
+        ids, label = match[1].split(), Markup(match[2]).unescape()
+        return (f'<span class="index-pages" data-marks="{escape(match[1])}" data-label="{escape(label)}">'
+                f"{page_links(ids, pages, label)}</span>")
 
     return PAGES.sub(fill, html)

@@ -27,6 +27,9 @@ CITATION_ITEM = re.compile(rf"\s*@({CITATION_KEY})\s*(?:,\s*(.*?))?\s*", re.DOTA
 XREF = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*)(\s+page)?\s*")
 
 CiteItems = tuple[tuple[str, str], ...]  # (key, locator as written) of each item of one citation
+# How deep inline markup may nest (emphasis in strong in a link, ...): far more than any text needs, far less
+# than what would exhaust a typesetter's stack. Past it, the text is an error, never a RecursionError.
+MAX_NESTING = 12
 
 
 def _noteref_rule(state: StateInline, silent: bool) -> bool:
@@ -123,6 +126,9 @@ def _index_rule(state: StateInline, silent: bool) -> bool:
 def _make_parser() -> MarkdownIt:
     md = MarkdownIt("zero", {"html": False, "xhtmlOut": True, "breaks": False})
     md.enable(INLINE_RULES)
+    # markdown-it stops reading rules one level past the limit, which bounds its own recursion (link labels);
+    # emphasis nests in a later pass that knows no limit, so parse() measures the tokens as well.
+    md.options.maxNesting = MAX_NESTING + 1
     md.inline.ruler.before("link", "noteref", _noteref_rule)
     md.inline.ruler.before("link", "index_mark", _index_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)
@@ -164,6 +170,9 @@ def parse(text: str, quotes: smart.Quotes | None = None) -> Parsed:
     """Parse one inline string; raw HTML stays text. With `quotes`, punctuation is made smart in those quotes."""
     md = _smart_parser(quotes) if quotes else _MD
     tokens = md.parseInline(text)[0].children or []
+    if _depth(tokens) > MAX_NESTING:  # kept as plain text, so that nothing after meets the nesting
+        return Parsed([Token("text", "", 0, content=text)], [], [],
+                      problems=[f"markup nested more than {MAX_NESTING} levels"])  # fmt: skip
     note_keys = [t.meta["key"] for t in tokens if t.type == "noteref"]
     bad_links = [
         str(t.attrs.get("href", ""))
@@ -184,6 +193,15 @@ def parse(text: str, quotes: smart.Quotes | None = None) -> Parsed:
                  for t in tokens if t.type == "index_open" and t.meta["bad"]]  # fmt: skip
     marks = sum(1 for t in tokens if t.type == "index_open")
     return Parsed(tokens, note_keys, bad_links, formulas, citations, problems, xrefs, marks)
+
+
+def _depth(tokens: list[Token]) -> int:
+    """How deep the tokens' elements nest."""
+    depth = deepest = 0
+    for token in tokens:
+        depth += token.nesting
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _allowed_target(href: str) -> bool:

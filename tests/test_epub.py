@@ -82,7 +82,7 @@ def test_nav_lists_every_section_with_landmarks(sample):
     assert [h for h in hrefs if h in expected] == expected
     landmarks = nav.find(".//x:nav[@epub:type='landmarks']", NS)
     assert [a.get(EPUB_TYPE) for a in landmarks.iterfind(".//x:a", NS)] == [
-        "cover", "toc", "bodymatter", "endnotes"]  # fmt: skip
+        "cover", "toc", "bodymatter", "endnotes", "index"]  # fmt: skip
     ncx_targets = [c.get("src") for c in xml(files, "toc.ncx").iterfind(".//ncx:content", NS)]
     assert all(h in ncx_targets for h in expected)
 
@@ -122,7 +122,7 @@ def test_spine_documents_contain_every_paragraph_in_order(sample):
     opf = xml(files, "content.opf")
     manifest = {i.get("id"): i.get("href") for i in opf.iterfind(".//opf:item", NS)}
     spine = [manifest[r.get("idref")] for r in opf.iterfind(".//opf:itemref", NS)]
-    assert spine[0] == "cover.xhtml" and spine[-1] == "notes.xhtml"
+    assert spine[0] == "cover.xhtml" and spine[-2:] == ["notes.xhtml", "index.xhtml"]  # the sample has an index
     text = squash("".join("".join(xml(files, name).itertext()) for name in spine))
     position = 0
     blocks = list(article.body) + [b for s in iter_sections(article.sections) for b in s.blocks]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import struct
@@ -59,6 +60,14 @@ CASES = {
     "wrong type: authors": ("title: A\nauthors: {a: b}\n", 2, 10, "authors: expected a list of text"),
     "wrong type: title": ("title: [a, b]\n", 1, 8, "title: expected text, found a list"),
     "deep nesting": ("title: A\nx: " + "[" * 3000 + "]" * 3000 + "\n", 2, 1003, "nested too deeply"),
+    "deep emphasis": ("title: A\nbody:\n  - '" + "*" * 3000 + "a" + "*" * 3000 + "'\n", 3, 5,
+                      "body[0]: markup nested more than 12 levels"),
+    "deep links and emphasis": ("title: A\nbody:\n  - '" + "[*a" * 1000 + "*](https://example.org)" * 1000 + "'\n",
+                                3, 5, "body[0]: markup nested more than 12 levels"),
+    "deep note": ("title: A\nbody:\n  - 'Text.[^1]'\nnotes:\n  1: '" + "_" * 40 + "a" + "_" * 40 + "'\n", 5, 6,
+                  "notes.1: markup nested more than 12 levels"),
+    "boxes in boxes": ("title: A\nbody: [" + "{box: {body: [" * 7 + "x" + "]}}" * 7 + "]\n", 2,
+                       len("body: [" + "{box: {body: [" * 5 + "{box: {body: ") + 1, "blocks nested more than 6 levels"),
     "invalid date": ("title: A\ndate: 2021-13-01\n", 2, 7, "is not a date"),
     "invalid language": ("title: A\nlanguage: xx-notalanguage\n", 2, 11, "not a valid BCP 47"),
     "javascript link": (
@@ -90,6 +99,23 @@ def test_hostile_input_is_a_located_error(case, project, cli, tmp_path):
     assert "Traceback" not in run.err
     assert not out.exists() or list(out.iterdir()) == []
     assert not (project / "ran").exists()  # the python tag was never executed
+
+
+def test_the_deepest_nesting_allowed_is_typeset_and_nested_brackets_stay_text(project, cli, tmp_path):
+    # Inline markup 12 levels deep, in boxes five deep, in sections three deep: the PDF (where WeasyPrint
+    # recursed until it died) and the EPUB are made.
+    inline = "[" + "**_" * 3 + "`a`" + "_**" * 3 + "](https://example.org) and " + "*" * 24 + "b" + "*" * 24
+    body = f"['{inline}']"
+    for _ in range(5):
+        body = f"[{{box: {{title: '{inline}', body: {body}}}}}]"
+    brackets = "[" * 3000 + "a" + "]" * 3000
+    text = (f"title: '{inline}'\nbody: {body}\nsections:\n  - title: One\n    sections:\n      - title: Two\n"
+            f"        sections:\n          - title: Three\n            body: {body}\n"
+            f"          - title: Brackets\n            body: ['{brackets}']\n")  # fmt: skip
+    out = tmp_path / "out"
+    run = cli("build", write(project, text), "--root", project, "--out", out)
+    assert run.status == 0, run.err
+    assert (out / "article.pdf").is_file() and zipfile.is_zipfile(out / "article.epub")
 
 
 def test_symlink_out_of_the_project_is_refused(project, cli, tmp_path):
@@ -369,3 +395,60 @@ def test_a_project_template_cannot_reach_python_or_the_file_system(expression, p
     assert run.status == 1
     assert re.search(r"templates/print\.html:2: error: .*unsafe", run.err), run.err
     assert not out.exists() and "secret" not in run.out + run.err
+
+
+# -- limits on the second edition's inputs: LaTeX and references ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "column", "message"),
+    [
+        ("'\\(" + "{" * 9 + "x" + "}" * 9 + "\\)'", 5, "the formula nests groups more than 8 levels deep"),
+        ("'\\(" + "\\sqrt " * 30 + "x\\)'", 5, "the formula nests more than 8 levels deep"),
+        ("'\\(" + "x+" * 1001 + "\\)'", 5, "the formula is longer than 2,000 characters"),
+        ("{math: '\\def\\a{\\a}\\a'}", 12, "'\\def' defines a command, which octavo does not allow"),
+        ("{math: '\\newcommand{\\a}{\\a}\\a'}", 12, "'\\newcommand' defines a command"),
+    ],
+)
+def test_latex_has_limits_and_no_macros(body, column, message, project, cli):
+    run = cli("check", write(project, f"title: A\nbody:\n  - {body}\n"), "--root", project)
+    assert run.status == 1 and "Traceback" not in run.err
+    assert re.search(rf"article\.yaml:3:{column}: error: .*{re.escape(message)}", run.err), run.err
+
+
+def _nested(depth: int) -> object:
+    value: object = "x"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+REFERENCE_CASES = {
+    "deep JSON": ("refs.json", "[" * 100_000 + "]" * 100_000, "refs.json:1:1: error: not usable JSON: it is nested "
+                  "too deeply"),
+    "deep item": ("refs.json", json.dumps([{"id": "k1", "type": "book", "title": _nested(50)}]),
+                  "article.yaml:2:13: error: references[0]: the reference is nested more than 8 levels deep"),
+    "too many JSON items": ("refs.json", json.dumps([{"id": f"k{i}", "type": "book"} for i in range(10_001)]),
+                            "article.yaml:2:13: error: references: 'refs.json' has more than 10,000 entries"),
+    "too many BibTeX entries": ("refs.bib", "".join(f"@book{{k{i}, title={{T}}}}\n" for i in range(10_001)),
+                                "article.yaml:2:13: error: references: 'refs.bib' has more than 10,000 entries"),
+    "outside the project": ("../refs.json", "[]", "article.yaml:2:13: error: references: '../refs.json' is outside "
+                            "the project folder"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(REFERENCE_CASES))
+def test_references_are_contained_and_limited(case, project, cli):
+    name, content, message = REFERENCE_CASES[case]
+    (project / name).write_text(content, encoding="utf-8")
+    run = cli("check", write(project, f"title: A\nreferences: {name}\nbody:\n  - Text [@k1].\n"), "--root", project)
+    assert run.status == 1 and "Traceback" not in run.err
+    assert message in run.err, run.err
+
+
+def test_inline_references_nested_too_deeply_are_a_located_error(project, cli):
+    deep = "[" * 900 + "]" * 900
+    text = f"title: A\nreferences:\n  - id: k1\n    type: book\n    title: {deep}\nbody:\n  - Text [@k1].\n"
+    run = cli("check", write(project, text), "--root", project)
+    assert run.status == 1 and "Traceback" not in run.err
+    assert "article.yaml:3:5: error: references[0]: the reference is nested more than 8 levels deep" in run.err

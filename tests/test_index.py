@@ -84,7 +84,7 @@ def test_page_numbers_are_deduplicated_and_joined_into_ranges():
     pages = dict(zip(ids, [3, 1, 2, 3, 5, 7, 8], strict=True))
     links = page_links(ids, pages)
     assert links.striptags() == "1–3, 5, 7–8"
-    assert str(links).count("<a ") == 5 and 'href="#b">1<' in links
+    assert str(links).count("<a ") == 5 and 'href="#b"' in links
 
 
 @pytest.mark.parametrize("source", [FIXTURE, SAMPLE], ids=["fixture", "khrushchev"])

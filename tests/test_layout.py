@@ -58,13 +58,15 @@ def head_marks(publication: Publication) -> list[Mark]:
             marks.append(Mark(key, section=words[key], opens=isinstance(publication, Book)))
             if isinstance(publication, Book):  # each article's group sets the left-hand head
                 marks += [Mark(f"{a.id_prefix}{key}", article=a.title.plain) for a in articles if getattr(a, key, ())]
+    if publication.index:  # the index comes last, on a page of its own
+        marks.append(Mark("index", section=words["index"]))
     return marks
 
 
 def forced_breaks(publication: Publication) -> set[str]:
     """The anchors that start a new page however much room the page before has left."""
     anchors = {a.anchor for a in publication.articles} if isinstance(publication, Book) else set()
-    return anchors | {"notes", "references"}
+    return anchors | {"notes", "references", "index"}
 
 
 def allowed_empty(publication: Publication, path: Path, pages: list[Page]) -> set[int]:

@@ -47,7 +47,8 @@ def test_every_page_has_the_requested_size(pdf):
 def test_running_heads_name_the_article_and_the_section_in_force_and_none_on_page_one(article, pdf):
     pages = read_pages(pdf.path)
     marks = [Mark(article.anchor, article.title.plain, article.title.plain, opens=True)]
-    marks += [Mark(s.id, section=s.title.plain) for s in article.sections] + [Mark("notes", section="Notes")]
+    marks += [Mark(s.id, section=s.title.plain) for s in article.sections] + [Mark("notes", section="Notes"),
+                                                                         Mark("index", section="Index")]
     expected = expected_heads(pdf.path, pages, marks)
     assert [p.head for p in pages] == expected
     assert expected[0] == "" and all(expected[1:])  # page 1 has none; every other page has one
@@ -99,7 +100,7 @@ def test_every_toc_number_is_the_page_of_its_heading(article, pdf, pages):
 
 def test_the_outline_is_the_section_tree(article, pdf):
     titles = [item["/Title"] for item in pdf.outline if not isinstance(item, list)]
-    assert titles == [s.title.plain for s in article.sections] + ["Notes"]
+    assert titles == [s.title.plain for s in article.sections] + ["Notes", "Index"]
 
 
 def test_every_note_reference_links_to_its_note_and_back(article, pdf, pages):
