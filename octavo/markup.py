@@ -117,7 +117,11 @@ def _index_rule(state: StateInline, silent: bool) -> bool:
         token.meta = {"heading": heading.strip(), "sub": sub.strip(), "source": state.src[state.pos : end + 2],
                       "bad": bool(bad)}  # fmt: skip
         # A parse of its own: markdown-it's text rule may read past posMax, so a narrowed range is not enough.
-        state.md.inline.parse(shown, state.md, state.env, state.tokens)
+        # Into a list of its own too: its emphasis pass would otherwise rework the outer tokens, whose
+        # delimiters then point at the wrong places (`**[[]]*` gave an IndexError or mismatched tags).
+        inner = state.md.inline.parse(shown, state.md, state.env, [])
+        state.tokens.extend(inner)
+        state.tokens_meta.extend([None] * len(inner))  # markdown-it keeps one entry per token
         state.push("index_close", "span", -1)
     state.pos = end + 2
     return True
