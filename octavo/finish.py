@@ -73,7 +73,9 @@ def _describe_links(document, labels_for: Labels) -> None:
             link = box.element if link is None else link
             labels = labels_for(_language(link, parents, root))
             words = link_words(link, labels)
-            if kind == "internal" and target in anchor_pages:
+            if kind == "internal" and target in anchor_pages and words.isdigit():
+                words = f"{labels['page_word']} {anchor_pages[target]}"  # a bare number: a page (the index's)
+            elif kind == "internal" and target in anchor_pages:
                 words = f"{words}, {labels['page_word']} {anchor_pages[target]}"
             elif kind == "external" and target != words:
                 words = f"{words}: {target}"

@@ -59,7 +59,8 @@ def head_marks(publication: Publication) -> list[Mark]:
             if isinstance(publication, Book):  # each article's group sets the left-hand head
                 marks += [Mark(f"{a.id_prefix}{key}", article=a.title.plain) for a in articles if getattr(a, key, ())]
     if publication.index:  # the index comes last, on a page of its own
-        marks.append(Mark("index", section=words["index"]))
+        book = isinstance(publication, Book)  # a book's index opens like a chapter, headed "Index" on both sides
+        marks.append(Mark("index", article=words["index"] if book else None, section=words["index"], opens=book))
     return marks
 
 
