@@ -138,6 +138,9 @@ def test_no_output_holds_a_script_a_handler_an_outside_reference_or_the_secret(h
 
 
 def test_the_pdf_shows_no_image_from_outside_and_has_no_actions(hostile_build):
+    data = (hostile_build["out"] / "article.pdf").read_bytes()
+    for trace in (b"tracker.example", b"javascript", b"/JavaScript", b"/URI", b"passwd", SECRET):
+        assert trace not in data, trace
     reader = PdfReader(hostile_build["out"] / "article.pdf")
     # No figure kept a raster image: the secret, the tracking pixel and /etc/passwd never became one.
     assert [image.name for page in reader.pages for image in page.images] == []
