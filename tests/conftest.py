@@ -188,3 +188,15 @@ def print_builds(tmp_path_factory) -> dict[str, Path]:
     return {size: build_into(tmp_path_factory.mktemp(f"print-{size}"), *map(str, PRINT_INPUTS.values()),
                              "--format", "pdf", "--page-size", size)
             for size in PAGE_SIZES}  # fmt: skip
+
+
+def block_errors(folder: Path, block_yaml: str) -> list[str]:
+    """The error messages of a one-block article (`  - <block_yaml>`), which must not load."""
+    from octavo.diagnostics import Report
+    from octavo.load import load_article
+
+    path = folder / "article.yaml"
+    path.write_text(f"title: T\nbody:\n  - {block_yaml}\n", encoding="utf-8")
+    report = Report()
+    assert load_article(path, folder, report) is None
+    return [e.message for e in report.errors]

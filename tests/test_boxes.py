@@ -16,7 +16,7 @@ from octavo.diagnostics import Report
 from octavo.load import load_article
 from octavo.model import iter_blocks
 
-from .conftest import FIXTURES, PROJECT, body_text, build_into, epub_files, epubcheck_messages
+from .conftest import FIXTURES, PROJECT, block_errors, body_text, build_into, epub_files, epubcheck_messages
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 EPUB_OPS = "{http://www.idpf.org/2007/ops}"
@@ -119,11 +119,7 @@ def test_each_mistake_is_one_located_error(name, line, column, message):
     ],
 )
 def test_box_and_glossary_mistakes_are_reported(yaml_text, message, tmp_path):
-    path = tmp_path / "article.yaml"
-    path.write_text(f"title: T\nbody:\n  - {yaml_text}\n", encoding="utf-8")
-    report = Report()
-    assert load_article(path, tmp_path, report) is None
-    assert [e.message[: len(message)] for e in report.errors] == [message]
+    assert [m[: len(message)] for m in block_errors(tmp_path, yaml_text)] == [message]
 
 
 def test_an_id_that_only_looks_like_a_box_number_is_the_authors_own(tmp_path):

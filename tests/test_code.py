@@ -16,7 +16,7 @@ from octavo.diagnostics import Report
 from octavo.load import load_article
 from octavo.model import iter_blocks
 
-from .conftest import FIXTURES, PROJECT, body_text, build_into, epub_files, epubcheck_messages
+from .conftest import FIXTURES, PROJECT, block_errors, body_text, build_into, epub_files, epubcheck_messages
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 FIXTURE = FIXTURES / "code.yaml"
@@ -126,11 +126,7 @@ def test_an_unknown_language_is_a_located_error_with_a_suggestion():
     ],
 )
 def test_listing_mistakes_are_reported(yaml, message, tmp_path):
-    path = tmp_path / "article.yaml"
-    path.write_text(f"title: T\nbody:\n  - {yaml}\n", encoding="utf-8")
-    report = Report()
-    assert load_article(path, tmp_path, report) is None
-    assert [e.message[: len(message)] for e in report.errors] == [message]
+    assert [m[: len(message)] for m in block_errors(tmp_path, yaml)] == [message]
 
 
 def test_a_language_may_be_named_by_any_alias_or_name_in_any_case(tmp_path):
