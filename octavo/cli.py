@@ -11,6 +11,7 @@ import re
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from octavo import __version__
@@ -166,7 +167,7 @@ def build_settings(args: argparse.Namespace, root: Path,
         config=config.path,
     )
     jobs = int(_setting(given.get("jobs"), config.build, "jobs", os.cpu_count() or 1))  # type: ignore[arg-type]
-    return options, jobs
+    return replace(options, layout_jobs=jobs), jobs
 
 
 def _setting(given: object, build: dict[str, object], key: str, default: object = None) -> object:

@@ -29,15 +29,23 @@ def file_identifier(publication: Publication) -> bytes:
     return hashlib.md5(publication.identifier.encode("utf-8")).hexdigest().encode("ascii")
 
 
-def finisher(labels_for: Labels, variant: str | None) -> Callable[[Any, Any], None]:
-    """A WeasyPrint finisher: it edits the PDF's objects after layout, before they are written."""
+# In a piece of a book, where a link's target lands is known only when the pieces are joined: the join puts
+# the page number in place of this character (octavo/join.py).
+PAGE_LATER = "\ue000"
+
+
+def finisher(labels_for: Labels, variant: str | None, pages_later: bool = False) -> Callable[[Any, Any], None]:
+    """A WeasyPrint finisher: it edits the PDF's objects after layout, before they are written.
+
+    `pages_later`: the document is one piece of a book, and link descriptions leave the page number to the join.
+    """
 
     def finish(document, pdf) -> None:
         if variant is None:  # a variant writes its own XMP, with its conformance claim
             document.metadata.include_in_pdf(pdf, None, None, None, compress=True)
         if variant is not None and variant.startswith("pdf/a"):
             _no_interpolation(pdf)
-        _describe_links(document, labels_for)
+        _describe_links(document, labels_for, pages_later)
 
     return finish
 
@@ -50,7 +58,7 @@ def _no_interpolation(pdf) -> None:
             del extra["Interpolate"]
 
 
-def _describe_links(document, labels_for: Labels) -> None:
+def _describe_links(document, labels_for: Labels, pages_later: bool = False) -> None:
     """Every link's /Contents in words ("Note 3, page 8"), where WeasyPrint writes the raw target ("note-3")."""
     import pydyf
 
@@ -58,10 +66,10 @@ def _describe_links(document, labels_for: Labels) -> None:
     if root is None:
         return
     parents = {child: parent for parent in root.iter() for child in parent}
-    anchor_pages: dict[str, int] = {}
+    anchor_pages: dict[str, int | str] = {}
     for number, page in enumerate(document.pages, start=1):
         for name in page.anchors:
-            anchor_pages.setdefault(name, number)
+            anchor_pages.setdefault(name, PAGE_LATER if pages_later else number)
     for page in document.pages:
         for kind, target, _, box in page.links:
             annotation = getattr(box, "link_annotation", None)

@@ -71,27 +71,60 @@ def mark_pages(pages: list) -> dict[str, int]:
     return {anchor: number for number, page in enumerate(pages, start=1) for anchor in page.anchors}
 
 
+def page_runs(mark_ids: list[str], pages: dict[str, int]) -> list[list[tuple[int, str]]]:
+    """An entry's pages, each once with the first mark on it, consecutive ones grouped into runs (12–14)."""
+    first_mark: dict[int, str] = {}
+    for mark_id in mark_ids:
+        first_mark.setdefault(pages[mark_id], mark_id)
+    runs: list[list[tuple[int, str]]] = []
+    for number in sorted(first_mark):
+        if runs and number == runs[-1][-1][0] + 1:
+            runs[-1].append((number, first_mark[number]))
+        else:
+            runs.append([(number, first_mark[number])])
+    return runs
+
+
 def page_links(mark_ids: list[str], pages: dict[str, int], label: str = "") -> Markup:
     """An entry's pages, each once, consecutive ones joined into a range ("3, 12–14"), each number a link.
 
     `label` (the entry's heading) describes each link, which the PDF's finisher completes with its page.
     """
-    first_mark: dict[int, str] = {}
-    for mark_id in mark_ids:
-        first_mark.setdefault(pages[mark_id], mark_id)
-    numbers = sorted(first_mark)
-    runs: list[list[int]] = []
-    for number in numbers:
-        if runs and number == runs[-1][-1] + 1:
-            runs[-1].append(number)
-        else:
-            runs.append([number])
 
-    def link(number: int) -> Markup:
-        return Markup('<a href="#{}" aria-label="{}">{}</a>').format(first_mark[number], label, number)
+    def link(number: int, mark_id: str) -> Markup:
+        return Markup('<a href="#{}" aria-label="{}">{}</a>').format(mark_id, label, number)
 
-    parts = [link(r[0]) if len(r) == 1 else Markup("{}{}{}").format(link(r[0]), RANGE_DASH, link(r[-1])) for r in runs]
+    parts = [link(*r[0]) if len(r) == 1 else Markup("{}{}{}").format(link(*r[0]), RANGE_DASH, link(*r[-1]))
+             for r in page_runs(mark_ids, pages)]  # fmt: skip
     return Markup(", ").join(parts)
+
+
+def fill_pages_tree(tree, pages: dict[str, int]) -> dict[str, str]:
+    """Fill an HTML tree's index entries with their page links, as fill_pages does to the HTML text; returns
+    the page number given for each mark, so that a change can be noticed."""
+    from xml.etree.ElementTree import SubElement
+
+    given: dict[str, str] = {}
+    for span in tree.iter("span"):
+        if "index-pages" not in (span.get("class") or "").split():
+            continue
+        ids = [mark for mark in (span.get("data-marks") or "").split() if mark in pages]
+        label = span.get("data-label") or ""
+        given.update({mark: str(pages[mark]) for mark in ids})
+        span[:] = []
+        span.text = ""
+        last = None
+        for position, run in enumerate(page_runs(ids, pages)):
+            ends = run[:1] if len(run) == 1 else [run[0], run[-1]]
+            for end, (number, mark_id) in enumerate(ends):
+                separator = (", " if position else "") if end == 0 else RANGE_DASH
+                if last is None:
+                    span.text = separator
+                else:
+                    last.tail = separator
+                last = SubElement(span, "a", {"href": f"#{mark_id}", "aria-label": label})
+                last.text = str(number)
+    return given
 
 
 def fill_pages(html: str, pages: dict[str, int]) -> str:

@@ -46,3 +46,4 @@ class BuildOptions:
     notes: str | None = None  # footnotes or endnotes for every input; None: as each article or book says
     theme: ThemeSettings = field(default_factory=ThemeSettings)  # octavo.toml's [theme]
     config: Path | None = None  # the octavo.toml these options were read with, if any
+    layout_jobs: int = 1  # processes that lay out the pieces of a book's PDF at once (--jobs)

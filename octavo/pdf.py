@@ -8,6 +8,7 @@ import hashlib
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -41,6 +42,7 @@ class PrintDocument:
     assets: dict[str, Path | bytes] = field(default_factory=dict)
     identifier: bytes = b""  # the first half of the PDF's /ID, the same in every build of the publication
     optional_toc: bool = False  # the contents list goes when the article is short (`toc: auto`)
+    book: bool = False  # a book: laid out in pieces, in parallel (bookpdf.py)
 
 
 def print_html(publication: Publication, options: BuildOptions) -> PrintDocument:
@@ -103,7 +105,8 @@ def print_html(publication: Publication, options: BuildOptions) -> PrintDocument
         placeholder_src=None,
     )
     optional = contents_list(publication) == "optional"
-    return PrintDocument(html, assets, file_identifier(publication), optional_toc=optional)
+    return PrintDocument(html, assets, file_identifier(publication), optional_toc=optional,
+                         book=isinstance(publication, Book))
 
 
 # The `toc: auto` rule: a contents list helps from four sections on, and not in a handout of a page or two.
@@ -130,6 +133,15 @@ def theme_context(theme: Theme, logo_src: str | None) -> dict[str, object]:
 
 def render_pdf(document: PrintDocument, options: BuildOptions) -> tuple[bytes, int]:
     """Typeset the HTML into (PDF bytes, page count); any error WeasyPrint logs fails the build."""
+    if document.book:
+        from octavo.bookpdf import render_book_pdf
+
+        made = render_book_pdf(document, options)
+        if made is not None:
+            pdf, pages, errors = made
+            if errors:
+                raise PdfError("; ".join(errors))
+            return pdf, pages
     fetcher = fetcher_for(document, options)
     problems = _LogCollector()
     logger = logging.getLogger("weasyprint")
@@ -180,11 +192,17 @@ def typeset(document: PrintDocument, options: BuildOptions, fetcher: object):
     import weasyprint  # imported here: it is slow to import and only PDF builds need it
 
     html = weasyprint.HTML(string=document.html, base_url=options.out.resolve().as_uri() + "/", url_fetcher=fetcher)
-    sheets = []
-    rendered = html.render(cache=_IMAGE_CACHE)
-    if document.optional_toc and len(rendered.pages) < TOC_MIN_PAGES:
+    return typeset_html(html, [], optional_toc=document.optional_toc)
+
+
+def typeset_html(html, sheets: list, optional_toc: bool = False):
+    """The layout of a weasyprint.HTML with extra stylesheets: the contents list kept or dropped, floats placed."""
+    import weasyprint
+
+    rendered = html.render(cache=_IMAGE_CACHE, stylesheets=sheets)
+    if optional_toc and len(rendered.pages) < TOC_MIN_PAGES:
         # A short article reads without a contents list; the HTML keeps it, the PDF leaves it out.
-        sheets = [weasyprint.CSS(string=_NO_TOC)]
+        sheets = [*sheets, weasyprint.CSS(string=_NO_TOC)]
         rendered = html.render(cache=_IMAGE_CACHE, stylesheets=sheets)
     # Floats may move later in the PDF than in the HTML, which is the document before pagination.
     return place_floats(html, lambda: html.render(cache=_IMAGE_CACHE, stylesheets=sheets), rendered)
@@ -192,10 +210,17 @@ def typeset(document: PrintDocument, options: BuildOptions, fetcher: object):
 
 def fetcher_for(document: PrintDocument, options: BuildOptions):
     """A URL fetcher that serves this document's own files and refuses everything else."""
+    return fetcher_for_assets(document.assets, options)
+
+
+def fetcher_for_assets(assets: dict[str, Path | bytes], options: BuildOptions,
+                       css_filter: Callable[[str], str] | None = None):  # fmt: skip
+    """A URL fetcher that serves these files (by URL relative to the output folder), each stylesheet passed
+    through `css_filter` if one is given, and refuses everything else."""
     import weasyprint
 
     base = options.out.resolve()
-    return _restricted_fetcher(weasyprint, {base / url: source for url, source in document.assets.items()})
+    return _restricted_fetcher(weasyprint, {base / url: source for url, source in assets.items()}, css_filter)
 
 
 # WeasyPrint's in-memory image cache, shared by the builds of one run: an article and the books
@@ -217,7 +242,7 @@ class _LogCollector(logging.Handler):
         self.errors.append(record.getMessage())
 
 
-def _restricted_fetcher(weasyprint, allowed: dict[Path, Path | bytes]):
+def _restricted_fetcher(weasyprint, allowed: dict[Path, Path | bytes], css_filter: Callable[[str], str] | None = None):
     class RestrictedFetcher(weasyprint.URLFetcher):
         """Serves the files this build named itself, and nothing else: no network, no other files."""
 
@@ -237,6 +262,8 @@ def _restricted_fetcher(weasyprint, allowed: dict[Path, Path | bytes]):
                 raise ValueError(f"octavo does not let the PDF read {url}")
             source = allowed[path]
             data = source if isinstance(source, bytes) else source.read_bytes()
+            if css_filter is not None and path.suffix.lower() == ".css":
+                data = css_filter(data.decode("utf-8")).encode("utf-8")
             media_type = MEDIA_TYPES.get(path.suffix.lower()) or _STYLE_TYPES.get(path.suffix.lower(), "")
             return weasyprint.urls.URLFetcherResponse(
                 url, data, headers={"Content-Type": media_type} if media_type else {}

@@ -1,0 +1,357 @@
+"""A book's PDF laid out in pieces, in parallel (`--jobs`), and joined as if it had been laid out in one.
+
+One WeasyPrint layout uses one core, so a book laid out whole takes as long on sixteen cores as on
+one. Here its pieces (pieces.py) go to layout processes as they become free. The pieces' page
+counts give each piece its first page; a piece is drawn (its folios numbered) as soon as every piece
+before it is settled, and laid out again only when a page number it shows turns out different from
+the one it was given: the contents list, whose numbers are known last, and the back matter, laid
+out once the chapters are (the notes show the pages of their references, the index the pages of its
+marks). With `--jobs 1` the same happens in the build's own process, one piece after another, so
+only one piece's layout is in memory at a time.
+"""
+
+from __future__ import annotations
+
+import copy
+import multiprocessing
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+from octavo.join import Part, join_parts
+from octavo.options import BuildOptions
+from octavo.pieces import Piece, split_book, splittable
+from octavo.piecework import Laid, PieceWorker
+
+FORCED = {"page": None, "always": None, "right": 1, "recto": 1, "left": 0, "verso": 0}  # -> parity of the first page
+MAX_LAYOUTS = 4  # of one piece; page numbers that still move after that are left as they are
+
+
+class NotSplittable(Exception):
+    """The book cannot be laid out in pieces after all (a piece that does not start a new page)."""
+
+
+def render_book_pdf(document: Any, options: BuildOptions) -> tuple[bytes, int, list[str]] | None:
+    """(PDF, page count, WeasyPrint's errors) of a book laid out in pieces, or None to lay it out whole."""
+    if not splittable(_stylesheets(document)):
+        return None
+    pieces = split_book(document.html)
+    if pieces is None:
+        return None
+    jobs = max(1, min(options.layout_jobs, len(pieces)))
+    try:
+        with _workers(document.assets, options, jobs) as workers:
+            schedule = _Schedule(pieces, workers, document.identifier)
+            parts = schedule.run()
+    except NotSplittable:
+        return None
+    missing = sorted({link for piece in pieces for link in piece.links} - set(schedule.anchor_pages))
+    errors = schedule.errors + [f"No anchor #{name} for internal URI reference" for name in missing]
+    return join_parts(parts, schedule.anchor_pages, document.identifier), schedule.total_pages, errors
+
+
+def _stylesheets(document: Any) -> list[str]:
+    """The text of every stylesheet the print HTML uses: its files and any <style> element."""
+    import re
+
+    sheets = []
+    for url, source in document.assets.items():
+        if url.lower().endswith(".css"):
+            data = source if isinstance(source, bytes) else source.read_bytes()
+            sheets.append(data.decode("utf-8", "replace"))
+    sheets += re.findall(r"<style[^>]*>(.*?)</style>", document.html, flags=re.DOTALL | re.IGNORECASE)
+    return sheets
+
+
+@dataclass
+class _State:
+    """What the schedule knows of one piece."""
+
+    laid: Laid | None = None
+    holder: int | None = None  # the worker that keeps its layout
+    busy: bool = False  # being laid out or drawn
+    layouts: int = 0
+    first_break: str = ""  # its break-before, once a layout has told it
+    given: dict[str, str] = field(default_factory=dict)  # page numbers written into it (the index's)
+    drawn: tuple[bytes, int, frozenset[str]] | None = None  # its PDF, the first page it was drawn with, its anchors
+
+
+class _Schedule:
+    """Which piece to lay out or draw next, on which worker, until every piece is drawn with the right numbers."""
+
+    def __init__(self, pieces: list[Piece], workers: _Workers, identifier: bytes) -> None:
+        self.pieces = pieces
+        self.workers = workers
+        self.identifier = identifier
+        self.states = [_State() for _ in pieces]
+        self.index_piece = next((p.index for p in pieces if _has_index(p.tree)), None)
+        self.errors: list[str] = []
+        self.anchor_pages: dict[str, int] = {}
+        self.first_pages: dict[int, int] = {}
+        self.total_pages = 0
+        self.forget: dict[int, list[int]] = {}
+
+    def run(self) -> list[Part]:
+        while not self._done():
+            self._update()
+            for worker in self.workers.idle():
+                work = self._next_for(worker)
+                if work is not None:
+                    self.workers.send(worker, work)
+            if not self.workers.busy():
+                raise RuntimeError("the book's pieces could not be laid out")  # a bug: nothing left to do
+            self._receive(*self.workers.receive())
+        return self._parts()
+
+    # -- what is known -------------------------------------------------------------------------------------
+
+    def _update(self) -> None:
+        """First pages and anchor pages from the layouts known so far; stale layouts and drawings dropped."""
+        self.first_pages, self.anchor_pages = {}, {}
+        page = 1
+        for index, state in enumerate(self.states):
+            if state.laid is None:
+                break
+            start = page
+            parity = FORCED.get(state.laid.first_break, "none") if index else 1
+            if parity == "none":
+                raise NotSplittable(f"{self.pieces[index].name} does not start a page")
+            if parity is not None and start % 2 != parity:
+                start += 1  # a blank page, as WeasyPrint leaves before a chapter that must open on the right
+            self.first_pages[index] = start
+            page = start + state.laid.pages
+            for name, local in state.laid.anchors.items():
+                self.anchor_pages.setdefault(name, start + local)
+        for index, state in enumerate(self.states):
+            if state.busy or state.laid is None or state.layouts >= MAX_LAYOUTS or not self._stale(index):
+                continue
+            if state.holder is not None:
+                self.forget.setdefault(state.holder, []).append(index)
+            state.laid, state.holder, state.drawn = None, None, None
+
+    def _stale(self, index: int) -> bool:
+        """Whether the piece must be laid out again: it lies on the wrong side, was drawn with another first
+        page, or shows page numbers that are now all known and not all right (one at a time would be waste)."""
+        state = self.states[index]
+        assert state.laid is not None
+        first = self.first_pages.get(index)
+        if first is not None and state.laid.right_first != (first % 2 == 1):
+            return True
+        if state.drawn is not None and first is not None and state.drawn[1] != first:
+            return True
+        shown = {**state.laid.shown, **state.given}
+        if any(name not in self.anchor_pages for name in shown):
+            return False
+        return any(str(self.anchor_pages[name]) != value for name, value in shown.items())
+
+    def _settled(self, index: int) -> bool:
+        """Whether the piece's layout is final: its first page known, on the right side, every number right."""
+        state = self.states[index]
+        if state.laid is None or index not in self.first_pages:
+            return False
+        if state.layouts >= MAX_LAYOUTS:
+            return True
+        shown = {**state.laid.shown, **state.given}
+        return all(name in self.anchor_pages for name in shown) and not self._stale(index)
+
+    def _done(self) -> bool:
+        return all(s.drawn is not None for s in self.states) and all(
+            self._settled(i) for i in range(len(self.states))
+        )
+
+    # -- what to do next -----------------------------------------------------------------------------------
+
+    def _next_for(self, worker: int) -> tuple | None:
+        forget = self.forget.pop(worker, [])
+        for index, state in enumerate(self.states):  # drawing first: it frees the layout's memory
+            if state.holder == worker and not state.busy and state.drawn is None and self._drawable(index):
+                state.busy = True
+                return ("draw", index, (self.first_pages[index], self.identifier), forget)
+        for index, state in enumerate(self.states):
+            if state.laid is None and not state.busy and self._may_lay_out(index):
+                state.busy = True
+                state.layouts += 1
+                return ("lay out", index, self._layout_arguments(index), forget)
+        if forget:
+            self.forget[worker] = forget
+        return None
+
+    def _drawable(self, index: int) -> bool:
+        """Settled, and every piece before it laid out: its first page is known. (Should one of them be laid
+        out again and change length, this drawing no longer matches its first page and is made again.)"""
+        return self._settled(index) and all(i in self.first_pages for i in range(index))
+
+    def _may_lay_out(self, index: int) -> bool:
+        """Chapters and the front matter at once; the back matter once the chapters are laid out (it shows
+        their pages); the index once everything else is laid out and up to date (it shows the pages of marks
+        anywhere)."""
+        if index == self.index_piece:
+            others = [i for i in range(len(self.states)) if i != index]
+            return all(i in self.first_pages and not self._stale(i) for i in others)
+        if self._is_back(index):
+            return all(s.laid is not None for i, s in enumerate(self.states) if not self._is_back(i))
+        return True
+
+    def _is_back(self, index: int) -> bool:
+        return index > 0 and not self.pieces[index].name.startswith("chapter ")
+
+    def _layout_arguments(self, index: int) -> tuple:
+        piece = self.pieces[index]
+        pages = {name: str(self.anchor_pages[name]) for name in piece.links if name in self.anchor_pages}
+        tree = piece.tree
+        state = self.states[index]
+        if index == self.index_piece:
+            from octavo.index import fill_pages_tree
+
+            tree = copy.deepcopy(tree)
+            state.given = fill_pages_tree(tree, self.anchor_pages)
+        return (tree, self._right_first(index), pages)
+
+    def _right_first(self, index: int) -> bool:
+        """Whether the piece's first page will be a right-hand one. A book's parts open on the right, unless
+        an earlier layout of this piece said otherwise (a break to the left, or to any page after an odd one)."""
+        state = self.states[index]
+        parity = FORCED.get(state.first_break, 1) if state.first_break else 1
+        if parity is None and index - 1 in self.first_pages and self.states[index - 1].laid is not None:
+            parity = (self.first_pages[index - 1] + self.states[index - 1].laid.pages) % 2
+        return parity != 0
+
+    # -- results -------------------------------------------------------------------------------------------
+
+    def _receive(self, worker: int, reply: tuple) -> None:
+        kind, index = reply[0], reply[1]
+        state = self.states[index]
+        state.busy = False
+        if kind == "failed":
+            raise RuntimeError(f"laying out {self.pieces[index].name} failed:\n{reply[2]}")
+        if kind == "laid":
+            laid: Laid = reply[2]
+            state.laid, state.holder, state.first_break = laid, worker, laid.first_break
+            self.errors += laid.errors
+        else:
+            data, first, anchors, errors = reply[2], reply[3], reply[4], reply[5]
+            state.drawn, state.holder = (data, first, anchors), None
+            self.errors += errors
+
+    def _parts(self) -> list[Part]:
+        """The drawn pieces in order, with a blank page wherever a piece opens after one."""
+        parts: list[Part] = []
+        page = 1
+        size = (0.0, 0.0)
+        for state in self.states:
+            assert state.drawn is not None and state.laid is not None
+            data, first, anchors = state.drawn
+            while page < first:
+                parts.append(Part(None, size=size or (595.0, 842.0)))
+                page += 1
+            parts.append(Part(data, anchors))
+            page += state.laid.pages
+            size = state.laid.last_page_size
+        self.total_pages = page - 1
+        return parts
+
+
+def _has_index(tree: Any) -> bool:
+    return any("index-pages" in (span.get("class") or "").split() for span in tree.iter("span"))
+
+
+# -- the workers ------------------------------------------------------------------------------------------
+
+
+class _Workers:
+    """Layout processes (or, with one job, the build's own process), each with one request at a time."""
+
+    def __init__(self, assets: dict, options: BuildOptions, jobs: int) -> None:
+        self.local = PieceWorker(assets, options) if jobs == 1 else None
+        self.connections: list[Any] = []
+        self.processes: list[Any] = []
+        self.pending: dict[int, tuple] = {}  # worker -> request (one at a time)
+        self.results: list[tuple[int, tuple]] = []
+        if self.local is None:
+            import weasyprint  # noqa: F401 - imported before forking, so each worker starts with it loaded
+
+            context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+            for _ in range(jobs):
+                parent, child = context.Pipe()
+                process = context.Process(target=_serve, args=(child, assets, options), daemon=True)
+                process.start()
+                child.close()
+                self.connections.append(parent)
+                self.processes.append(process)
+        self.count = 1 if self.local is not None else jobs
+
+    def idle(self) -> list[int]:
+        return [worker for worker in range(self.count) if worker not in self.pending]
+
+    def busy(self) -> bool:
+        return bool(self.pending) or bool(self.results)
+
+    def send(self, worker: int, request: tuple) -> None:
+        self.pending[worker] = request
+        if self.local is not None:
+            self.results.append((worker, _handle(self.local, request)))
+        else:
+            self.connections[worker].send(request)
+
+    def receive(self) -> tuple[int, tuple]:
+        if self.results:
+            worker, reply = self.results.pop(0)
+            del self.pending[worker]
+            return worker, reply
+        from multiprocessing.connection import wait
+
+        ready = wait([self.connections[w] for w in self.pending])
+        worker = self.connections.index(ready[0])
+        try:
+            reply = self.connections[worker].recv()
+        except EOFError:
+            raise RuntimeError("a layout process ended unexpectedly") from None
+        del self.pending[worker]
+        return worker, reply
+
+    def close(self) -> None:
+        for connection in self.connections:
+            with suppress(OSError):
+                connection.send(None)
+            connection.close()
+        for process in self.processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+
+
+@contextmanager
+def _workers(assets: dict, options: BuildOptions, jobs: int) -> Iterator[_Workers]:
+    workers = _Workers(assets, options, jobs)
+    try:
+        yield workers
+    finally:
+        workers.close()
+
+
+def _handle(worker: PieceWorker, request: tuple) -> tuple:
+    kind, index, arguments, forget = request
+    for old in forget:
+        worker.forget(old)
+    try:
+        if kind == "lay out":
+            return ("laid", index, worker.lay_out(index, *arguments))
+        data, errors = worker.draw(index, *arguments)
+        return ("drawn", index, data, arguments[0], frozenset(worker.last_anchors), errors)
+    except Exception:
+        return ("failed", index, traceback.format_exc())
+
+
+def _serve(connection: Any, assets: dict, options: BuildOptions) -> None:
+    """A layout process: answer each request until told to stop (None) or the build goes away."""
+    worker = PieceWorker(assets, options)
+    while True:
+        try:
+            request = connection.recv()
+        except EOFError:
+            return
+        if request is None:
+            return
+        connection.send(_handle(worker, request))
