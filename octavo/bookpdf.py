@@ -73,6 +73,7 @@ class _State:
     holder: int | None = None  # the worker that keeps its layout
     busy: bool = False  # being laid out or drawn
     layouts: int = 0
+    redo: bool = False  # its layout is out of date: lay it out again
     first_break: str = ""  # its break-before, once a layout has told it
     given: dict[str, str] = field(default_factory=dict)  # page numbers written into it (the index's)
     drawn: tuple[bytes, int, frozenset[str]] | None = None  # its PDF, the first page it was drawn with, its anchors
@@ -109,6 +110,18 @@ class _Schedule:
 
     def _update(self) -> None:
         """First pages and anchor pages from the layouts known so far; stale layouts and drawings dropped."""
+        self._measure()
+        for index, state in enumerate(self.states):
+            if state.busy or state.redo or not self._stale(index):
+                continue
+            # Its last layout still stands for its length until the new one comes, so the pieces after it
+            # keep their first pages; should the length change, they turn stale in their turn.
+            if state.holder is not None:
+                self.forget.setdefault(state.holder, []).append(index)
+            state.redo, state.holder, state.drawn = True, None, None
+
+    def _measure(self) -> None:
+        """Each piece's first page and each anchor's page, as far as the pieces are laid out in order."""
         self.first_pages, self.anchor_pages = {}, {}
         page = 1
         for index, state in enumerate(self.states):
@@ -124,18 +137,13 @@ class _Schedule:
             page = start + state.laid.pages
             for name, local in state.laid.anchors.items():
                 self.anchor_pages.setdefault(name, start + local)
-        for index, state in enumerate(self.states):
-            if state.busy or state.laid is None or state.layouts >= MAX_LAYOUTS or not self._stale(index):
-                continue
-            if state.holder is not None:
-                self.forget.setdefault(state.holder, []).append(index)
-            state.laid, state.holder, state.drawn = None, None, None
 
     def _stale(self, index: int) -> bool:
         """Whether the piece must be laid out again: it lies on the wrong side, was drawn with another first
         page, or shows page numbers that are now all known and not all right (one at a time would be waste)."""
         state = self.states[index]
-        assert state.laid is not None
+        if state.laid is None or state.layouts >= MAX_LAYOUTS:
+            return False
         first = self.first_pages.get(index)
         if first is not None and state.laid.right_first != (first % 2 == 1):
             return True
@@ -149,7 +157,7 @@ class _Schedule:
     def _settled(self, index: int) -> bool:
         """Whether the piece's layout is final: its first page known, on the right side, every number right."""
         state = self.states[index]
-        if state.laid is None or index not in self.first_pages:
+        if state.laid is None or state.redo or index not in self.first_pages:
             return False
         if state.layouts >= MAX_LAYOUTS:
             return True
@@ -170,7 +178,7 @@ class _Schedule:
                 state.busy = True
                 return ("draw", index, (self.first_pages[index], self.identifier), forget)
         for index, state in enumerate(self.states):
-            if state.laid is None and not state.busy and self._may_lay_out(index):
+            if (state.laid is None or state.redo) and not state.busy and self._may_lay_out(index):
                 state.busy = True
                 state.layouts += 1
                 return ("lay out", index, self._layout_arguments(index), forget)
@@ -189,10 +197,15 @@ class _Schedule:
         anywhere)."""
         if index == self.index_piece:
             others = [i for i in range(len(self.states)) if i != index]
-            return all(i in self.first_pages and not self._stale(i) for i in others)
+            return all(self._current(i) and i in self.first_pages for i in others)
         if self._is_back(index):
-            return all(s.laid is not None for i, s in enumerate(self.states) if not self._is_back(i))
+            return all(self._current(i) for i in range(len(self.states)) if not self._is_back(i))
         return True
+
+    def _current(self, index: int) -> bool:
+        """Laid out, and not waiting to be laid out again."""
+        state = self.states[index]
+        return state.laid is not None and not state.redo and not state.busy and not self._stale(index)
 
     def _is_back(self, index: int) -> bool:
         return index > 0 and not self.pieces[index].name.startswith("chapter ")
@@ -228,7 +241,7 @@ class _Schedule:
             raise RuntimeError(f"laying out {self.pieces[index].name} failed:\n{reply[2]}")
         if kind == "laid":
             laid: Laid = reply[2]
-            state.laid, state.holder, state.first_break = laid, worker, laid.first_break
+            state.laid, state.holder, state.first_break, state.redo = laid, worker, laid.first_break, False
             self.errors += laid.errors
         else:
             data, first, anchors, errors = reply[2], reply[3], reply[4], reply[5]

@@ -9,7 +9,6 @@ first piece (language, XMP, PDF/UA and PDF/A claims).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import warnings
 from dataclasses import dataclass
@@ -82,13 +81,14 @@ def join_parts(parts: list[Part], anchor_pages: dict[str, int], identifier: byte
             if key in first.Root:
                 out.Root[key] = _copy(out, first.Root[key])
         out.trailer.Info = _copy(out, first.trailer.Info) if "/Info" in first.trailer else Dictionary()
-    # The /ID: its first half names the publication, as in a PDF written in one piece; the second, its contents.
-    digest = hashlib.md5(b"".join(part.data or b"" for part in parts)).hexdigest().encode("ascii")
-    out.trailer.ID = Array([pikepdf.String(identifier or digest), pikepdf.String(digest)])
+    # The /ID: its first half names the publication, as in a PDF written in one piece; qpdf makes the
+    # second from the file's contents (deterministic_id), so that the same book gives the same bytes.
+    name = identifier or b"octavo"
+    out.trailer.ID = Array([pikepdf.String(name), pikepdf.String(name)])
     buffer = io.BytesIO()
     version = first.pdf_version if first is not None else "1.7"
     out.save(buffer, min_version=version, object_stream_mode=pikepdf.ObjectStreamMode.generate,
-             deterministic_id=False)  # fmt: skip
+             deterministic_id=True)  # fmt: skip
     for source in sources:
         source.close()
     return buffer.getvalue()

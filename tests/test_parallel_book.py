@@ -1,0 +1,213 @@
+"""A book laid out in pieces, in parallel, gives the PDF it would get laid out whole: same pages, same text on
+each, same contents numbers, outline, links, named destinations and structure tree."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pypdf
+import pytest
+import yaml
+
+from octavo import pdf
+from octavo.diagnostics import Report
+from octavo.load import load_document
+from octavo.options import BuildOptions
+from octavo.pieces import split_book, splittable
+from tests.conftest import FIXTURES, PROJECT, build_into, need
+
+EPOCH = 1700000000
+FILLER = ("The council met in the long hall above the market, as it had every spring since the town received "
+          "its charter, and the minutes record who came, who spoke and what was decided. ")  # fmt: skip
+
+
+def chapter(number: int) -> dict:
+    """A chapter a few pages long: notes, a figure referred to with its page, index marks, a table."""
+    sections = []
+    for section in range(1, 5):
+        body: list = [f"Section {section} of chapter {number} names the [[Council]] and the [[Market|Town!Market]]. "
+                      + FILLER * 6 + f"[^n{section}]"]  # fmt: skip
+        if section == 1:
+            body.append(f"The map is [#map-{number} page], and the table [#prices-{number} page].")
+        body += [FILLER * 5, FILLER * 4]
+        if section == 2:
+            body.insert(1, {"figure": {"id": f"map-{number}", "caption": f"A map, chapter {number}.", "alt": "A map."}})
+        if section == 3:
+            body.append({"table": {"id": f"prices-{number}", "caption": "Prices.", "header": ["Item", "Price"],
+                                   "rows": [["Bread", "1.20"], ["Salt", "0.40"]]}})  # fmt: skip
+        sections.append({"title": f"Part {section}", "body": body})
+    notes = {f"n{s}": f"Note {s} of chapter {number}, on the council. " + FILLER for s in range(1, 5)}
+    return {"title": f"Chapter {number}", "language": "en", "sections": sections, "notes": notes}
+
+
+@pytest.fixture(scope="session")
+def generated_book(tmp_path_factory) -> Path:
+    """A book of five chapters (about 30 pages), written to a folder inside the project's tests."""
+    folder = tmp_path_factory.mktemp("parallel-book")
+    chapters = []
+    for number in range(1, 6):
+        (folder / f"c{number}.yaml").write_text(yaml.safe_dump(chapter(number), allow_unicode=True))
+        chapters.append(f"c{number}.yaml")
+    book = {"title": "A Generated Book", "language": "en", "authors": ["Ada Editor"], "articles": chapters}
+    (folder / "book.yaml").write_text(yaml.safe_dump(book))
+    return folder / "book.yaml"
+
+
+def whole_and_pieces(source: Path, root: Path, out: Path, notes: str | None = None) -> tuple[bytes, bytes]:
+    """The book's PDF laid out whole (one WeasyPrint layout) and in pieces (in two processes)."""
+    report = Report()
+    publication = load_document(source, root, report)
+    assert not report.errors, report.items
+    options = BuildOptions(out=out, root=root, source_date_epoch=EPOCH, layout_jobs=2, notes=notes)
+    if notes:
+        from octavo.model import with_notes
+
+        publication = with_notes(publication, notes)
+    document = pdf.print_html(publication, options)
+    assert document.book
+    whole, _ = pdf.render_pdf(dataclasses.replace(document, book=False), options)
+    pieces, _ = pdf.render_pdf(document, options)
+    return whole, pieces
+
+
+@pytest.fixture(scope="session")
+def pairs(tmp_path_factory, generated_book) -> dict[str, tuple[bytes, bytes]]:
+    """Each book laid out whole and in pieces, once per test run."""
+    made = {}
+    cases = {
+        "generated": (generated_book, generated_book.parent, None),
+        "generated-footnotes": (generated_book, generated_book.parent, "footnotes"),
+        "reader": (PROJECT / "content" / "reader.yaml", PROJECT, None),
+        "fixture": (FIXTURES / "book.yaml", PROJECT, None),
+    }
+    for name, (source, root, notes) in cases.items():
+        made[name] = whole_and_pieces(source, root, tmp_path_factory.mktemp(name), notes=notes)
+    return made
+
+
+def summary(data: bytes) -> dict[str, object]:
+    """What a reader sees of a PDF: pages and their text, outline, links, named destinations, structure."""
+    reader = pypdf.PdfReader(_stream(data))
+    names = reader.named_destinations
+
+    def outline(items, level=0) -> list:
+        found = []
+        for item in items:
+            if isinstance(item, list):
+                found += outline(item, level + 1)
+            else:
+                found.append((level, item.title, reader.get_destination_page_number(item)))
+        return found
+
+    links = []
+    for number, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") != "/Link":
+                continue
+            target = str(annotation.get("/Dest"))
+            landing = reader.get_destination_page_number(names[target]) if target in names else None
+            uri = annotation["/A"].get("/URI") if "/A" in annotation else None
+            rect = tuple(round(float(v), 1) for v in annotation["/Rect"])
+            links.append((number, rect, target, landing, uri, str(annotation.get("/Contents"))))
+    with pikepdf.open(_stream(data)) as document:
+        roles = []
+
+        def walk(element, depth: int) -> None:
+            if isinstance(element, pikepdf.Dictionary) and "/S" in element:
+                roles.append((depth, str(element.S), str(element.get("/Lang", ""))))
+                kids = element.get("/K")
+                for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                    walk(kid, depth + 1)
+
+        for kid in document.Root.StructTreeRoot.K:
+            walk(kid, 0)
+        catalog = {key: str(document.Root.get(key)) for key in ("/Lang", "/MarkInfo", "/ViewerPreferences")}
+        info = {key: str(value) for key, value in document.docinfo.items()}
+    return {
+        "pages": len(reader.pages),
+        "text": [page.extract_text() for page in reader.pages],
+        "sizes": [tuple(page.mediabox) for page in reader.pages],
+        "outline": outline(reader.outline),
+        "links": links,
+        "names": sorted((name, reader.get_destination_page_number(d)) for name, d in names.items()),
+        "roles": roles,
+        "catalog": catalog,
+        "info": info,
+    }
+
+
+def _stream(data: bytes):
+    import io
+
+    return io.BytesIO(data)
+
+
+@pytest.mark.parametrize("name", ["generated", "generated-footnotes", "reader", "fixture"])
+def test_pieces_give_the_pdf_laid_out_whole(pairs, name):
+    whole, pieces = (summary(data) for data in pairs[name])
+    for key in whole:
+        assert pieces[key] == whole[key], f"{name}: the {key} differ"
+
+
+def test_the_generated_book_is_long_enough_to_test_page_numbers(pairs):
+    whole = summary(pairs["generated"][0])
+    assert whole["pages"] >= 25
+    # Numbers that only a book laid out with the right offsets shows: folios, "on page N", back-links, index.
+    assert any(text.rstrip().endswith(str(whole["pages"] - 1)) for text in whole["text"])
+    assert sum(1 for link in whole["links"] if link[3] is not None and link[3] > 10) > 20
+
+
+def test_jobs_one_and_two_give_the_same_bytes(tmp_path_factory, generated_book):
+    """Reproducible: the same book, built with one layout process or two, is the same file."""
+    out = tmp_path_factory.mktemp("same-bytes")
+    built = []
+    for jobs in ("1", "2"):
+        build_into(out, str(generated_book), "--format", "pdf", "--jobs", jobs, "--force")
+        built.append((out / "book.pdf").read_bytes())
+    assert built[0] == built[1]
+
+
+def test_the_joined_pdf_passes_qpdf(pairs, tmp_path):
+    need("qpdf", shutil.which("qpdf"), "apt-get install qpdf")
+    for name, (_, pieces) in pairs.items():
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(pieces)
+        run = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+        assert run.returncode == 0, f"{name}: {run.stdout[-500:]} {run.stderr[-500:]}"
+
+
+def test_the_book_is_cut_at_its_chapters():
+    html = (
+        "<!DOCTYPE html><html lang=en><head><title>B</title></head><body class=book>"
+        "<div class=title>B</div><nav class=toc><a href='#c1'>One</a></nav>"
+        "<main><article id=c1>One <a href='#n1'>1</a></article><article id=c2>Two</article></main>"
+        "<section id=notes><p id=n1>Note</p></section></body></html>"
+    )
+    pieces = split_book(html)
+    assert [piece.name for piece in pieces] == ["front", "chapter 1", "chapter 2", "notes"]
+    assert pieces[0].links == {"c1"} and pieces[1].links == {"n1"}
+    chapter = pieces[1].tree.find("body/main/article")
+    assert chapter.get("id") == "c1" and pieces[1].tree.find("head/title").text == "B"
+    assert split_book("<html><body><main><p>no chapters</p></main></body></html>") is None
+
+
+@pytest.mark.parametrize("css", [
+    "@page { @bottom-center { content: counter(page) ' of ' counter(pages) } }",
+    "a::after { content: target-counter(url(#x), page) }",
+    "a::after { content: target-text(attr(href)) }",
+    "@page :nth(3) { margin: 1in }",
+    "p::before { content: counter(page) }",
+])  # fmt: skip
+def test_stylesheets_that_need_the_whole_book_keep_it_whole(css):
+    assert not splittable([css])
+
+
+def test_the_themes_own_stylesheets_allow_pieces():
+    sheets = [path.read_text() for path in (PROJECT / "styles").glob("*.css")]
+    assert splittable(sheets)
+    assert splittable(["@page :nth(1 of chapter) { margin: 0 } @page { @bottom-center { content: counter(page) } }"])
