@@ -22,7 +22,7 @@ from typing import Any
 
 from octavo.join import Part, join_parts
 from octavo.options import BuildOptions
-from octavo.pieces import Piece, split_book, splittable
+from octavo.pieces import Piece, split_article, split_book, splittable
 from octavo.piecework import Laid, PieceWorker
 
 FORCED = {"page": None, "always": None, "right": 1, "recto": 1, "left": 0, "verso": 0}  # -> parity of the first page
@@ -33,11 +33,12 @@ class NotSplittable(Exception):
     """The book cannot be laid out in pieces after all (a piece that does not start a new page)."""
 
 
-def render_book_pdf(document: Any, options: BuildOptions) -> tuple[bytes, int, list[str]] | None:
-    """(PDF, page count, WeasyPrint's errors) of a book laid out in pieces, or None to lay it out whole."""
+def render_in_pieces(document: Any, options: BuildOptions) -> tuple[bytes, int, list[str]] | None:
+    """(PDF, page count, WeasyPrint's errors) of a book, or an article with an index, laid out in pieces; None
+    to lay it out whole."""
     if not splittable(_stylesheets(document)):
         return None
-    pieces = split_book(document.html)
+    pieces = split_book(document.html) if document.book else split_article(document.html)
     if pieces is None:
         return None
     jobs = max(1, min(options.layout_jobs, len(pieces)))
@@ -87,7 +88,7 @@ class _Schedule:
         self.workers = workers
         self.identifier = identifier
         self.states = [_State() for _ in pieces]
-        self.index_piece = next((p.index for p in pieces if _has_index(p.tree)), None)
+        self.index_piece = next((p.index for p in pieces if p.index and _has_index(p.tree)), None)
         self.errors: list[str] = []
         self.anchor_pages: dict[str, int] = {}
         self.first_pages: dict[int, int] = {}
@@ -220,13 +221,15 @@ class _Schedule:
 
             tree = copy.deepcopy(tree)
             state.given = fill_pages_tree(tree, self.anchor_pages)
-        return (tree, self._right_first(index), pages)
+        return (tree, self._right_first(index), pages, piece.own_numbers, piece.stub)
 
     def _right_first(self, index: int) -> bool:
         """Whether the piece's first page will be a right-hand one. A book's parts open on the right, unless
         an earlier layout of this piece said otherwise (a break to the left, or to any page after an odd one)."""
         state = self.states[index]
-        parity = FORCED.get(state.first_break, 1) if state.first_break else 1
+        previous = self.states[index - 1].laid if index else None
+        known = state.first_break or (previous.next_break if previous is not None else "")
+        parity = FORCED.get(known, 1) if known else 1
         if parity is None and index - 1 in self.first_pages and self.states[index - 1].laid is not None:
             parity = (self.first_pages[index - 1] + self.states[index - 1].laid.pages) % 2
         return parity != 0

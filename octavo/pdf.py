@@ -133,10 +133,10 @@ def theme_context(theme: Theme, logo_src: str | None) -> dict[str, object]:
 
 def render_pdf(document: PrintDocument, options: BuildOptions) -> tuple[bytes, int]:
     """Typeset the HTML into (PDF bytes, page count); any error WeasyPrint logs fails the build."""
-    if document.book:
-        from octavo.bookpdf import render_book_pdf
+    if document.book or 'class="index-pages"' in document.html:
+        from octavo.bookpdf import render_in_pieces
 
-        made = render_book_pdf(document, options)
+        made = render_in_pieces(document, options)
         if made is not None:
             pdf, pages, errors = made
             if errors:

@@ -21,7 +21,9 @@ from typing import Any
 
 PAGE_ATTRIBUTE = "data-octavo-page"
 PIECE_ATTRIBUTE = "data-octavo-piece"  # marks the element a piece is made for; its break-before is checked
+STUB_ATTRIBUTE = "data-octavo-stub"  # an empty stand-in for the next piece, on a last page that is dropped
 
+_FIRST_PAGE = re.compile(r"(@page\b[^{;]*?):first\b", re.IGNORECASE)
 _LINK_PAGE = re.compile(r"target-counter\(\s*attr\(\s*href\s*\)\s*,\s*page\s*\)")
 # What a stylesheet may not do for a book to be laid out in pieces; each needs the whole book at once.
 _WHOLE_BOOK = re.compile(r"target-counters?\(|target-text\(|counter\(\s*pages\s*\)|:nth\((?![^)]*\bof\b)")
@@ -35,6 +37,15 @@ class Piece:
     name: str  # "front", "chapter 3", "notes": for messages
     tree: Any  # the <html> element (xml.etree), ready for WeasyPrint
     links: frozenset[str] = field(default_factory=frozenset)  # the anchors its links point to
+    # The first piece of an article whose links all land inside it (the index's through a stub) is numbered
+    # by WeasyPrint itself, as when laid out whole: its contents list needs no second layout.
+    own_numbers: bool = False
+    stub: bool = False  # it ends with a stub page, dropped when drawn
+
+
+def first_pages_css(css: str) -> str:
+    """A stylesheet whose `@page :first` rules match nothing: for a piece whose first page is not the book's."""
+    return _FIRST_PAGE.sub(r"\1:nth(0)", css)
 
 
 def link_pages_css(css: str) -> str:
@@ -96,6 +107,31 @@ def split_book(html: str) -> list[Piece] | None:
     for index, (name, elements, in_main) in enumerate(parts):
         pieces.append(_piece(root, body, main, index, name, elements, in_main))
     return pieces
+
+
+def split_article(html: str) -> list[Piece] | None:
+    """An article with an index cut in two: the article, ending with a stub of the index on a page of its own
+    (so that its contents list can give the index's page), and the index, which shows the pages of its marks."""
+    import tinyhtml5
+
+    root = tinyhtml5.parse(html, namespace_html_elements=False)
+    body = root.find("body")
+    children = [child for child in body if isinstance(child.tag, str)] if body is not None else []
+    if len(children) < 2 or not _has_index(children[-1]) or not children[-1].get("id"):
+        return None
+    index = children[-1]
+    first = _piece(root, body, None, 0, "article", children[:-1], False)
+    stub = index.makeelement(index.tag, {"id": index.get("id"), "class": index.get("class") or "", STUB_ATTRIBUTE: ""})
+    stub.tail = "\n"
+    first.tree.find("body").append(stub)
+    inside = {element.get("id") for element in first.tree.iter() if element.get("id")}
+    first.own_numbers = first.links <= inside
+    first.stub = True
+    return [first, _piece(root, body, None, 1, "index", [index], False)]
+
+
+def _has_index(element: Any) -> bool:
+    return any("index-pages" in (span.get("class") or "").split() for span in element.iter("span"))
 
 
 def _piece(root: Any, body: Any, main: Any, index: int, name: str, elements: list[Any], in_main: bool) -> Piece:

@@ -31,6 +31,7 @@ class Laid:
     first_break: str  # the break-before of the piece's first element: "right", "left", "page", ...
     right_first: bool  # whether the piece was laid out starting on a right-hand page
     last_page_size: tuple[float, float]  # in points: a blank page after the piece has this size
+    next_break: str = ""  # the break-before of its stub: the next piece's
     errors: list[str] = field(default_factory=list)
 
 
@@ -39,20 +40,33 @@ class PieceWorker:
 
     def __init__(self, assets: dict, options: BuildOptions) -> None:
         from octavo.pdf import fetcher_for_assets
-        from octavo.pieces import link_pages_css
 
         self.options = options
-        self.fetcher = fetcher_for_assets(assets, options, css_filter=link_pages_css)
+        self.fetcher = fetcher_for_assets(assets, options, css_filter=self._stylesheet)
+        self.numbered_by_us = True  # the piece being laid out takes its link page numbers from data-octavo-page
+        self.first_piece = True  # the piece being laid out is the first: its first page is the document's
         self.documents: dict[int, Any] = {}
         self.margins: dict[int, dict[int, tuple[Any, Any]]] = {}
         self.last_anchors: set[str] = set()  # the anchors of the piece drawn last (not the stand-ins)
 
-    def lay_out(self, index: int, tree: Any, right_first: bool, pages: dict[str, str]) -> Laid:
-        """Lay the piece out, keep it for `draw`, and say what the parent needs to place it in the book."""
+    def _stylesheet(self, css: str) -> str:
+        from octavo.pieces import first_pages_css, link_pages_css
+
+        css = link_pages_css(css) if self.numbered_by_us else css
+        return css if self.first_piece else first_pages_css(css)
+
+    def lay_out(self, index: int, tree: Any, right_first: bool, pages: dict[str, str], own_numbers: bool = False,
+                stub: bool = False) -> Laid:  # fmt: skip
+        """Lay the piece out, keep it for `draw`, and say what the parent needs to place it in the book.
+
+        `own_numbers`: WeasyPrint numbers its links' targets itself (the first piece, all of whose links land
+        in it). `stub`: its last page holds only a stand-in for the next piece, and is not part of it.
+        """
         import weasyprint
 
         from octavo.pdf import typeset_html
 
+        self.numbered_by_us, self.first_piece = not own_numbers, index == 0
         _record_margin_states()
         errors = _Errors()
         logging.getLogger("weasyprint").addHandler(errors)
@@ -63,9 +77,12 @@ class PieceWorker:
             document = typeset_html(html, [side])
         finally:
             logging.getLogger("weasyprint").removeHandler(errors)
-        self.documents[index] = document
         self.margins[index] = {id(p._page_box): _MARGIN_STATES.pop(id(p._page_box)) for p in document.pages}
         _MARGIN_STATES.clear()
+        next_break = _stub_break(document) if stub else ""
+        if stub:
+            document.pages = document.pages[:-1]
+        self.documents[index] = document
         anchors: dict[str, int] = {}
         for number, page in enumerate(document.pages):
             for name in page.anchors:
@@ -73,7 +90,8 @@ class PieceWorker:
         shown, first_break = _shown_pages_and_break(document)
         last = document.pages[-1] if document.pages else None
         size = (last.width * 0.75, last.height * 0.75) if last is not None else (595.0, 842.0)  # CSS px to pt
-        return Laid(index, len(document.pages), anchors, shown, first_break, right_first, size, errors.messages)
+        return Laid(index, len(document.pages), anchors, shown, first_break, right_first, size, next_break,
+                    errors.messages)
 
     def draw(self, index: int, first_page: int, identifier: bytes) -> tuple[bytes, list[str]]:
         """The piece's PDF, its pages numbered from `first_page`; the piece is forgotten afterwards."""
@@ -139,6 +157,17 @@ def _shown_pages_and_break(document: Any) -> tuple[dict[str, str], str]:
                 if href.startswith("#"):
                     shown[href[1:]] = element.get(PAGE_ATTRIBUTE, "")
     return shown, first_break
+
+
+def _stub_break(document: Any) -> str:
+    """The break-before of the stub on the last page (that of the piece it stands for)."""
+    from octavo.pieces import STUB_ATTRIBUTE
+
+    for box in document.pages[-1]._page_box.descendants():
+        element = getattr(box, "element", None)
+        if element is not None and element.get(STUB_ATTRIBUTE) is not None:
+            return box.style["break_before"]
+    return ""
 
 
 def _reads_page_attribute(content: Any) -> bool:

@@ -57,6 +57,20 @@ def generated_book(tmp_path_factory) -> Path:
     return folder / "book.yaml"
 
 
+@pytest.fixture(scope="session")
+def indexed_article(tmp_path_factory) -> Path:
+    """An article with a contents list and an index long enough to have left-hand pages."""
+    folder = tmp_path_factory.mktemp("indexed-article")
+    words = ["Almond", "Birch", "Cedar", "Dogwood", "Elm", "Fir", "Ginkgo", "Hazel", "Juniper", "Larch"]
+    sections = []
+    for section in range(1, 7):
+        marks = " ".join(f"[[{word} {section}{n}]]" for n, word in enumerate(words))
+        sections.append({"title": f"Part {section}", "body": [marks + ". " + FILLER * 8, FILLER * 6]})
+    article = {"title": "An Indexed Article", "language": "en", "sections": sections}
+    (folder / "indexed.yaml").write_text(yaml.safe_dump(article))
+    return folder / "indexed.yaml"
+
+
 def whole_and_pieces(source: Path, root: Path, out: Path, notes: str | None = None) -> tuple[bytes, bytes]:
     """The book's PDF laid out whole (one WeasyPrint layout) and in pieces (in two processes)."""
     report = Report()
@@ -68,14 +82,14 @@ def whole_and_pieces(source: Path, root: Path, out: Path, notes: str | None = No
 
         publication = with_notes(publication, notes)
     document = pdf.print_html(publication, options)
-    assert document.book
+    assert document.book or 'class="index-pages"' in document.html
     whole, _ = pdf.render_pdf(dataclasses.replace(document, book=False), options)
     pieces, _ = pdf.render_pdf(document, options)
     return whole, pieces
 
 
 @pytest.fixture(scope="session")
-def pairs(tmp_path_factory, generated_book) -> dict[str, tuple[bytes, bytes]]:
+def pairs(tmp_path_factory, generated_book, indexed_article) -> dict[str, tuple[bytes, bytes]]:
     """Each book laid out whole and in pieces, once per test run."""
     made = {}
     cases = {
@@ -83,6 +97,8 @@ def pairs(tmp_path_factory, generated_book) -> dict[str, tuple[bytes, bytes]]:
         "generated-footnotes": (generated_book, generated_book.parent, "footnotes"),
         "reader": (PROJECT / "content" / "reader.yaml", PROJECT, None),
         "fixture": (FIXTURES / "book.yaml", PROJECT, None),
+        "indexed-article": (indexed_article, indexed_article.parent, None),
+        "index-fixture": (FIXTURES / "index.yaml", PROJECT, None),
     }
     for name, (source, root, notes) in cases.items():
         made[name] = whole_and_pieces(source, root, tmp_path_factory.mktemp(name), notes=notes)
@@ -147,7 +163,8 @@ def _stream(data: bytes):
     return io.BytesIO(data)
 
 
-@pytest.mark.parametrize("name", ["generated", "generated-footnotes", "reader", "fixture"])
+@pytest.mark.parametrize("name", ["generated", "generated-footnotes", "reader", "fixture", "indexed-article",
+                                  "index-fixture"])
 def test_pieces_give_the_pdf_laid_out_whole(pairs, name):
     whole, pieces = (summary(data) for data in pairs[name])
     for key in whole:
@@ -160,6 +177,14 @@ def test_the_generated_book_is_long_enough_to_test_page_numbers(pairs):
     # Numbers that only a book laid out with the right offsets shows: folios, "on page N", back-links, index.
     assert any(text.rstrip().endswith(str(whole["pages"] - 1)) for text in whole["text"])
     assert sum(1 for link in whole["links"] if link[3] is not None and link[3] > 10) > 20
+
+
+def test_an_article_with_an_index_is_cut_before_it(pairs):
+    """The index laid out on its own: its left-hand pages still carry the article's title."""
+    whole = summary(pairs["indexed-article"][0])
+    index_pages = [number for number, text in enumerate(whole["text"]) if "Almond 1" in text and "Birch 1" in text]
+    assert len(index_pages) >= 2, "the index should fill more than one page"
+    assert any("An Indexed Article" in whole["text"][number] for number in index_pages if number % 2 == 1)
 
 
 def test_jobs_one_and_two_give_the_same_bytes(tmp_path_factory, generated_book):
