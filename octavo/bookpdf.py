@@ -41,7 +41,9 @@ def render_in_pieces(document: Any, options: BuildOptions) -> tuple[bytes, int, 
     pieces = split_book(document.html) if document.book else split_article(document.html)
     if pieces is None:
         return None
-    jobs = max(1, min(options.layout_jobs, len(pieces)))
+    # An article's two pieces are laid out one after the other (the index shows the article's pages): no
+    # process would wait less for another. A book's chapters go to as many processes as --jobs allows.
+    jobs = max(1, min(options.layout_jobs, len(pieces))) if document.book else 1
     try:
         with _workers(document.assets, options, jobs) as workers:
             schedule = _Schedule(pieces, workers, document.identifier)
@@ -49,7 +51,7 @@ def render_in_pieces(document: Any, options: BuildOptions) -> tuple[bytes, int, 
     except NotSplittable:
         return None
     missing = sorted({link for piece in pieces for link in piece.links} - set(schedule.anchor_pages))
-    errors = schedule.errors + [f"No anchor #{name} for internal URI reference" for name in missing]
+    errors = [*dict.fromkeys(schedule.errors), *(f"No anchor #{name} for internal URI reference" for name in missing)]
     return join_parts(parts, schedule.anchor_pages, document.identifier), schedule.total_pages, errors
 
 

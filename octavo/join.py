@@ -68,11 +68,9 @@ def join_parts(parts: list[Part], anchor_pages: dict[str, int], identifier: byte
                                         ParentTreeNextKey=next_key))  # fmt: skip
     document.P = root
     out.Root.StructTreeRoot = root
-    if destinations:
-        names = pikepdf.NameTree.new(out)
-        for name, destination in destinations.items():
-            names[name] = destination
-        out.Root.Names = Dictionary(Dests=names.obj)
+    if destinations:  # one flat, sorted name tree, as WeasyPrint writes it
+        pairs = [item for name in sorted(destinations) for item in (pikepdf.String(name), destinations[name])]
+        out.Root.Names = Dictionary(Dests=out.make_indirect(Dictionary(Names=Array(pairs))))
     if outline:
         out.Root.Outlines = _write_outline(out, outline)
         out.Root.PageMode = Name.UseOutlines

@@ -42,7 +42,8 @@ class PrintDocument:
     assets: dict[str, Path | bytes] = field(default_factory=dict)
     identifier: bytes = b""  # the first half of the PDF's /ID, the same in every build of the publication
     optional_toc: bool = False  # the contents list goes when the article is short (`toc: auto`)
-    book: bool = False  # a book: laid out in pieces, in parallel (bookpdf.py)
+    book: bool = False  # a book: its chapters are laid out in parallel (bookpdf.py)
+    pieces: bool = True  # a book, or an article with an index, may be laid out in pieces (False: always whole)
 
 
 def print_html(publication: Publication, options: BuildOptions) -> PrintDocument:
@@ -133,7 +134,7 @@ def theme_context(theme: Theme, logo_src: str | None) -> dict[str, object]:
 
 def render_pdf(document: PrintDocument, options: BuildOptions) -> tuple[bytes, int]:
     """Typeset the HTML into (PDF bytes, page count); any error WeasyPrint logs fails the build."""
-    if document.book or 'class="index-pages"' in document.html:
+    if document.pieces and (document.book or 'class="index-pages"' in document.html):
         from octavo.bookpdf import render_in_pieces
 
         made = render_in_pieces(document, options)

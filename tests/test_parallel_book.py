@@ -83,7 +83,7 @@ def whole_and_pieces(source: Path, root: Path, out: Path, notes: str | None = No
         publication = with_notes(publication, notes)
     document = pdf.print_html(publication, options)
     assert document.book or 'class="index-pages"' in document.html
-    whole, _ = pdf.render_pdf(dataclasses.replace(document, book=False), options)
+    whole, _ = pdf.render_pdf(dataclasses.replace(document, pieces=False), options)
     pieces, _ = pdf.render_pdf(document, options)
     return whole, pieces
 
