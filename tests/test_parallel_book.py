@@ -96,7 +96,7 @@ def pairs(tmp_path_factory, generated_book, indexed_article) -> dict[str, tuple[
         "generated": (generated_book, generated_book.parent, None),
         "generated-footnotes": (generated_book, generated_book.parent, "footnotes"),
         "reader": (PROJECT / "content" / "reader.yaml", PROJECT, None),
-        "fixture": (FIXTURES / "book.yaml", PROJECT, None),
+        "apparatus": (FIXTURES / "book_apparatus.yaml", PROJECT, None),
         "indexed-article": (indexed_article, indexed_article.parent, None),
         "index-fixture": (FIXTURES / "index.yaml", PROJECT, None),
     }
@@ -163,7 +163,7 @@ def _stream(data: bytes):
     return io.BytesIO(data)
 
 
-@pytest.mark.parametrize("name", ["generated", "generated-footnotes", "reader", "fixture", "indexed-article",
+@pytest.mark.parametrize("name", ["generated", "generated-footnotes", "reader", "apparatus", "indexed-article",
                                   "index-fixture"])
 def test_pieces_give_the_pdf_laid_out_whole(pairs, name):
     whole, pieces = (summary(data) for data in pairs[name])
