@@ -18,6 +18,7 @@ from octavo.options import BuildOptions
 from octavo.pieces import PAGE_ATTRIBUTE, PIECE_ATTRIBUTE, with_link_pages
 
 _MARGIN_STATES: dict[int, tuple[Any, Any]] = {}  # id(page box) -> (layout context, page state), latest layout
+_RECORDING: list[bool] = [False]  # on while a piece is laid out; other layouts in this process keep nothing
 
 
 @dataclass(frozen=True)
@@ -70,15 +71,17 @@ class PieceWorker:
         _record_margin_states()
         errors = _Errors()
         logging.getLogger("weasyprint").addHandler(errors)
+        _RECORDING[0] = True
         try:
             html = weasyprint.HTML(string="<html></html>", base_url=_base_url(self.options), url_fetcher=self.fetcher)
             _use_tree(html, with_link_pages(tree, pages))
             side = weasyprint.CSS(string=f"html {{ break-before: {'right' if right_first else 'left'} }}")
             document = typeset_html(html, [side])
+            self.margins[index] = {id(p._page_box): _MARGIN_STATES[id(p._page_box)] for p in document.pages}
         finally:
+            _RECORDING[0] = False
+            _MARGIN_STATES.clear()
             logging.getLogger("weasyprint").removeHandler(errors)
-        self.margins[index] = {id(p._page_box): _MARGIN_STATES.pop(id(p._page_box)) for p in document.pages}
-        _MARGIN_STATES.clear()
         next_break = _stub_break(document) if stub else ""
         if stub:
             document.pages = document.pages[:-1]
@@ -186,7 +189,8 @@ def _record_margin_states() -> None:
     original = layout.make_margin_boxes
 
     def make_margin_boxes(context, page, state):
-        _MARGIN_STATES[id(page)] = (context, state)
+        if _RECORDING[0]:
+            _MARGIN_STATES[id(page)] = (context, state)
         return original(context, page, state)
 
     make_margin_boxes.octavo_recording = True  # type: ignore[attr-defined]
