@@ -71,16 +71,12 @@ def indexed_article(tmp_path_factory) -> Path:
     return folder / "indexed.yaml"
 
 
-def whole_and_pieces(source: Path, root: Path, out: Path, notes: str | None = None) -> tuple[bytes, bytes]:
+def whole_and_pieces(source: Path, root: Path, out: Path) -> tuple[bytes, bytes]:
     """The book's PDF laid out whole (one WeasyPrint layout) and in pieces (in two processes)."""
     report = Report()
     publication = load_document(source, root, report)
     assert not report.errors, report.items
-    options = BuildOptions(out=out, root=root, source_date_epoch=EPOCH, layout_jobs=2, notes=notes)
-    if notes:
-        from octavo.model import with_notes
-
-        publication = with_notes(publication, notes)
+    options = BuildOptions(out=out, root=root, source_date_epoch=EPOCH, layout_jobs=2)
     document = pdf.print_html(publication, options)
     assert document.book or 'class="index-pages"' in document.html
     whole, _ = pdf.render_pdf(dataclasses.replace(document, pieces=False), options)
@@ -93,15 +89,13 @@ def pairs(tmp_path_factory, generated_book, indexed_article) -> dict[str, tuple[
     """Each book laid out whole and in pieces, once per test run."""
     made = {}
     cases = {
-        "generated": (generated_book, generated_book.parent, None),
-        "generated-footnotes": (generated_book, generated_book.parent, "footnotes"),
-        "reader": (PROJECT / "content" / "reader.yaml", PROJECT, None),
-        "apparatus": (FIXTURES / "book_apparatus.yaml", PROJECT, None),
-        "indexed-article": (indexed_article, indexed_article.parent, None),
-        "index-fixture": (FIXTURES / "index.yaml", PROJECT, None),
+        "generated": (generated_book, generated_book.parent),
+        "reader": (PROJECT / "content" / "reader.yaml", PROJECT),
+        "apparatus": (FIXTURES / "book_apparatus.yaml", PROJECT),
+        "indexed-article": (indexed_article, indexed_article.parent),
     }
-    for name, (source, root, notes) in cases.items():
-        made[name] = whole_and_pieces(source, root, tmp_path_factory.mktemp(name), notes=notes)
+    for name, (source, root) in cases.items():
+        made[name] = whole_and_pieces(source, root, tmp_path_factory.mktemp(name))
     return made
 
 
@@ -163,8 +157,7 @@ def _stream(data: bytes):
     return io.BytesIO(data)
 
 
-@pytest.mark.parametrize("name", ["generated", "generated-footnotes", "reader", "apparatus", "indexed-article",
-                                  "index-fixture"])
+@pytest.mark.parametrize("name", ["generated", "reader", "apparatus", "indexed-article"])
 def test_pieces_give_the_pdf_laid_out_whole(pairs, name):
     whole, pieces = (summary(data) for data in pairs[name])
     for key in whole:
