@@ -1,13 +1,20 @@
-"""Saddle-stitch imposition: the right pages on the right sides, blanks where needed."""
+"""Saddle-stitch booklets: exact sheets, the right pages on the right sides, links that still land right."""
 
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from octavo.booklet import booklet_order, impose
+from octavo.booklet import SHEETS, booklet_order, impose
+from tests.conftest import FIXTURES, PROJECT, build_into, need, squash
+
+A4_SIDE = (841.89, 595.276)  # A4 across: the booklet's sides
+LETTER_SIDE = (792.0, 612.0)
 
 
 @pytest.mark.parametrize(
@@ -23,11 +30,14 @@ def test_sides_hold_the_right_pages(pages, sides):
     assert booklet_order(pages) == sides
 
 
-def numbered_pdf(count: int) -> bytes:
+def numbered_pdf(count: int, size: str = "A5") -> bytes:
+    """`count` pages reading Page1, Page2, …; the first holds a link to every page and one outside."""
     import weasyprint
 
-    html = "".join(f'<p style="break-after: page">Page{n + 1}</p>' for n in range(count))
-    css = weasyprint.CSS(string="@page { size: A5; margin: 2cm }")
+    links = " ".join(f'<a href="#p{n + 1}">to{n + 1}</a>' for n in range(count))
+    pages = "".join(f'<p id="p{n + 1}" style="break-after: page">Page{n + 1}</p>' for n in range(count))
+    html = f'<p>{links} <a href="https://example.org/">outside</a></p>{pages}'
+    css = weasyprint.CSS(string=f"@page {{ size: {size}; margin: 2cm }}")
     return weasyprint.HTML(string=html).write_pdf(stylesheets=[css])
 
 
@@ -44,10 +54,199 @@ def halves(page) -> tuple[str, str]:
     return " ".join(left), " ".join(right)
 
 
-def test_a5_pages_are_imposed_on_a4_landscape_in_reading_order_when_folded():
-    booklet = PdfReader(io.BytesIO(impose(numbered_pdf(5))))
-    assert len(booklet.pages) == 4  # 5 pages padded to 8: two sheets, printed on both sides
-    box = booklet.pages[0].mediabox
-    assert (round(float(box.width), 1), round(float(box.height), 1)) == (839.1, 595.3)  # two A5 pages side by side
-    assert [halves(page) for page in booklet.pages] == [
-        ("", "Page1"), ("Page2", ""), ("", "Page3"), ("Page4", "Page5")]  # fmt: skip
+@pytest.fixture(scope="module")
+def numbered() -> dict[int, bytes]:
+    return {count: numbered_pdf(count) for count in range(1, 13)}
+
+
+@pytest.mark.parametrize("count", range(1, 13))
+def test_every_side_of_an_a4_booklet_holds_the_pages_that_read_in_order_when_folded(numbered, count):
+    booklet = PdfReader(io.BytesIO(impose(numbered[count], "A4")))
+    for page in booklet.pages:
+        box = page.mediabox
+        assert (float(box.width), float(box.height)) == pytest.approx(A4_SIDE, abs=0.1)
+    expected = [tuple(f"Page{index + 1}" if index is not None else "" for index in side)
+                for side in booklet_order(count)]  # fmt: skip
+    # The first page's links line the top of Page1: only its last word is the page's own.
+    found = [tuple(text.split()[-1] if text else "" for text in halves(page)) for page in booklet.pages]
+    assert found == expected
+    assert len(booklet.pages) == 2 * -(-count // 4)
+
+
+def test_pages_are_centred_in_their_half_of_the_sheet():
+    booklet = PdfReader(io.BytesIO(impose(numbered_pdf(4, "A5"), "A4")))
+    positions: list[float] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.startswith("Page"):
+            positions.append(cm[4] + tm[4] * cm[0])
+
+    booklet.pages[0].extract_text(visitor_text=visit)  # Page4 left, Page1 right
+    gap = (A4_SIDE[0] / 2 - SHEETS["A4"][0] * 148 / 210) / 2  # A5 is 148 mm wide, half of A4 across is 148.5
+    margin = 2 * 72 / 2.54 + 6  # the page's margin and the body's own 8 px
+    assert positions == pytest.approx([gap + margin, A4_SIDE[0] / 2 + gap + margin], abs=0.5)
+
+
+def test_creep_moves_the_inner_sheets_pages_toward_the_fold():
+    plain = PdfReader(io.BytesIO(impose(numbered_pdf(8), "A4")))
+    crept = PdfReader(io.BytesIO(impose(numbered_pdf(8), "A4", creep=2.0)))
+
+    def x_of(page, word):
+        found = []
+        page.extract_text(visitor_text=lambda t, cm, tm, f, s: found.append(cm[4] + tm[4]) if t == word else None)
+        return found[0]
+
+    assert x_of(crept.pages[0], "Page8") == pytest.approx(x_of(plain.pages[0], "Page8"), abs=0.01)  # outer sheet
+    assert x_of(crept.pages[2], "Page6") - x_of(plain.pages[2], "Page6") == pytest.approx(2.0, abs=0.01)
+    assert x_of(crept.pages[2], "Page3") - x_of(plain.pages[2], "Page3") == pytest.approx(-2.0, abs=0.01)
+
+
+def link_targets(reader: PdfReader) -> list[tuple[int, float, float, str | None]]:
+    """Every link annotation: (side, x, y of its rectangle's centre, the address or None); the target apart."""
+    found = []
+    for number, page in enumerate(reader.pages):
+        for ref in page.get("/Annots", []):
+            annotation = ref.get_object()
+            x1, y1, x2, y2 = (float(v) for v in annotation["/Rect"])
+            uri = annotation["/A"]["/URI"] if "/A" in annotation else None
+            found.append((number, (x1 + x2) / 2, (y1 + y2) / 2, uri))
+    return found
+
+
+def text_below(page, x: float, top: float, left: float, right: float) -> str:
+    """The text of the line just below a destination's point, between `left` and `right`."""
+    words = []
+
+    def visit(text, cm, tm, font, size):
+        tx, ty = cm[4] + tm[4] * cm[0], cm[5] + tm[5] * cm[3]
+        if left <= tx <= right and top - 20 < ty <= top + 1:
+            words.append(text)
+
+    page.extract_text(visitor_text=visit)
+    return squash("".join(words))
+
+
+def destination(reader: PdfReader, annotation) -> tuple[int, float, float]:
+    dest = annotation["/Dest"]
+    if isinstance(dest, str):
+        named = reader.named_destinations[dest]
+        return reader.get_page_number(named.page.get_object()), float(named.left), float(named.top)
+    return reader.get_page_number(dest[0].get_object()), float(dest[2]), float(dest[3])
+
+
+def test_each_link_of_a_small_booklet_lands_on_its_page():
+    booklet = PdfReader(io.BytesIO(impose(numbered_pdf(6), "A4")))
+    width = float(booklet.pages[0].mediabox.width)
+    targets = {}
+    for ref in booklet.pages[0]["/Annots"]:  # Page1 is on the first side (right half)
+        annotation = ref.get_object()
+        if "/Dest" in annotation:
+            side, x, top = destination(booklet, annotation)
+            half = (0.0, width / 2) if x < width / 2 else (width / 2, width)
+            targets[len(targets) + 1] = text_below(booklet.pages[side], x, top, *half)
+    assert targets == {n: f"Page{n}" for n in range(1, 7)}
+    assert [t[3] for t in link_targets(booklet) if t[3]] == ["https://example.org/"]
+
+
+# -- a whole book, laid out again at A5 and imposed on A4 -------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def book_booklet(tmp_path_factory) -> dict[str, object]:
+    """tests/fixtures/book.yaml as a booklet: the built file, and the A5 pages it was imposed from."""
+    from octavo.diagnostics import Report
+    from octavo.load import load_document
+    from octavo.options import BuildOptions
+    from octavo.prepress import booklet_pdf
+
+    out = build_into(tmp_path_factory.mktemp("booklet"), str(FIXTURES / "book.yaml"), "--format", "pdf", "--booklet")
+    publication = load_document(FIXTURES / "book.yaml", PROJECT, Report())
+    _, _, pages = booklet_pdf(publication, BuildOptions(out=out, root=PROJECT, formats=("pdf",), booklet=True))
+    return {"booklet": out / "book.booklet.pdf", "pages": pages, "pdf": out / "book.pdf"}
+
+
+def test_the_booklet_is_laid_out_at_a5_and_printed_on_exact_a4(book_booklet):
+    pages = PdfReader(io.BytesIO(book_booklet["pages"]))
+    assert (float(pages.pages[0].mediabox.width), float(pages.pages[0].mediabox.height)) == pytest.approx(
+        (148 * 72 / 25.4, 210 * 72 / 25.4), abs=0.1)  # fmt: skip
+    booklet = PdfReader(book_booklet["booklet"])
+    for page in booklet.pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(A4_SIDE, abs=0.1)
+    assert len(booklet.pages) == 2 * -(-len(pages.pages) // 4)
+
+
+def test_every_link_of_the_booklet_lies_over_its_own_page_and_lands_where_it_did(book_booklet):
+    original = PdfReader(io.BytesIO(book_booklet["pages"]))
+    booklet = PdfReader(book_booklet["booklet"])
+    width, height = (float(v) for v in booklet.pages[0].mediabox[2:])
+    page_width, page_height = (float(v) for v in original.pages[0].mediabox[2:])
+    tx, ty = (width / 2 - page_width) / 2, (height - page_height) / 2  # a page centred in its half
+    order = booklet_order(len(original.pages))
+    # The original's links, by page and rectangle: what text each one's target holds.
+    before: dict[tuple[int, int, int], str] = {}
+    internal = 0
+    for number, page in enumerate(original.pages):
+        for ref in page.get("/Annots", []):
+            annotation = ref.get_object()
+            if "/Dest" in annotation:
+                x1, y1, x2, y2 = (float(v) for v in annotation["/Rect"])
+                target, x, top = destination(original, annotation)
+                key = (number, round(min(x1, x2)), round(min(y1, y2)))
+                before[key] = text_below(original.pages[target], x, top, 0, page_width)
+                internal += 1
+    checked = 0
+    for side, page in enumerate(booklet.pages):
+        for ref in page.get("/Annots", []):
+            annotation = ref.get_object()
+            x1, y1, x2, y2 = (float(v) for v in annotation["/Rect"])
+            half = 0 if x2 <= width / 2 else 1
+            assert x1 >= half * width / 2, "a link rectangle straddles the fold"
+            index = order[side][half]
+            assert index is not None, "a link lies over a blank half"
+            if "/Dest" not in annotation:
+                continue
+            key = (index, round(x1 - half * width / 2 - tx), round(y1 - ty))
+            assert key in before, f"link on side {side} is not where any link of page {index + 1} was"
+            target, x, top = destination(booklet, annotation)
+            target_half = (0.0, width / 2) if x < width / 2 else (width / 2, width)
+            assert text_below(booklet.pages[target], x, top, *target_half) == before[key]
+            checked += 1
+    assert checked == internal > 20  # every link was moved: none needed removing
+
+
+def test_the_booklet_keeps_title_authors_language_and_xmp_but_no_broken_tags(book_booklet):
+    booklet = PdfReader(book_booklet["booklet"])
+    original = PdfReader(book_booklet["pdf"])
+    assert booklet.metadata.title == original.metadata.title == "A Three-Article Book"
+    assert booklet.metadata.author == original.metadata.author
+    root = booklet.trailer["/Root"]
+    assert root["/Lang"] == original.trailer["/Root"]["/Lang"]
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712 - a pypdf BooleanObject
+    assert b"A Three-Article Book" in booklet.xmp_metadata.stream.get_data()
+    assert "/StructTreeRoot" not in root
+    assert not any("/StructParents" in page for page in booklet.pages)
+
+
+def test_qpdf_finds_no_problem_in_the_booklet(book_booklet):
+    qpdf_check(book_booklet["booklet"])
+
+
+def qpdf_check(path: Path) -> None:
+    need("qpdf", shutil.which("qpdf"), "apt-get install qpdf")
+    run = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert run.returncode == 0 and "No syntax or stream encoding errors" in run.stdout, (path.name, run.stdout)
+
+
+def test_a_letter_publication_makes_a_letter_booklet_of_half_letter_pages(tmp_path):
+    out = build_into(tmp_path, str(FIXTURES / "handout.yaml"), "--format", "pdf", "--booklet", "--page-size", "Letter")
+    booklet = PdfReader(out / "handout.booklet.pdf")
+    for page in booklet.pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(LETTER_SIDE, abs=0.1)
+    qpdf_check(out / "handout.booklet.pdf")
+
+
+def test_a_bad_sheet_is_a_usage_error_in_one_line(cli):
+    run = cli("build", str(FIXTURES / "handout.yaml"), "--booklet", "--sheet", "A6")
+    assert run.status == 2
+    assert "unknown sheet 'A6' (choose A4, Letter, A3, Tabloid)" in run.err
+    assert "Traceback" not in run.err
