@@ -53,6 +53,8 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--strict", action="store_true", default=None, help="treat every warning as an error")
         sub.add_argument("--error-format", choices=("text", "github"), default="text",
                          help="text (file:line:col: ...) or github (annotations on a pull request)")  # fmt: skip
+    check.add_argument("--preflight", action="store_true", default=None,
+                       help="also typeset the PDFs as a build would, and check them for print; write nothing")
     for sub in (build, watch):
         sub.add_argument("--format", default=None, help="comma-separated: pdf, epub, html (default: pdf,epub)")
         sub.add_argument("--out", type=Path, default=None, help="output folder (default: dist)")
@@ -156,7 +158,9 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "check":
         from octavo.runner import load_inputs  # after argument parsing, so --help stays fast
 
-        _, report = load_inputs(inputs, root, options.strict, emit)
+        ready, report = load_inputs(inputs, root, options.strict, emit)
+        if args.preflight:
+            report.extend(preflight_only(ready, options, emit))
         return summary(report, args.error_format)
     if args.verbose:
         describe_machine(options)
@@ -170,6 +174,23 @@ def run(args: argparse.Namespace) -> int:
 
         return watch(args.paths, options, rebuild)
     return build_once(args, options, shard(inputs, args.shard, root), jobs, emit)
+
+
+def preflight_only(ready: list, options: BuildOptions, emit: Callable[[Diagnostic], None]) -> Report:
+    """`check --preflight`: the PDFs a build would make (octavo.toml's print settings too), checked, not written."""
+    from dataclasses import replace
+
+    from octavo.pipeline import build_publication
+
+    report = Report()
+    for publication in ready:
+        _, problems = build_publication(publication, replace(options, formats=("pdf",), preflight=True))
+        if options.strict:
+            problems.escalate()
+        for diagnostic in problems.items:
+            emit(diagnostic)
+        report.extend(problems)
+    return report
 
 
 def build_settings(args: argparse.Namespace, root: Path,

@@ -105,9 +105,22 @@ def read_back(writer: PdfWriter) -> PdfReader:
     return PdfReader(io.BytesIO(out.getvalue()))
 
 
+def one_coarse_figure(folder: Path) -> Path:
+    Image.new("RGB", (176, 117), "grey").save(folder / "coarse.png")
+    (folder / "photos.yaml").write_text(ARTICLE.split("  - figure:\n      image: fine.png")[0], encoding="utf-8")
+    return folder / "photos.yaml"
+
+
 def test_without_preflight_nothing_is_said(tmp_path: Path, cli):
-    Image.new("RGB", (176, 117), "grey").save(tmp_path / "coarse.png")
-    (tmp_path / "photos.yaml").write_text(ARTICLE.split("  - figure:\n      image: fine.png")[0], encoding="utf-8")
-    run = cli("build", "--root", str(tmp_path), str(tmp_path / "photos.yaml"), "--format", "pdf",
+    run = cli("build", "--root", str(tmp_path), str(one_coarse_figure(tmp_path)), "--format", "pdf",
               "--out", str(tmp_path / "dist"))  # fmt: skip
     assert run.status == 0 and "ppi" not in run.err
+
+
+def test_check_preflight_typesets_and_checks_but_writes_nothing(tmp_path: Path, cli):
+    article = one_coarse_figure(tmp_path)
+    run = cli("check", "--root", str(tmp_path), str(article), "--preflight")
+    assert run.status == 0
+    assert "photos.yaml:4:14: warning: photos.pdf: Figure 1 (coarse.png) on page 1 is 72 ppi" in run.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["coarse.png", "photos.yaml"]
+    assert cli("check", "--root", str(tmp_path), str(article), "--preflight", "--strict").status == 1
