@@ -87,7 +87,7 @@ def impose(pdf: bytes, sheet: str = "A4", creep: float = 0.0) -> bytes:
             ty = (height - float(box.height)) / 2 - float(box.bottom)
             side.merge_transformed_page(page, Transformation().translate(tx=tx, ty=ty))
             placed[index] = (number, tx, ty)
-        writer.add_page(side)
+        writer.add_page(side).compress_content_streams()  # merging leaves them uncompressed: twice the size
     for index, page_links in enumerate(links):
         number, tx, ty = placed[index]
         for link in page_links:
