@@ -245,6 +245,36 @@ def test_a_letter_publication_makes_a_letter_booklet_of_half_letter_pages(tmp_pa
     qpdf_check(out / "handout.booklet.pdf")
 
 
+def test_an_articles_booklet_pages_are_half_letter_with_mirrored_margins(tmp_path):
+    from octavo.diagnostics import Report
+    from octavo.load import load_document
+    from octavo.options import BuildOptions
+    from octavo.prepress import booklet_pdf
+
+    publication = load_document(FIXTURES / "handout.yaml", PROJECT, Report())
+    options = BuildOptions(out=tmp_path, root=PROJECT, formats=("pdf",), booklet=True, page_size="Letter")
+    _, sides, pages = booklet_pdf(publication, options)
+    reader = PdfReader(io.BytesIO(pages))
+    assert (float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)) == pytest.approx(
+        (5.5 * 72, 8.5 * 72), abs=0.1)  # fmt: skip
+    assert sides == 2 * -(-len(reader.pages) // 4)
+
+    def left_edge(page) -> float:
+        xs: list[float] = []
+        height = float(page.mediabox.height)
+
+        def visit(text, cm, tm, font, size):
+            if text.strip() and 0.15 * height < cm[5] + tm[5] * cm[3] < 0.85 * height:
+                xs.append(cm[4] + tm[4] * cm[0])
+
+        page.extract_text(visitor_text=visit)
+        return min(xs)
+
+    # Page 1 is a right-hand page: its narrow margin (0.65 in) is at the fold, on its left; page 2's is on its right.
+    assert left_edge(reader.pages[0]) == pytest.approx(0.65 * 72, abs=1)
+    assert left_edge(reader.pages[1]) == pytest.approx(0.95 * 72, abs=1)
+
+
 def test_a_bad_sheet_is_a_usage_error_in_one_line(cli):
     run = cli("build", str(FIXTURES / "handout.yaml"), "--booklet", "--sheet", "A6")
     assert run.status == 2
