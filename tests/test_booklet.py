@@ -73,6 +73,18 @@ def test_every_side_of_an_a4_booklet_holds_the_pages_that_read_in_order_when_fol
     assert len(booklet.pages) == 2 * -(-count // 4)
 
 
+@pytest.mark.parametrize(
+    ("sheet", "page", "side"),
+    [("A4", "A5", A4_SIDE), ("Letter", "5.5in 8.5in", LETTER_SIDE), ("A3", "A4", (1190.551, 841.89)),
+     ("Tabloid", "Letter", (1224.0, 792.0))],
+)  # fmt: skip
+def test_every_sheet_is_exactly_its_paper_size_across(sheet, page, side):
+    booklet = PdfReader(io.BytesIO(impose(numbered_pdf(3, page), sheet)))
+    for imposed in booklet.pages:
+        assert (float(imposed.mediabox.width), float(imposed.mediabox.height)) == pytest.approx(side, abs=0.1)
+    assert [halves(imposed)[1].split()[-1] for imposed in booklet.pages[:1]] == ["Page1"]
+
+
 def test_pages_are_centred_in_their_half_of_the_sheet():
     booklet = PdfReader(io.BytesIO(impose(numbered_pdf(4, "A5"), "A4")))
     positions: list[float] = []
