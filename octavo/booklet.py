@@ -65,7 +65,8 @@ def impose(pdf: bytes, sheet: str = "A4", creep: float = 0.0) -> bytes:
     reader = PdfReader(io.BytesIO(pdf))
     portrait_width, portrait_height = SHEETS[sheet]
     width, height = portrait_height, portrait_width  # the side lies across the sheet
-    links = [_links(reader, page) for page in reader.pages]
+    names = reader.named_destinations  # read once: pypdf walks the whole name tree each time
+    links = [_links(reader, page, names) for page in reader.pages]
     for page in reader.pages:  # links are re-made below; pypdf would copy them unmoved
         if "/Annots" in page:
             del page[NameObject("/Annots")]
@@ -100,10 +101,9 @@ def impose(pdf: bytes, sheet: str = "A4", creep: float = 0.0) -> bytes:
     return out.getvalue()
 
 
-def _links(reader: PdfReader, page: PageObject) -> list[_Link]:
+def _links(reader: PdfReader, page: PageObject, names: dict) -> list[_Link]:
     """The page's link annotations, each with its target resolved to a page index and point."""
     found = []
-    names = reader.named_destinations
     for ref in page.get("/Annots", []):
         annotation = ref.get_object()
         if annotation.get("/Subtype") != "/Link":
