@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
@@ -13,6 +13,7 @@ from pypdf.generic import (
     FloatObject,
     NameObject,
     NumberObject,
+    StreamObject,
     TextStringObject,
 )
 
@@ -77,6 +78,7 @@ def impose(pdf: bytes, sheet: str = "A4", creep: float = 0.0) -> bytes:
     for number, pair in enumerate(order):
         side = PageObject.create_blank_page(width=width, height=height)
         shift = creep * (number // 2) / (sheets - 1) if sheets > 1 else 0.0
+        forms, drawing = DictionaryObject(), []
         for index, half in zip(pair, (0, 1), strict=True):
             if index is None:
                 continue
@@ -86,9 +88,12 @@ def impose(pdf: bytes, sheet: str = "A4", creep: float = 0.0) -> bytes:
             tx = half * width / 2 + (width / 2 - float(box.width)) / 2 - float(box.left)
             tx += shift if half == 0 else -shift
             ty = (height - float(box.height)) / 2 - float(box.bottom)
-            side.merge_transformed_page(page, Transformation().translate(tx=tx, ty=ty))
+            forms[NameObject(f"/Page{half}")] = _as_form(page, writer)
+            drawing.append(f"q 1 0 0 1 {tx:.4f} {ty:.4f} cm /Page{half} Do Q")
             placed[index] = (number, tx, ty)
-        writer.add_page(side).compress_content_streams()  # merging leaves them uncompressed: twice the size
+        side[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): forms})
+        side[NameObject("/Contents")] = writer._add_object(_stream("\n".join(drawing).encode("ascii")))
+        writer.add_page(side)
     for index, page_links in enumerate(links):
         number, tx, ty = placed[index]
         for link in page_links:
@@ -99,6 +104,28 @@ def impose(pdf: bytes, sheet: str = "A4", creep: float = 0.0) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _as_form(page: PageObject, writer: PdfWriter):
+    """The page as a form XObject, clipped to its box: placed with one `Do`, its drawing copied, never parsed.
+
+    pypdf's merge_transformed_page parses and rewrites every content stream, which takes seconds for a
+    long article; a form keeps the page's own stream and resources as they are.
+    """
+    form = _stream(page.get_contents().get_data())
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject(FloatObject(float(v)) for v in page.mediabox),
+        NameObject("/Resources"): page["/Resources"].clone(writer),
+    })  # fmt: skip
+    return writer._add_object(form)
+
+
+def _stream(data: bytes):
+    stream = StreamObject()
+    stream.set_data(data)
+    return stream.flate_encode()
 
 
 def _links(reader: PdfReader, page: PageObject, names: dict) -> list[_Link]:
