@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from octavo.booklet import SHEETS, booklet_order, impose
+from octavo.booklet import booklet_order, impose
 from tests.conftest import FIXTURES, PROJECT, build_into, need, squash
 
 A4_SIDE = (841.89, 595.276)  # A4 across: the booklet's sides
@@ -101,11 +101,17 @@ def test_every_sheet_is_exactly_its_paper_size_across(sheet, page, side):
 
 
 def test_pages_are_centred_in_their_half_of_the_sheet():
-    side = pages_of(impose(numbered_pdf(4, "A5"), "A4"))[0]  # Page4 on the left, Page1 on the right
-    gap = (A4_SIDE[0] / 2 - SHEETS["A4"][0] * 148 / 210) / 2  # A5 is 148 mm wide, half of A4 across is 148.5
-    margin = 2 * 72 / 2.54 + 6  # the page's margin and the body's own 8 px
-    assert word_left(side, "Page4") == pytest.approx(gap + margin, abs=1.5)  # the letter's side bearing
-    assert word_left(side, "Page1") - word_left(side, "Page4") == pytest.approx(A4_SIDE[0] / 2, abs=0.01)
+    # 5 x 8 in pages on Letter: half the sheet across is 5.5 x 8.5 in, so each page has 0.25 in all round.
+    pages = numbered_pdf(4, "5in 8in")
+    side = pages_of(impose(pages, "Letter"))[0]  # Page4 on the left, Page1 on the right
+    for word, page, x in (("Page4", 3, 18), ("Page1", 0, 396 + 18)):
+        left, bottom, *_ = word_box(pages_of(pages)[page], word)
+        assert word_box(side, word)[:2] == pytest.approx((left + x, bottom + 18), abs=0.01)
+
+
+def word_box(page, word: str) -> tuple[float, float, float, float]:
+    text = page.get_textpage()
+    return text.get_charbox(text.get_text_range().index(word))
 
 
 def test_creep_moves_the_inner_sheets_pages_toward_the_fold():
