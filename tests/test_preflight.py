@@ -13,6 +13,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
 
 from octavo.cli import main
 from octavo.preflight import box_problems, unembedded_fonts
+from tests.test_booklet import qpdf_check
 from tests.test_prepress import cmyk_profile
 
 ARTICLE = """\
@@ -79,6 +80,8 @@ def test_octavos_own_pdfs_embed_every_font_and_nest_their_boxes(preflight):
         assert unembedded_fonts(reader) == set()
         assert box_problems(reader) == []
     assert not [p for p in preflight["problems"] if "embedded" in p or "Box" in p]
+    for name in ("photos.booklet.pdf", "photos.print.pdf"):  # the CMYK output intent and a one-sheet booklet
+        qpdf_check(preflight["dist"] / name)
 
 
 def test_a_font_without_its_file_is_found():
