@@ -185,8 +185,6 @@ def preflight_only(ready: list, options: BuildOptions, emit: Callable[[Diagnosti
     report = Report()
     for publication in ready:
         _, problems = build_publication(publication, replace(options, formats=("pdf",), preflight=True))
-        if options.strict:
-            problems.escalate()
         for diagnostic in problems.items:
             emit(diagnostic)
         report.extend(problems)

@@ -80,9 +80,11 @@ def build_publication(publication: Publication, options: BuildOptions) -> tuple[
             made = prepress.print_ready_pdf(publication, options)
             files.append((target(".print.pdf"), "print", *made))
             checked.append((target(".print.pdf"), "print", made[0]))
-        if options.preflight:
-            for path, kind, pdf_data in checked:
-                report.extend(preflight.check(pdf_data, publication, path, kind, options))
+        for path, kind, pdf_data in checked if options.preflight else ():
+            found = preflight.check(pdf_data, publication, path, kind, options)
+            if options.strict:  # every warning is an error, these too: the input's files are not written
+                found.escalate()
+            report.extend(found)
         return files
 
     steps = {

@@ -127,3 +127,11 @@ def test_check_preflight_typesets_and_checks_but_writes_nothing(tmp_path: Path, 
     assert "photos.yaml:4:14: warning: photos.pdf: Figure 1 (coarse.png) on page 1 is 72 ppi" in run.err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["coarse.png", "photos.yaml"]
     assert cli("check", "--root", str(tmp_path), str(article), "--preflight", "--strict").status == 1
+
+
+def test_strict_makes_preflight_warnings_errors_and_writes_nothing(tmp_path: Path, cli):
+    run = cli("build", "--root", str(tmp_path), str(one_coarse_figure(tmp_path)), "--format", "pdf", "--preflight",
+              "--strict", "--out", str(tmp_path / "dist"))  # fmt: skip
+    assert run.status == 1
+    assert "photos.yaml:4:14: error: photos.pdf: Figure 1 (coarse.png) on page 1 is 72 ppi" in run.err
+    assert not (tmp_path / "dist" / "photos.pdf").exists()
