@@ -291,8 +291,14 @@ def test_an_articles_booklet_pages_are_half_letter_with_mirrored_margins(tmp_pat
     assert left_edge(reader.pages[1]) == pytest.approx(0.95 * 72, abs=1)
 
 
-def test_a_bad_sheet_is_a_usage_error_in_one_line(cli):
-    run = cli("build", str(FIXTURES / "handout.yaml"), "--booklet", "--sheet", "A6")
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [(("--sheet", "A6"), "unknown sheet 'A6' (choose A4, Letter, A3, Tabloid)"),
+     (("--creep", "a little"), "'a little' is not a length in millimetres from 0 to 10"),
+     (("--creep", "25"), "'25' is not a length in millimetres from 0 to 10")],
+)  # fmt: skip
+def test_a_bad_sheet_or_creep_is_a_usage_error_in_one_line(cli, option, message):
+    run = cli("build", str(FIXTURES / "handout.yaml"), "--booklet", *option)
     assert run.status == 2
-    assert "unknown sheet 'A6' (choose A4, Letter, A3, Tabloid)" in run.err
+    assert message in run.err
     assert "Traceback" not in run.err
