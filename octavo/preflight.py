@@ -67,9 +67,11 @@ def check(data: bytes, publication: Publication, path: Path, kind: str, options:
 def unembedded_fonts(reader: PdfReader) -> set[str]:
     """The names of the fonts used without their font file (Type 3 fonts are drawings, always embedded)."""
     missing: set[str] = set()
-    for page in reader.pages:
-        fonts = page.get("/Resources", {}).get("/Font", {})
-        for ref in fonts.values():
+    seen: set[int] = set()
+
+    def visit(resources, depth: int = 0) -> None:
+        resources = resources.get_object() if resources is not None else {}
+        for ref in resources.get("/Font", {}).values():
             font = ref.get_object()
             if font.get("/Subtype") == "/Type3":
                 continue
@@ -78,6 +80,15 @@ def unembedded_fonts(reader: PdfReader) -> set[str]:
             descriptor = descriptor.get_object() if descriptor is not None else {}
             if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
                 missing.add(str(font.get("/BaseFont", "?")).lstrip("/"))
+        for ref in resources.get("/XObject", {}).values():  # forms (drawings, imposed pages) have fonts of their own
+            xobject = ref.get_object()
+            key = getattr(ref, "idnum", id(xobject))
+            if xobject.get("/Subtype") == "/Form" and key not in seen and depth < 8:
+                seen.add(key)
+                visit(xobject.get("/Resources"), depth + 1)
+
+    for page in reader.pages:
+        visit(page.get("/Resources"))
     return missing
 
 

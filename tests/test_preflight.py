@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
+from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, StreamObject
 
 from octavo.cli import main
 from octavo.preflight import box_problems, unembedded_fonts
@@ -84,14 +84,24 @@ def test_octavos_own_pdfs_embed_every_font_and_nest_their_boxes(preflight):
         qpdf_check(preflight["dist"] / name)
 
 
-def test_a_font_without_its_file_is_found():
+def test_a_font_without_its_file_is_found_on_a_page_and_in_a_form():
     writer = PdfWriter()
     page = writer.add_blank_page(200, 200)
-    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-                             NameObject("/BaseFont"): NameObject("/Helvetica")})  # fmt: skip
-    page[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
-    assert unembedded_fonts(read_back(writer)) == {"Helvetica"}
+
+    def font(name: str) -> DictionaryObject:
+        return DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                                 NameObject("/BaseFont"): NameObject(f"/{name}")})  # fmt: skip
+
+    def fonts(key: str, name: str) -> DictionaryObject:
+        one = DictionaryObject({NameObject(key): writer._add_object(font(name))})
+        return DictionaryObject({NameObject("/Font"): one})
+
+    form = StreamObject()
+    form.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+                 NameObject("/Resources"): fonts("/F2", "Courier")})  # fmt: skip
+    page[NameObject("/Resources")] = fonts("/F1", "Helvetica")
+    page["/Resources"][NameObject("/XObject")] = DictionaryObject({NameObject("/X1"): writer._add_object(form)})
+    assert unembedded_fonts(read_back(writer)) == {"Helvetica", "Courier"}
 
 
 def test_boxes_that_do_not_nest_are_found():
