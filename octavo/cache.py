@@ -127,6 +127,7 @@ def dependencies(publication: Publication, options: BuildOptions) -> list[Path]:
     for folder in FOLDERS:
         files += sorted(theme.files(folder).values())
     files += options.theme.files() + ([options.config] if options.config else [])
+    files += [options.output_intent] if options.output_intent else []
     return list(dict.fromkeys(p.resolve() for p in files))
 
 

@@ -16,12 +16,13 @@ from pathlib import Path
 
 from octavo import __version__
 from octavo.diagnostics import Diagnostic, Report, display_path, github_annotation
-from octavo.options import FORMATS, NOTES, PAGE_SIZES, PDF_VARIANTS, BuildOptions
+from octavo.options import FORMATS, MARKS, NOTES, PAGE_SIZES, PDF_VARIANTS, SHEETS, BuildOptions
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 COMMANDS = ("build", "check", "watch", "new", "schema")
 # What a build option is when neither the command line nor octavo.toml gives it.
-DEFAULTS = {"formats": ("pdf", "epub"), "page-size": "A4", "strict": False, "booklet": False, "pdf-variant": None}
+DEFAULTS = {"formats": ("pdf", "epub"), "page-size": "A4", "strict": False, "booklet": False, "pdf-variant": None,
+            "creep": 0.0, "print-ready": False, "preflight": False}
 
 
 class UsageError(Exception):
@@ -53,12 +54,25 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--strict", action="store_true", default=None, help="treat every warning as an error")
         sub.add_argument("--error-format", choices=("text", "github"), default="text",
                          help="text (file:line:col: ...) or github (annotations on a pull request)")  # fmt: skip
+    check.add_argument("--preflight", action="store_true", default=None,
+                       help="also typeset the PDFs as a build would, and check them for print; write nothing")
     for sub in (build, watch):
         sub.add_argument("--format", default=None, help="comma-separated: pdf, epub, html (default: pdf,epub)")
         sub.add_argument("--out", type=Path, default=None, help="output folder (default: dist)")
         sub.add_argument("--page-size", default=None, type=_page_size, help="A4, Letter or A5 (default: A4)")
         sub.add_argument("--booklet", action="store_true", default=None,
                          help="also write <slug>.booklet.pdf: pages two-up in saddle-stitch order")  # fmt: skip
+        sub.add_argument("--sheet", type=_sheet, default=None,
+                         help=f"the booklet's paper: {', '.join(SHEETS)} (default: Letter for Letter pages, "
+                         "else A4); its pages are half the sheet")  # fmt: skip
+        sub.add_argument("--creep", type=_millimetres, default=None, metavar="MM",
+                         help="move the booklet's innermost pages this far toward the fold (default: 0)")  # fmt: skip
+        sub.add_argument("--print-ready", action="store_true", default=None,
+                         help="also write <slug>.print.pdf: PDF/X-4 with 3 mm bleed, for print services")  # fmt: skip
+        sub.add_argument("--marks", type=str.lower, choices=MARKS, default=None,
+                         help="printer's marks on the print-ready PDF")  # fmt: skip
+        sub.add_argument("--preflight", action="store_true", default=None,
+                         help="check the PDFs for print: fonts embedded, images at 200 ppi, page boxes")  # fmt: skip
         sub.add_argument("--pdf-variant", type=_pdf_variant, default=None,
                          help=f"a PDF standard to follow: {', '.join(PDF_VARIANTS)}")  # fmt: skip
         sub.add_argument("--notes", type=str.lower, choices=NOTES, default=None,
@@ -77,6 +91,23 @@ def _page_size(value: str) -> str:
         if value.lower() == size.lower():
             return size
     raise argparse.ArgumentTypeError(f"unknown page size '{value}' (choose {', '.join(PAGE_SIZES)})")
+
+
+def _sheet(value: str) -> str:
+    for size in SHEETS:
+        if value.lower() == size.lower():
+            return size
+    raise argparse.ArgumentTypeError(f"unknown sheet '{value}' (choose {', '.join(SHEETS)})")
+
+
+def _millimetres(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= 10:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a length in millimetres from 0 to 10")
+    return number
 
 
 def _pdf_variant(value: str) -> str:
@@ -128,7 +159,9 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "check":
         from octavo.runner import load_inputs  # after argument parsing, so --help stays fast
 
-        _, report = load_inputs(inputs, root, options.strict, emit)
+        ready, report = load_inputs(inputs, root, options.strict, emit)
+        if args.preflight:
+            report.extend(preflight_only(ready, options, emit))
         return summary(report, args.error_format)
     if args.verbose:
         describe_machine(options)
@@ -142,6 +175,21 @@ def run(args: argparse.Namespace) -> int:
 
         return watch(args.paths, options, rebuild)
     return build_once(args, options, shard(inputs, args.shard, root), jobs, emit)
+
+
+def preflight_only(ready: list, options: BuildOptions, emit: Callable[[Diagnostic], None]) -> Report:
+    """`check --preflight`: the PDFs a build would make (octavo.toml's print settings too), checked, not written."""
+    from dataclasses import replace
+
+    from octavo.pipeline import build_publication
+
+    report = Report()
+    for publication in ready:
+        _, problems = build_publication(publication, replace(options, formats=("pdf",), preflight=True))
+        for diagnostic in problems.items:
+            emit(diagnostic)
+        report.extend(problems)
+    return report
 
 
 def build_settings(args: argparse.Namespace, root: Path,
@@ -163,6 +211,12 @@ def build_settings(args: argparse.Namespace, root: Path,
         booklet=bool(_setting(given.get("booklet"), config.build, "booklet")),
         pdf_variant=_setting(given.get("pdf_variant"), config.build, "pdf-variant"),  # type: ignore[arg-type]
         notes=_setting(given.get("notes"), config.build, "notes"),  # type: ignore[arg-type]
+        sheet=_setting(given.get("sheet"), config.build, "sheet"),  # type: ignore[arg-type]
+        creep=float(_setting(given.get("creep"), config.build, "creep")),  # type: ignore[arg-type]
+        print_ready=bool(_setting(given.get("print_ready"), config.build, "print-ready")),
+        marks=_setting(given.get("marks"), config.build, "marks"),  # type: ignore[arg-type]
+        output_intent=config.build.get("output-intent"),  # type: ignore[arg-type]
+        preflight=bool(_setting(given.get("preflight"), config.build, "preflight")),
         theme=config.theme,
         config=config.path,
     )
@@ -253,7 +307,8 @@ def build_once(args: argparse.Namespace, options: BuildOptions, inputs: list[Pat
     if not inputs:
         print("octavo: nothing to build in this shard", file=sys.stderr)
         return EXIT_OK
-    per_input = len(options.formats) + (1 if options.booklet and "pdf" in options.formats else 0)
+    extra = int(options.booklet) + int(options.print_ready)  # more PDFs beside the PDF
+    per_input = len(options.formats) + (extra if "pdf" in options.formats else 0)
     with progress(len(inputs) * per_input) as log:
         result = runner.build(inputs, options, jobs, force=args.force, log=log, emit=emit)
     if args.report:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from octavo.diagnostics import Report
-from octavo.options import FORMATS, NOTES, PAGE_SIZES, PDF_VARIANTS, ThemeSettings
+from octavo.options import FORMATS, MARKS, NOTES, PAGE_SIZES, PDF_VARIANTS, SHEETS, ThemeSettings
 from octavo.reader import suggestion
 
 CONFIG_NAME = "octavo.toml"
@@ -121,6 +121,28 @@ class _Checker:
     def page_size(self, value: object) -> str:
         return _choice(value, PAGE_SIZES, "page size")
 
+    def sheet(self, value: object) -> str:
+        return _choice(value, SHEETS, "sheet")
+
+    def marks(self, value: object) -> str:
+        return _choice(value, MARKS, "kind of printer's marks")
+
+    def creep(self, value: object) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 10:
+            raise _BadValue(f"expected millimetres from 0 to 10, such as 0.5, found {_show(value)}")
+        return float(value)
+
+    def icc_profile(self, value: object) -> Path:
+        """A CMYK printer profile: an ICC file whose header says so (ICC.1, 7.2: 'acsp' at 36, the space at 16)."""
+        path = self.project_file(value, "an ICC profile such as \"profiles/coated.icc\"")
+        header = path.read_bytes()[:40]
+        if len(header) < 40 or header[36:40] != b"acsp":
+            raise _BadValue(f"'{value}' is not an ICC colour profile")
+        if header[16:20] != b"CMYK":
+            space = header[16:20].decode("latin-1").strip()
+            raise _BadValue(f"'{value}' is a profile for {space}, not CMYK; leave it out for sRGB")
+        return path
+
     def pdf_variant(self, value: object) -> str:
         return _choice(value, PDF_VARIANTS, "PDF variant").lower()
 
@@ -231,6 +253,12 @@ TABLES: dict[str, dict[str, Callable[[_Checker, object], object]]] = {
         "pdf-variant": _Checker.pdf_variant,
         "booklet": _Checker.flag,
         "notes": _Checker.notes,
+        "sheet": _Checker.sheet,
+        "creep": _Checker.creep,
+        "print-ready": _Checker.flag,
+        "marks": _Checker.marks,
+        "output-intent": _Checker.icc_profile,
+        "preflight": _Checker.flag,
     },
     "theme": {
         "font": _Checker.font,

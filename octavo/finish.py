@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -43,11 +44,44 @@ def finisher(labels_for: Labels, variant: str | None, pages_later: bool = False)
     def finish(document, pdf) -> None:
         if variant is None:  # a variant writes its own XMP, with its conformance claim
             document.metadata.include_in_pdf(pdf, None, None, None, compress=True)
-        if variant is not None and variant.startswith("pdf/a"):
+        if variant is not None and variant.startswith(("pdf/a", "pdf/x")):
             _no_interpolation(pdf)
+        if variant is not None and variant.startswith("pdf/x"):
+            _finish_pdfx(pdf, variant)
         _describe_links(document, labels_for, pages_later)
 
     return finish
+
+
+# How far the print-ready PDF's BleedBox reaches beyond its TrimBox: 3 mm, what printers ask for.
+PRINT_BLEED = 3 * 72 / 25.4
+
+
+def _finish_pdfx(pdf, variant: str) -> None:
+    """What WeasyPrint's PDF/X lacks: the version in /Info, the exact bleed, and an XMP that is the same in every build.
+
+    WeasyPrint writes GTS_PDFXVersion only in the XMP for PDF/X-4, while many prepress checks look in
+    /Info; it caps the BleedBox at 10 pt, or puts it at the media's edge, where crop marks need room
+    beyond the bleed; and its XMP DocumentID is a random UUID, which would make every build differ.
+    """
+    import uuid
+
+    import pydyf
+
+    pdf.info["GTS_PDFXVersion"] = pydyf.String(variant.upper())
+    for obj in pdf.objects:
+        if not isinstance(obj, dict) or obj.get("Type") != "/Page" or "TrimBox" not in obj:
+            continue
+        media, (left, top, right, bottom) = obj["MediaBox"], obj["TrimBox"]
+        obj["BleedBox"] = pydyf.Array([max(media[0], left - PRINT_BLEED), max(media[1], top - PRINT_BLEED),
+                                       min(media[2], right + PRINT_BLEED), min(media[3], bottom + PRINT_BLEED)])
+    for obj in pdf.objects:
+        extra = getattr(obj, "extra", None)
+        if isinstance(extra, dict) and extra.get("Type") == "/Metadata":
+            data = b"".join(part if isinstance(part, bytes) else str(part).encode() for part in obj.stream)
+            stable = uuid.uuid5(uuid.NAMESPACE_URL, hashlib.sha256(re.sub(rb"xmp\.did:[0-9a-f-]+", b"", data))
+                                .hexdigest())
+            obj.stream = [re.sub(rb"xmp\.did:[0-9a-f-]+", f"xmp.did:{stable}".encode(), data)]
 
 
 def _no_interpolation(pdf) -> None:

@@ -9,6 +9,8 @@ PAGE_SIZES = ("A4", "Letter", "A5")
 FORMATS = ("pdf", "epub", "html")
 # WeasyPrint's variants, listed here so that --help does not have to import WeasyPrint.
 NOTES = ("footnotes", "endnotes")  # --notes: overrides every article's and book's `footnotes`
+SHEETS = ("A4", "Letter", "A3", "Tabloid")  # --sheet: the paper a booklet is printed on
+MARKS = ("crop",)  # --marks: printer's marks around a print-ready page
 PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2")
 
 
@@ -44,6 +46,12 @@ class BuildOptions:
     booklet: bool = False  # also write <slug>.booklet.pdf, imposed for saddle stitching
     pdf_variant: str | None = None  # passed to WeasyPrint (pdf/ua-1, pdf/a-3b, ...)
     notes: str | None = None  # footnotes or endnotes for every input; None: as each article or book says
+    sheet: str | None = None  # the booklet's paper; None: Letter for Letter pages, else A4
+    creep: float = 0.0  # millimetres the booklet's innermost pages move toward the fold
+    print_ready: bool = False  # also write <slug>.print.pdf: PDF/X-4 with bleed, for print services
+    marks: str | None = None  # printer's marks on the print-ready PDF ("crop")
+    output_intent: Path | None = None  # a CMYK ICC profile for the print-ready PDF; None: sRGB
+    preflight: bool = False  # check the PDFs made for print: fonts, image resolution, boxes
     theme: ThemeSettings = field(default_factory=ThemeSettings)  # octavo.toml's [theme]
     config: Path | None = None  # the octavo.toml these options were read with, if any
     layout_jobs: int = 1  # processes that lay out the pieces of a book's PDF at once (--jobs)

@@ -31,7 +31,7 @@ class Built:
     """A file made in memory and not yet written: the runner writes all of an input's files, or none."""
 
     path: Path
-    format: str  # "pdf", "booklet", "epub", "html", or "asset" (a file the HTML refers to)
+    format: str  # "pdf", "booklet", "print", "epub", "html", or "asset" (a file the HTML refers to)
     data: bytes
     pages: int | None
     seconds: float
@@ -46,7 +46,7 @@ def build_publication(publication: Publication, options: BuildOptions) -> tuple[
     Any exception that escapes a writer is a bug in octavo: it is reported as an internal error of this
     input (exit status 3), so the run goes on with the others.
     """
-    from octavo import epub, pdf  # here, so that `check` and --help never import WeasyPrint
+    from octavo import epub, pdf, preflight, prepress  # here, so that `check` and --help never import WeasyPrint
 
     if options.notes:  # the command line (or octavo.toml) wins over each article's and book's `footnotes`
         publication = with_notes(publication, options.notes)
@@ -71,10 +71,20 @@ def build_publication(publication: Publication, options: BuildOptions) -> tuple[
     def make_pdf() -> list[tuple[Path, str, bytes, int | None]]:
         data, pages = pdf.render_pdf(print_document(), options)
         files = [(target(".pdf"), "pdf", data, pages)]
+        checked = [(target(".pdf"), "pdf", data)]  # the booklet is checked as its pages, before imposition
         if options.booklet:
-            from octavo.booklet import impose
-
-            files.append((target(".booklet.pdf"), "booklet", impose(data), -(-pages // 4) * 2))
+            booklet, sides, half_pages = prepress.booklet_pdf(publication, options)
+            files.append((target(".booklet.pdf"), "booklet", booklet, sides))
+            checked.append((target(".booklet.pdf"), "booklet", half_pages))
+        if options.print_ready:
+            made = prepress.print_ready_pdf(publication, options)
+            files.append((target(".print.pdf"), "print", *made))
+            checked.append((target(".print.pdf"), "print", made[0]))
+        for path, kind, pdf_data in checked if options.preflight else ():
+            found = preflight.check(pdf_data, publication, path, kind, options)
+            if options.strict:  # every warning is an error, these too: the input's files are not written
+                found.escalate()
+            report.extend(found)
         return files
 
     steps = {

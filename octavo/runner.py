@@ -105,7 +105,8 @@ def build(inputs: list[Path], options: BuildOptions, jobs: int, force: bool = Fa
     return result
 
 
-FORMAT_NAMES = {"pdf": "PDF", "booklet": "booklet PDF", "epub": "EPUB", "html": "HTML", "asset": "HTML"}
+FORMAT_NAMES = {"pdf": "PDF", "booklet": "booklet PDF", "print": "print-ready PDF", "epub": "EPUB", "html": "HTML",
+                "asset": "HTML"}
 
 
 def _write_input(publication, files: list[Built], problems: Report, warnings: int, log: Callable[[str], None],

@@ -12,6 +12,7 @@ from octavo import shapes, smart
 from octavo.blocks.base import BlockType, Context
 from octavo.model import Inline, SvgImage
 from octavo.shapes import Key, Shape, Value
+from octavo.yamlsrc import position
 
 ASPECT_PATTERN = re.compile(shapes.ASPECT_PATTERN)
 WIDTH_PATTERN = re.compile(shapes.WIDTH_PATTERN)
@@ -46,6 +47,7 @@ class Figure:
     width: int | None = None  # percent of the measure, or None for the image's own size
     svg: SvgImage | None = None  # an SVG image as sanitised when loaded: what every output shows, never the file
     kind: str = "figure"
+    at: tuple[int, int] = (1, 1)  # the line and column of its `image` in the YAML, for warnings about the PDF
 
     @property
     def is_placeholder(self) -> bool:
@@ -83,6 +85,7 @@ def read(ctx: Context, node: Node, where: str) -> Figure | None:
         image=image,
         width=width(ctx, fields.get("width"), f"{where}.width"),
         svg=svg,
+        at=position(fields.get("image", node)),
     )
 
 
