@@ -45,7 +45,12 @@ def join_parts(parts: list[Part], anchor_pages: dict[str, int], identifier: byte
         base = len(out.pages)
         if part.data is None:
             out.add_blank_page(page_size=part.size)
-            out.pages[base].obj.StructParents = base
+            blank = out.pages[base].obj
+            if base:  # the same boxes as the page before: media, trim and bleed (print-ready), crop
+                for box in ("/MediaBox", "/CropBox", "/TrimBox", "/BleedBox", "/ArtBox"):
+                    if box in out.pages[base - 1].obj:
+                        blank[box] = _copy(out, out.pages[base - 1].obj[box])
+            blank.StructParents = base
             nums.append((base, Array()))
             continue
         source = pikepdf.open(io.BytesIO(part.data))

@@ -103,9 +103,10 @@ def split_book(html: str) -> list[Piece] | None:
     parts: list[tuple[str, list[Any], bool]] = [("front", front, False)]
     parts += [(f"chapter {number}", [chapter], True) for number, chapter in enumerate(chapters, start=1)]
     parts += [(element.get("id") or element.tag, [element], False) for element in back]
-    pieces = []
-    for index, (name, elements, in_main) in enumerate(parts):
-        pieces.append(_piece(root, body, main, index, name, elements, in_main))
+    pieces = [_piece(root, body, main, index, name, elements, in_main)
+              for index, (name, elements, in_main) in enumerate(parts)]  # fmt: skip
+    for piece, (_, elements, in_main) in zip(pieces, parts[1:], strict=False):
+        _add_stub(piece, main, elements[0], in_main)
     return pieces
 
 
@@ -121,13 +122,28 @@ def split_article(html: str) -> list[Piece] | None:
         return None
     index = children[-1]
     first = _piece(root, body, None, 0, "article", children[:-1], False)
-    stub = index.makeelement(index.tag, {"id": index.get("id"), "class": index.get("class") or "", STUB_ATTRIBUTE: ""})
-    stub.tail = "\n"
-    first.tree.find("body").append(stub)
+    _add_stub(first, None, index, False)
     inside = {element.get("id") for element in first.tree.iter() if element.get("id")}
     first.own_numbers = first.links <= inside
-    first.stub = True
     return [first, _piece(root, body, None, 1, "index", [index], False)]
+
+
+def _add_stub(piece: Piece, main: Any, following: Any, in_main: bool) -> None:
+    """End the piece with an empty copy of the next piece's first element (its tag and attributes, so the
+    stylesheet breaks the page before it as before the real one). Its page is dropped when the piece is
+    drawn; the blank page WeasyPrint leaves before it, if the next piece opens on the other side, stays."""
+    stub = following.makeelement(following.tag, {**following.attrib, STUB_ATTRIBUTE: ""})
+    stub.tail = "\n"
+    body = piece.tree.find("body")
+    if in_main:  # a chapter stands in <main>, where the stylesheet finds it
+        parent = body.find("main")
+        if parent is None:
+            parent = main.makeelement(main.tag, dict(main.attrib))
+            body.append(parent)
+        parent.append(stub)
+    else:
+        body.append(stub)
+    piece.stub = True
 
 
 def _has_index(element: Any) -> bool:
