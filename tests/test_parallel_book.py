@@ -13,7 +13,7 @@ import pypdf
 import pytest
 import yaml
 
-from octavo import pdf
+from octavo import pdf, prepress
 from octavo.diagnostics import Report
 from octavo.load import load_document
 from octavo.options import BuildOptions
@@ -71,13 +71,20 @@ def indexed_article(tmp_path_factory) -> Path:
     return folder / "indexed.yaml"
 
 
-def whole_and_pieces(source: Path, root: Path, out: Path) -> tuple[bytes, bytes]:
-    """The book's PDF laid out whole (one WeasyPrint layout) and in pieces (in two processes)."""
+def whole_and_pieces(source: Path, root: Path, out: Path, print_ready: bool = False) -> tuple[bytes, bytes]:
+    """The book's PDF laid out whole (one WeasyPrint layout) and in pieces (in two processes); print-ready:
+    PDF/X-4 with bleed and crop marks, as `--print-ready --marks crop` makes it."""
     report = Report()
     publication = load_document(source, root, report)
     assert not report.errors, report.items
     options = BuildOptions(out=out, root=root, source_date_epoch=EPOCH, layout_jobs=2)
-    document = pdf.print_html(publication, options)
+    if print_ready:
+        options = dataclasses.replace(options, pdf_variant=prepress.PRINT_VARIANT)
+        document = pdf.print_html(publication, options)
+        document = prepress.with_stylesheets(document, ["duplex.css", "print-ready.css", "crop-marks.css"])
+        document = prepress.with_output_intent(document, None)
+    else:
+        document = pdf.print_html(publication, options)
     assert document.book or 'class="index-pages"' in document.html
     whole, _ = pdf.render_pdf(dataclasses.replace(document, pieces=False), options)
     pieces, _ = pdf.render_pdf(document, options)
@@ -96,6 +103,8 @@ def pairs(tmp_path_factory, generated_book, indexed_article) -> dict[str, tuple[
     }
     for name, (source, root) in cases.items():
         made[name] = whole_and_pieces(source, root, tmp_path_factory.mktemp(name))
+    reader = PROJECT / "content" / "reader.yaml"
+    made["print-ready"] = whole_and_pieces(reader, PROJECT, tmp_path_factory.mktemp("print-ready"), print_ready=True)
     return made
 
 
@@ -137,11 +146,14 @@ def summary(data: bytes) -> dict[str, object]:
         for kid in document.Root.StructTreeRoot.K:
             walk(kid, 0)
         catalog = {key: str(document.Root.get(key)) for key in ("/Lang", "/MarkInfo", "/ViewerPreferences")}
+        catalog["intents"] = str([str(intent.get("/OutputConditionIdentifier")) for intent in
+                                  document.Root.get("/OutputIntents", [])])  # fmt: skip
         info = {key: str(value) for key, value in document.docinfo.items()}
     return {
         "pages": len(reader.pages),
         "text": [page.extract_text() for page in reader.pages],
-        "sizes": [tuple(page.mediabox) for page in reader.pages],
+        "boxes": [_boxes(page) for page in reader.pages],
+        "drawn": [_drawn(page) for page in reader.pages],
         "outline": outline(reader.outline),
         "links": links,
         "names": sorted((name, reader.get_destination_page_number(d)) for name, d in names.items()),
@@ -151,13 +163,24 @@ def summary(data: bytes) -> dict[str, object]:
     }
 
 
+def _boxes(page) -> tuple:
+    """A page's media, trim and bleed boxes (None where it has none)."""
+    return tuple(tuple(page[box]) if box in page else None for box in ("/MediaBox", "/TrimBox", "/BleedBox"))
+
+
+def _drawn(page) -> bool:
+    """Whether anything is drawn on the page (a blank page of a print-ready PDF has its crop marks)."""
+    contents = page.get_contents()
+    return contents is not None and len(contents.get_data()) > 0
+
+
 def _stream(data: bytes):
     import io
 
     return io.BytesIO(data)
 
 
-@pytest.mark.parametrize("name", ["generated", "reader", "apparatus", "indexed-article"])
+@pytest.mark.parametrize("name", ["generated", "reader", "apparatus", "indexed-article", "print-ready"])
 def test_pieces_give_the_pdf_laid_out_whole(pairs, name):
     whole, pieces = (summary(data) for data in pairs[name])
     for key in whole:
