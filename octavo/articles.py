@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 
 import langcodes
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from octavo import shapes
 from octavo import smart as smart_quotes
@@ -16,6 +16,7 @@ from octavo.blocks import Context, registry
 from octavo.citations import BookReferences, Citations, read_library
 from octavo.diagnostics import Report
 from octavo.model import Article, Section, TocEntry, with_notes
+from octavo.reader import kind_name, suggestion
 from octavo.yamlsrc import SourceError, not_utf8, read
 
 DATE_PATTERN = re.compile(shapes.DATE_PATTERN)
@@ -100,6 +101,7 @@ def read_text(ctx: Context, tree: MappingNode, fields: dict[str, Node], smart: b
     body = ctx.blocks(fields.get("body"), "body")
     sections = read_sections(ctx, fields.get("sections"), "sections", level=1)
     ctx.resolver.check_xrefs()
+    index_see = read_index_see(ctx, fields.get("index-see"), [mark.heading for mark in ctx.resolver.marks])
     notes = ctx.resolver.notes()
     toc_mode = read_switch(ctx, fields.get("toc"), "toc")
     footnotes = read_flag(ctx, fields.get("footnotes"), "footnotes")
@@ -116,6 +118,7 @@ def read_text(ctx: Context, tree: MappingNode, fields: dict[str, Node], smart: b
         reference_files=ctx.resolver.citations.library.files if ctx.resolver.citations else (),
         toc_mode=toc_mode,
         index=tuple(ctx.resolver.marks),
+        index_see=index_see,
     )
     return with_notes(article, "footnotes") if footnotes else article
 
@@ -207,6 +210,41 @@ def read_date(ctx: Context, node: Node | None) -> str | None:
         ctx.error(node, f"date: '{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
         return None
     return value
+
+
+def read_index_see(ctx: Context, node: Node | None, headings: list[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`index-see`: each heading with the headings it refers to, every one of which must be in the index."""
+    if node is None:
+        return ()
+    if not isinstance(node, MappingNode):
+        ctx.error(node, f"index-see: expected a mapping of index headings, found a {kind_name(node)}")
+        return ()
+    known = tuple(dict.fromkeys(headings))
+    found: dict[str, tuple[str, ...]] = {}
+    for key_node, value in node.value:
+        heading = ctx.string(key_node, "index-see")
+        where = f"index-see.{heading}"
+        items = value.value if isinstance(value, SequenceNode) else [value]
+        if heading is None or not heading.strip() or (isinstance(value, SequenceNode) and not items):
+            ctx.error(key_node if heading is None or not heading.strip() else value,
+                      f"{where}: expected an index heading and the heading, or list of headings, it refers to")
+            continue
+        targets = []
+        for item in items:
+            target = ctx.string(item, where)
+            if target is None:
+                continue
+            if target not in known:
+                ctx.error(item, f"{where}: '{target}' is not a heading of the index{suggestion(target, known)}")
+            elif target == heading:
+                ctx.error(item, f"{where}: a heading cannot refer to itself")
+            else:
+                targets.append(target)
+        if heading in found:
+            ctx.error(key_node, f"{where}: duplicate key")
+        elif targets:
+            found[heading] = tuple(targets)
+    return tuple(found.items())
 
 
 def read_switch(ctx: Context, node: Node | None, where: str) -> str:

@@ -8,7 +8,7 @@ from slugify import slugify
 from yaml.nodes import MappingNode, Node
 
 from octavo import shapes
-from octavo.articles import load_article, read_flag, read_metadata, read_smart
+from octavo.articles import load_article, read_flag, read_index_see, read_metadata, read_smart
 from octavo.blocks import Context
 from octavo.citations import read_book_references
 from octavo.model import Article, Book, with_notes
@@ -35,9 +35,11 @@ def read_book(ctx: Context, tree: MappingNode) -> Book | None:
         else:
             articles.append(article)
     footnotes = read_flag(ctx, fields.get("footnotes"), "footnotes")
+    headings = [mark.heading for article in articles for mark in article.index]
+    index_see = read_index_see(ctx, fields.get("index-see"), headings)
     if metadata is None or ctx.errors:
         return None
-    book = Book(**metadata, articles=tuple(articles))
+    book = Book(**metadata, articles=tuple(articles), index_see=index_see)
     return with_notes(book, "footnotes") if footnotes else book
 
 

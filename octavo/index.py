@@ -21,6 +21,12 @@ class IndexEntry:
     heading: str
     marks: tuple[IndexMark, ...]  # the places marked under the heading itself
     subs: tuple[IndexEntry, ...] = ()  # its sub-headings, sorted
+    anchor: str = ""  # its id in the index, where a "see" reference to it lands
+    see: tuple[IndexEntry, ...] = ()  # the headings it refers to: "see" them, or "see also" when it has places
+
+    @property
+    def see_also(self) -> bool:
+        return bool(self.marks or self.subs)
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,8 @@ def letter_of(heading: str) -> str:
 
 def build_index(publication: Publication) -> tuple[LetterGroup, ...]:
     """The publication's index (a book's is one for all its articles), or () when nothing is marked."""
+    if not publication.index:
+        return ()
     headings: dict[str, list[IndexMark]] = {}
     subs: dict[str, dict[str, list[IndexMark]]] = {}
     for mark in publication.index:
@@ -58,12 +66,42 @@ def build_index(publication: Publication) -> tuple[LetterGroup, ...]:
             subs.setdefault(mark.heading, {}).setdefault(mark.sub, []).append(mark)
         else:
             headings[mark.heading].append(mark)
+    see = _see_references(publication)
+    for heading in see:
+        headings.setdefault(heading, [])
+    anchors = _anchors(sorted({target for targets in see.values() for target in targets}, key=sort_key))
     groups: dict[str, list[IndexEntry]] = {}
     for heading in sorted(headings, key=sort_key):
         below = subs.get(heading, {})
         children = tuple(IndexEntry(sub, tuple(below[sub])) for sub in sorted(below, key=sort_key))
-        groups.setdefault(letter_of(heading), []).append(IndexEntry(heading, tuple(headings[heading]), children))
+        targets = tuple(IndexEntry(t, (), anchor=anchors[t]) for t in sorted(see.get(heading, ()), key=sort_key))
+        entry = IndexEntry(heading, tuple(headings[heading]), children, anchors.get(heading, ""), targets)
+        groups.setdefault(letter_of(heading), []).append(entry)
     return tuple(LetterGroup(letter, tuple(entries)) for letter, entries in groups.items())
+
+
+def _see_references(publication: Publication) -> dict[str, set[str]]:
+    """Every `index-see` of the publication and, in a book, of its articles: heading -> the headings it names."""
+    found: dict[str, set[str]] = {}
+    for source in (publication, *getattr(publication, "articles", ())):
+        for heading, targets in source.index_see:
+            found.setdefault(heading, set()).update(targets)
+    return found
+
+
+def _anchors(headings: list[str]) -> dict[str, str]:
+    """An ASCII id for the entry of each heading a "see" reference names ("index-entry-soviet-union")."""
+    from slugify import slugify
+
+    anchors: dict[str, str] = {}
+    taken: set[str] = set()
+    for number, heading in enumerate(headings, start=1):
+        anchor = f"index-entry-{slugify(heading) or number}"
+        while anchor in taken:
+            anchor = f"{anchor}-{number}"
+        taken.add(anchor)
+        anchors[heading] = anchor
+    return anchors
 
 
 def mark_pages(pages: list) -> dict[str, int]:

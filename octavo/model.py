@@ -155,6 +155,8 @@ class Metadata:
     cover: Path | None
     # The sanitised drawing when the cover is an SVG; keyword-only, so that subclasses may add plain fields.
     cover_svg: SvgImage | None = field(default=None, kw_only=True)
+    # `index-see`: index headings and the headings they refer to ("see", or "see also" when marked themselves).
+    index_see: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), kw_only=True)
 
 
 @dataclass(frozen=True)

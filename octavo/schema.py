@@ -145,6 +145,10 @@ def _value(value: Value, level: int) -> dict[str, Any]:
             return {"type": ["string", "boolean"], "pattern": shapes.FLAG_PATTERN}
         case Value.WIDTH:
             return {"type": "string", "pattern": shapes.WIDTH_PATTERN}
+        case Value.INDEX_SEE:  # one heading stands for a list of one
+            heading = {"type": TEXT, "pattern": r"\S"}
+            return {"type": "object", "additionalProperties": {"anyOf": [heading, {"type": "array", "minItems": 1,
+                                                                                   "items": heading}]}}
         case Value.DEFINITIONS:  # an empty definition is an error, so null is not one
             return {"type": "object", "minProperties": 1, "additionalProperties": {"type": TEXT, "pattern": r"\S"}}
     raise AssertionError(f"no schema for {value!r}")

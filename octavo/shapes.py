@@ -56,6 +56,7 @@ class Value(StrEnum):
     SWITCH = "switch"  # auto, true or false (SWITCHES), where auto leaves the choice to octavo
     FLAG = "flag"  # true or false, in any case
     WIDTH = "width"  # a share of the measure in percent, 10% to 100%
+    INDEX_SEE = "index see"  # a mapping of index headings to the heading, or list of headings, they refer to
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,8 @@ REFERENCE_KEYS = (
         "chicago-author-date (default), apa, modern-language-association, or a .csl file."),
 )
 
+INDEX_SEE = Key("index-see", Value.INDEX_SEE, "Cross-references in the index: a heading, and the heading or list of "
+                "headings it refers to (\"see\"; \"see also\" when the heading is marked itself).")
 FOOTNOTES = ("true: the notes as footnotes (at the foot of the page in print, pop-up notes in the EPUB); "
              "false (the default): endnotes. `--notes` on the command line wins.")
 SMART = Key("smart", Value.SWITCH, "Smart punctuation (curly quotes in the language's style, ’, –, —, …): "
@@ -134,6 +137,7 @@ ARTICLE = Shape(
             "4 sections or more and an article of 3 pages or more)."),
         Key("footnotes", Value.FLAG, FOOTNOTES),
         SMART,
+        INDEX_SEE,
     ),
 )
 
@@ -149,6 +153,7 @@ BOOK = Shape(
         *REFERENCE_KEYS,
         Key("footnotes", Value.FLAG, FOOTNOTES.replace("the notes", "every article's notes")),
         SMART,
+        INDEX_SEE,
     ),
 )
 

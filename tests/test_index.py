@@ -161,3 +161,80 @@ def test_a_malformed_or_misplaced_mark_is_an_error(tmp_path, text, message):
     report = Report()
     assert load_document(source, tmp_path, report) is None
     assert any(message in d.message for d in report.errors), [d.message for d in report.errors]
+
+
+SEE_ARTICLE = """title: Cold War terms
+language: en
+index-see:
+  USSR: Soviet Union
+  Soviet Union: [Cold War, Warsaw Pact]
+body:
+  - The [[Soviet Union]] and the [[Warsaw Pact]] shaped the [[Cold War]].
+  - Later the [[Soviet Union]] changed.
+"""
+
+
+@pytest.fixture(scope="session")
+def see_build(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("see")
+    (folder / "see.yaml").write_text(SEE_ARTICLE, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        from octavo.cli import main
+
+        assert main(["build", "see.yaml", "--format", "pdf,epub", "--out", str(folder / "out")]) == 0
+    return folder
+
+
+def test_see_references_in_the_index(see_build):
+    """`index-see`: "USSR, see Soviet Union" (not marked itself); "Soviet Union …; see also Cold War; Warsaw Pact"."""
+    index = build_index(load(see_build / "see.yaml"))
+    assert entries(index) == ["Cold War", "Soviet Union", "USSR", "Warsaw Pact"]
+    by_heading = {entry.heading: entry for group in index for entry in group.entries}
+    assert [t.heading for t in by_heading["USSR"].see] == ["Soviet Union"] and not by_heading["USSR"].see_also
+    assert [t.heading for t in by_heading["Soviet Union"].see] == ["Cold War", "Warsaw Pact"]
+    assert by_heading["Soviet Union"].see_also
+    reader = PdfReader(see_build / "out" / "see.pdf")
+    text = squash(reader.pages[-1].extract_text())
+    assert squash("USSR, see Soviet Union") in text
+    assert squash("Soviet Union 1; see also Cold War; Warsaw Pact") in text
+    # Each name after "see" links to its entry, which the PDF has as a named destination on the index page.
+    targets = {str(a.get_object().get("/Dest")) for a in reader.pages[-1].get("/Annots", [])}
+    assert {"index-entry-soviet-union", "index-entry-cold-war", "index-entry-warsaw-pact"} <= targets
+    page_of = {name: reader.get_destination_page_number(d) for name, d in reader.named_destinations.items()}
+    assert page_of["index-entry-soviet-union"] == len(reader.pages) - 1
+
+
+def test_see_references_in_the_epub(see_build):
+    files = epub_files(see_build / "out" / "see.epub")
+    index = ET.fromstring(next(data for name, data in files.items() if name.endswith("index.xhtml")))
+    ids = {e.get("id") for e in index.iter() if e.get("id")}
+    see = [a.get("href") for span in index.iter(f"{XHTML}span") if span.get("class") == "index-see"
+           for a in span.iter(f"{XHTML}a")]  # fmt: skip
+    assert see == ["#index-entry-cold-war", "#index-entry-warsaw-pact", "#index-entry-soviet-union"]
+    assert all(href[1:] in ids for href in see)
+
+
+@pytest.mark.parametrize(("see", "message"), [
+    ("  USSR: Soviet Unoin\n",
+     "index-see.USSR: 'Soviet Unoin' is not a heading of the index (did you mean 'Soviet Union'?)"),
+    ("  Soviet Union: Soviet Union\n", "index-see.Soviet Union: a heading cannot refer to itself"),
+    ("  USSR: []\n", "index-see.USSR: expected an index heading and the heading, or list of headings, it refers to"),
+])  # fmt: skip
+def test_a_see_reference_to_no_heading_is_an_error(tmp_path, see, message):
+    source = tmp_path / "a.yaml"
+    source.write_text(f"title: T\nbody: ['The [[Soviet Union]].']\nindex-see:\n{see}", encoding="utf-8")
+    report = Report()
+    assert load_document(source, tmp_path, report) is None
+    assert [d.message for d in report.errors] == [message]
+    assert report.errors[0].line == 4
+
+
+def test_a_book_may_refer_to_headings_of_any_article(tmp_path):
+    (tmp_path / "one.yaml").write_text("title: one\nbody: ['[[Apfel]]']\n", encoding="utf-8")
+    (tmp_path / "two.yaml").write_text("title: two\nbody: ['[[Zebra]]']\n", encoding="utf-8")
+    (tmp_path / "book.yaml").write_text("title: B\narticles: [one.yaml, two.yaml]\nindex-see:\n  Obst: [Apfel]\n"
+                                        "  Pferd: Zebra\n", encoding="utf-8")  # fmt: skip
+    book = load_document(tmp_path / "book.yaml", tmp_path, Report())
+    assert book is not None
+    assert entries(build_index(book)) == ["Apfel", "Obst", "Pferd", "Zebra"]
