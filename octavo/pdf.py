@@ -144,7 +144,7 @@ def render_pdf(document: PrintDocument, options: BuildOptions) -> tuple[bytes, i
                 raise PdfError("; ".join(errors))
             return pdf, pages
     fetcher = fetcher_for(document, options)
-    problems = _LogCollector()
+    problems = LogCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(problems)
     try:
@@ -234,7 +234,9 @@ def clear_image_cache() -> None:
     _IMAGE_CACHE.clear()
 
 
-class _LogCollector(logging.Handler):
+class LogCollector(logging.Handler):
+    """The errors WeasyPrint logs while it works (a missing file, say): each fails the build."""
+
     def __init__(self) -> None:
         super().__init__(logging.ERROR)
         self.errors: list[str] = []

@@ -65,11 +65,11 @@ class PieceWorker:
         """
         import weasyprint
 
-        from octavo.pdf import typeset_html
+        from octavo.pdf import LogCollector, typeset_html
 
         self.numbered_by_us, self.first_piece = not own_numbers, index == 0
         _record_margin_states()
-        errors = _Errors()
+        errors = LogCollector()
         logging.getLogger("weasyprint").addHandler(errors)
         _RECORDING[0] = True
         try:
@@ -94,11 +94,12 @@ class PieceWorker:
         last = document.pages[-1] if document.pages else None
         size = (last.width * 0.75, last.height * 0.75) if last is not None else (595.0, 842.0)  # CSS px to pt
         return Laid(index, len(document.pages), anchors, shown, first_break, right_first, size, next_break,
-                    errors.messages)
+                    errors.errors)
 
     def draw(self, index: int, first_page: int, identifier: bytes) -> tuple[bytes, list[str]]:
         """The piece's PDF, its pages numbered from `first_page`; the piece is forgotten afterwards."""
         from octavo.finish import build_time, finisher, install_tagging
+        from octavo.pdf import LogCollector
         from octavo.theme import theme_for
 
         document = self.documents.pop(index)
@@ -113,7 +114,7 @@ class PieceWorker:
                         stand_ins.setdefault(target, (0, 0, 0, 0))
         document.metadata.created = document.metadata.modified = build_time(self.options)
         install_tagging()
-        errors = _Errors()
+        errors = LogCollector()
         logging.getLogger("weasyprint").addHandler(errors)
         try:
             data = document.write_pdf(
@@ -124,7 +125,7 @@ class PieceWorker:
             )
         finally:
             logging.getLogger("weasyprint").removeHandler(errors)
-        return data, errors.messages
+        return data, errors.errors
 
     def forget(self, index: int) -> None:
         self.documents.pop(index, None)
@@ -216,14 +217,3 @@ def _renumber(document: Any, states: dict[int, tuple[Any, Any]], offset: int) ->
         kept = [child for child in box.children if not isinstance(child, boxes.MarginBox)]
         box.children = tuple(kept + list(make(context, box, (quote_depth, counters, scopes, groups))))
         layout_backgrounds(box, context.get_image_from_uri)
-
-
-class _Errors(logging.Handler):
-    """The errors WeasyPrint logs while it works on a piece (a missing file, say)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
