@@ -22,7 +22,7 @@ from typing import Any
 
 from octavo.join import Part, join_parts
 from octavo.options import BuildOptions
-from octavo.pieces import Piece, split_article, split_book, splittable
+from octavo.pieces import Piece, has_index, split_article, split_book, splittable
 from octavo.piecework import Laid, PieceWorker
 
 FORCED = {"page": None, "always": None, "right": 1, "recto": 1, "left": 0, "verso": 0}  # -> parity of the first page
@@ -90,7 +90,7 @@ class _Schedule:
         self.workers = workers
         self.identifier = identifier
         self.states = [_State() for _ in pieces]
-        self.index_piece = next((p.index for p in pieces if p.index and _has_index(p.tree)), None)
+        self.index_piece = next((p.index for p in pieces if p.index and has_index(p.tree)), None)
         self.errors: list[str] = []
         self.anchor_pages: dict[str, int] = {}
         self.first_pages: dict[int, int] = {}
@@ -269,10 +269,6 @@ class _Schedule:
             size = state.laid.last_page_size
         self.total_pages = page - 1
         return parts
-
-
-def _has_index(tree: Any) -> bool:
-    return any("index-pages" in (span.get("class") or "").split() for span in tree.iter("span"))
 
 
 # -- the workers ------------------------------------------------------------------------------------------

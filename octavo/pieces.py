@@ -118,7 +118,7 @@ def split_article(html: str) -> list[Piece] | None:
     root = tinyhtml5.parse(html, namespace_html_elements=False)
     body = root.find("body")
     children = [child for child in body if isinstance(child.tag, str)] if body is not None else []
-    if len(children) < 2 or not _has_index(children[-1]) or not children[-1].get("id"):
+    if len(children) < 2 or not has_index(children[-1]) or not children[-1].get("id"):
         return None
     index = children[-1]
     first = _piece(root, body, None, 0, "article", children[:-1], False)
@@ -146,7 +146,8 @@ def _add_stub(piece: Piece, main: Any, following: Any, in_main: bool) -> None:
     piece.stub = True
 
 
-def _has_index(element: Any) -> bool:
+def has_index(element: Any) -> bool:
+    """Whether the element holds an index (entries waiting for their page numbers)."""
     return any("index-pages" in (span.get("class") or "").split() for span in element.iter("span"))
 
 
