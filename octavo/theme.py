@@ -11,6 +11,7 @@ import yaml
 from jinja2 import (
     ChoiceLoader,
     Environment,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
@@ -183,17 +184,18 @@ class ThemeSandbox(SandboxedEnvironment):
 PATH_ATTRIBUTES = frozenset({"name", "stem", "suffix"})
 
 
+# Sandboxed: a project's templates/ may come from a less trusted hand than its code (a theme downloaded
+# with an article set, say); autoescaped, so that no value can add markup.
+ENVIRONMENT_OPTIONS = {"autoescape": True, "undefined": StrictUndefined, "trim_blocks": True, "lstrip_blocks": True,
+                       "keep_trailing_newline": True}  # fmt: skip
+
+
 @cache
 def _environment(folders: tuple[Path, ...]) -> Environment:
-    # Sandboxed: a project's templates/ may come from a less trusted hand than its code (a theme downloaded
-    # with an article set, say); autoescaped, so that no value can add markup.
     env = ThemeSandbox(
         loader=ChoiceLoader([FileSystemLoader(folder) for folder in folders]),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
+        **ENVIRONMENT_OPTIONS,
     )
     from octavo.render import date_filter, inline_filter  # the filters know the model; the theme finds files
 
@@ -201,6 +203,30 @@ def _environment(folders: tuple[Path, ...]) -> Environment:
     env.filters["date"] = date_filter
     env.globals["octavo_version"] = __version__
     return env
+
+
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Compiled templates, kept in the user's private cache folder (never the project's: see octavo/usercache.py).
+
+    Jinja2 keys each by the template's path and checks a hash of its source, so an edited template is compiled
+    again; the folder's name holds what else the compiled code depends on.
+    """
+    import hashlib
+
+    import jinja2
+
+    from octavo.usercache import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    depends = repr((__version__, jinja2.__version__, sorted(ENVIRONMENT_OPTIONS.items())))
+    own = folder / f"templates-{hashlib.sha256(depends.encode()).hexdigest()[:16]}"
+    try:
+        own.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(own))
 
 
 @cache
