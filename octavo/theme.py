@@ -235,7 +235,9 @@ def _labels(files: tuple[Path, ...]) -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {}
     for path in files:
         # A theme's labels.yaml belongs to the project (like its templates), so it is trusted input.
-        table = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        # libyaml's C loader where PyYAML has it: the same data, read many times faster.
+        loader = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
+        table = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
         for language, labels in table.items():
             merged[language] = {**merged.get(language, {}), **(labels or {})}
     return merged

@@ -35,6 +35,15 @@ READER_INPUTS = {
 }  # fmt: skip
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _user_cache(tmp_path_factory):
+    """octavo's cache of covers, scaled images and compiled templates starts empty in every run, so that each
+    run draws, scales and compiles; the user's own cache folder is left alone. Builds in subprocesses inherit it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+        yield
+
+
 @dataclass
 class Run:
     status: int
