@@ -35,6 +35,18 @@ READER_INPUTS = {
 }  # fmt: skip
 
 
+# The modules that wait longest on outside programs and shared builds (Ace, Chromium, calibre, EPUBCheck, pdfua,
+# every PDF at three page sizes). Under xdist each module runs on one worker, in the order collected: these go
+# first, so that neither worker is left running one of them alone at the end.
+SLOWEST_MODULES = ("test_readers.py", "test_accessibility.py", "test_layout.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slowest modules first; the order within each module, and every other module's, unchanged."""
+    first = {name: rank for rank, name in enumerate(SLOWEST_MODULES)}
+    items.sort(key=lambda item: first.get(item.path.name, len(first)))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _user_cache(tmp_path_factory):
     """octavo's cache of covers, scaled images and compiled templates starts empty in every run, so that each
