@@ -13,7 +13,7 @@ build: $(STAMP)
 
 test: $(STAMP) $(NODE_MODULES)
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """octavo's benchmark: every number is a ratio against a baseline measured in the same run.
 
-Run with `make bench` (or `python benchmarks/bench.py`). It writes a generated corpus to a
-temporary folder, runs each case in fresh processes, and prints a Markdown table.
+Run with `make bench` (or `python benchmarks/bench.py` with the `bench` extra installed). It writes a
+generated corpus to a temporary folder, runs each case in fresh processes, prints a Markdown table, and
+plots build time against pages (docs/images/build-time.png). `--quick` runs the cheap cases once, to check
+that the benchmark works; `--only` picks cases; `--plot-only` draws the plot alone.
 """
 
 from __future__ import annotations
 
+import argparse
+import functools
 import os
 import random
 import shutil
@@ -15,12 +19,20 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 PROJECT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+PLOT = PROJECT / "docs" / "images" / "build-time.png"
+CASES = ("article-pdf", "epub", "jobs", "noop", "startup", "book", "plot")
+# The plot's books, in chapters of about eleven A4 pages: about 10, 50, 150, 300 and 600 pages.
+PLOT_CHAPTERS = (1, 4, 13, 27, 53)
+QUICK_PLOT_CHAPTERS = (1,)
+# WeasyPrint alone, with the same tagging as octavo's PDF (tagged PDF, as octavo always writes).
+WEASY = "import sys, weasyprint; weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], pdf_tags=True)"
 WORDS = [
     "the",
     "of",
@@ -89,9 +101,13 @@ def paragraph(rng: random.Random) -> str:
     return " ".join(sentence(rng) for _ in range(rng.randint(3, 7)))
 
 
-def article(rng: random.Random, title: str, sections: int, paragraphs: int) -> dict:
-    """A realistic article: sections of paragraphs, a figure, a table and notes every few paragraphs."""
-    body_sections, notes = [], {}
+def article(rng: random.Random, title: str, sections: int, paragraphs: int, images: list[str] | None = None,
+            figure_every: int = 2) -> dict:
+    """A realistic article: sections of paragraphs, figures, tables and notes every few paragraphs.
+
+    Figures show the given image files in turn, or are placeholders when there are none.
+    """
+    body_sections, notes, shown = [], {}, 0
     for s in range(sections):
         body: list = []
         for p in range(paragraphs):
@@ -101,8 +117,12 @@ def article(rng: random.Random, title: str, sections: int, paragraphs: int) -> d
                 notes[key] = f"{sentence(rng)} <https://example.org/source/{len(notes) + 1}>"
                 text += f"[^{key}]"
             body.append(text)
-        if s % 2 == 0:
-            body.insert(1, {"figure": {"caption": sentence(rng), "alt": sentence(rng), "aspect": "3:2"}})
+        if s % figure_every == 0:
+            figure = {"caption": sentence(rng), "alt": sentence(rng), "aspect": "3:2"}
+            if images:
+                figure["image"] = images[shown % len(images)]
+                shown += 1
+            body.insert(1, {"figure": figure})
         if s % 3 == 1:
             body.append(
                 {
@@ -135,106 +155,275 @@ def markdown(data: dict) -> str:
     return "\n".join(out) + "\n"
 
 
-def corpus(folder: Path) -> None:
+@functools.cache
+def _grain(size: tuple[int, int]) -> tuple:
+    """Three bands of noise, drawn once: each photograph shifts them, which costs far less than new noise."""
+    from PIL import Image
+
+    return tuple(Image.effect_noise(size, 40 + 10 * band) for band in range(3))
+
+
+def photograph(path: Path, seed: int, size: tuple[int, int] = (2400, 1600)) -> None:
+    """A large JPEG that compresses like a photograph (grain over gradients), as a camera would give."""
+    from PIL import Image, ImageChops
+
+    gradient = Image.linear_gradient("L").resize(size).rotate(seed * 37 % 360)
+    bands = [Image.blend(ImageChops.offset(grain, seed * 101 + band * 7, seed * 53), gradient, 0.6)
+             for band, grain in enumerate(_grain(size))]  # fmt: skip
+    Image.merge("RGB", bands).save(path, quality=90)
+
+
+def write_book(folder: Path, title: str, chapters: list[dict]) -> Path:
+    """A book of the given articles, each in a file of its own beside book.yaml."""
+    folder.mkdir(parents=True, exist_ok=True)
+    names = []
+    for number, data in enumerate(chapters):
+        names.append(f"c{number:02d}.yaml")
+        (folder / names[-1]).write_text(yaml.safe_dump(data))
+    (folder / "book.yaml").write_text(yaml.safe_dump({"title": title, "articles": names}))
+    return folder / "book.yaml"
+
+
+def corpus(folder: Path, plot_chapters: tuple[int, ...], long_book: bool) -> None:
     rng = random.Random(1964)
     content = folder / "content"
-    (content / "book").mkdir(parents=True)
+    content.mkdir(parents=True)
     for i in range(100):
         (content / f"a{i:03d}.yaml").write_text(yaml.safe_dump(article(rng, f"Article {i}", 3, 4)))
-    chapters = []
-    for i in range(30):  # about ten pages each: a book of about 300 pages
-        data = article(rng, f"Chapter {i + 1}", 8, 7)
-        (content / "book" / f"c{i:02d}.yaml").write_text(yaml.safe_dump(data))
-        chapters.append(f"c{i:02d}.yaml")
-    (content / "book" / "book.yaml").write_text(yaml.safe_dump({"title": "A long book", "articles": chapters}))
     long_article = article(rng, "A long article", 12, 8)
     (folder / "long.yaml").write_text(yaml.safe_dump(long_article))
     (folder / "long.md").write_text(markdown(long_article))
+    for chapters in plot_chapters:  # the plot's books: the same chapters as the 340-page book of earlier runs
+        chapter_rng = random.Random(chapters)
+        write_book(folder / f"plot-{chapters}", f"A book of {chapters} chapters",
+                   [article(chapter_rng, f"Chapter {i + 1}", 8, 7) for i in range(chapters)])  # fmt: skip
+    if long_book:
+        # The issue's book: 8 long articles, each with 120 notes and six large photographs, about 540 pages.
+        book = folder / "longbook"
+        (book / "images").mkdir(parents=True)
+        chapters = []
+        for number in range(8):
+            images = [f"images/c{number}-{i}.jpg" for i in range(6)]
+            for i, name in enumerate(images):
+                photograph(book / name, seed=number * 6 + i)
+            chapters.append(article(rng, f"Long article {number + 1}", 24, 13, images, figure_every=4))
+        write_book(book, "A book of eight long articles", chapters)
 
 
-def run(*args: str, cwd: Path) -> float:
+@dataclass
+class Sample:
+    seconds: float
+    peak_mb: float  # the most memory the process and its children held at once, summed over them
+
+
+def run(*args: str, cwd: Path) -> Sample:
+    """Run a command to its end, sampling the resident memory of its whole process tree."""
+    import psutil
+
     started = time.perf_counter()
-    subprocess.run(args, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    process = psutil.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        total = 0
+        try:
+            for member in [process, *process.children(recursive=True)]:
+                total += member.memory_info().rss
+        except psutil.Error:  # a worker that ended between the listing and the reading
+            pass
+        peak = max(peak, total)
+        time.sleep(0.02)
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise subprocess.CalledProcessError(process.returncode, args)
+    return Sample(seconds, peak / 2**20)
 
 
-def median(times: int, *args: str, cwd: Path, before=None) -> float:
-    samples = []
-    for _ in range(times):
-        if before:
-            before()
-        samples.append(run(*args, cwd=cwd))
-    return statistics.median(samples)
+def median(times: int, *args: str, cwd: Path) -> Sample:
+    samples = [run(*args, cwd=cwd) for _ in range(times)]
+    return Sample(statistics.median(s.seconds for s in samples), max(s.peak_mb for s in samples))
 
 
 def octavo(*args: str) -> list[str]:
     return [PYTHON, str(PROJECT / "build.py"), *args]
 
 
-def peak_memory_mb(command: list[str], cwd: Path) -> float:
-    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
-             "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
-             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")  # fmt: skip
-    out = subprocess.run([PYTHON, "-c", probe, *command], cwd=cwd, check=True, capture_output=True, text=True)
-    return int(out.stdout.strip()) / 1024
+def pages(pdf: Path) -> int:
+    import pypdf
+
+    return len(pypdf.PdfReader(pdf).pages)
 
 
-def main() -> int:
+def weasyprint_alone(times: int, source: str, folder: Path) -> tuple[Sample, Path]:
+    """WeasyPrint on octavo's own HTML of a document, with octavo's assets beside it."""
+    out = f"html-{Path(source).stem}-{abs(hash(source)) % 10**6}"
+    run(*octavo(source, "--format", "html", "--out", out, "--force"), cwd=folder)
+    html = folder / out / f"{Path(source).stem}.html"
+    return median(times, PYTHON, "-c", WEASY, str(html), str(html.with_suffix(".weasy.pdf")), cwd=folder), html
+
+
+Row = tuple[str, float, float, float, str]
+
+
+def case_article_pdf(folder: Path, times: int) -> list[Row]:
+    alone, _html = weasyprint_alone(times, "long.yaml", folder)
+    ours = median(times, *octavo("long.yaml", "--format", "pdf", "--out", "pdf", "--force", "--jobs", "1"),
+                  cwd=folder)  # fmt: skip
+    count = pages(folder / "pdf" / "long.pdf")
+    return [(f"PDF of a {count}-page article vs WeasyPrint alone on the same HTML (s)", ours.seconds,
+             alone.seconds, ours.seconds / alone.seconds, "≤ 1.05×")]  # fmt: skip
+
+
+def case_epub(folder: Path, times: int) -> list[Row]:
+    import pypandoc
+
+    pandoc = pypandoc.get_pandoc_path()
+    baseline = median(times, pandoc, "long.md", "-o", "long-pandoc.epub", cwd=folder)
+    ours = median(times, *octavo("long.yaml", "--root", ".", "--format", "epub", "--out", "epub", "--force"),
+                  cwd=folder)  # fmt: skip
+    return [("EPUB of a long article vs pandoc on the same Markdown (s)", ours.seconds, baseline.seconds,
+             ours.seconds / baseline.seconds, "≤ 1.0×")]  # fmt: skip
+
+
+def case_jobs(folder: Path, times: int) -> list[Row]:
+    eight = [f"content/a{i:03d}.yaml" for i in range(8)]
+    one = median(times, *octavo(*eight, "--out", "jobs", "--force", "--jobs", "1"), cwd=folder)
+    two = median(times, *octavo(*eight, "--out", "jobs", "--force", "--jobs", "2"), cwd=folder)
+    return [("8 short articles (PDF and EPUB), `--jobs 1` / `--jobs 2` (speed-up)", two.seconds, one.seconds,
+             one.seconds / two.seconds, "≥ 1.7×")]  # fmt: skip
+
+
+def case_noop(folder: Path, times: int, articles: int = 100) -> list[Row]:
+    inputs = [f"content/a{i:03d}.yaml" for i in range(articles)]
+    run(*octavo(*inputs, "--out", "many", "--format", "epub"), cwd=folder)
+    noop = median(times, *octavo(*inputs, "--out", "many", "--format", "epub"), cwd=folder)
+    startup = median(times, *octavo("--help"), cwd=folder)
+    return [(f"No-op rebuild of {articles} articles (s), vs `--help` start-up", noop.seconds, startup.seconds,
+             noop.seconds / startup.seconds, "≤ 1 s")]  # fmt: skip
+
+
+def case_startup(folder: Path, times: int) -> list[Row]:
+    startup = median(times, *octavo("--help"), cwd=folder)
+    python = median(times, PYTHON, "-c", "pass", cwd=folder)
+    return [("`build.py --help` start-up (s), vs `python -c pass`", startup.seconds, python.seconds,
+             startup.seconds / python.seconds, "≤ 0.3 s")]  # fmt: skip
+
+
+def case_book(folder: Path, times: int) -> list[Row]:
+    """The issue's book: time with two jobs, and memory with one and two, against WeasyPrint alone."""
+    book = "longbook/book.yaml"
+    alone, _html = weasyprint_alone(times, book, folder)
+    two = median(times, *octavo(book, "--format", "pdf", "--out", "book2", "--force", "--jobs", "2"), cwd=folder)
+    one = run(*octavo(book, "--format", "pdf", "--out", "book1", "--force", "--jobs", "1"), cwd=folder)
+    count = pages(folder / "book2" / "book.pdf")
+    return [
+        (f"PDF of a {count}-page book of 8 long articles, `--jobs 2`, vs WeasyPrint alone on its HTML (s)",
+         two.seconds, alone.seconds, two.seconds / alone.seconds, "≤ 0.65×"),
+        ("Peak memory of that book's PDF, `--jobs 1`, vs WeasyPrint alone (MB)", one.peak_mb, alone.peak_mb,
+         one.peak_mb / alone.peak_mb, "≤ 1.0×"),
+        ("Peak memory of that book's PDF, `--jobs 2`, all processes, vs WeasyPrint alone (MB)", two.peak_mb,
+         alone.peak_mb, two.peak_mb / alone.peak_mb, "≤ 1.5×"),
+    ]  # fmt: skip
+
+
+def case_plot(folder: Path, chapters: tuple[int, ...], plot: Path | None) -> list[tuple[int, float, float, float]]:
+    """Build time against pages: octavo with one job and with two, and WeasyPrint alone. Single runs."""
+    points = []
+    for count in chapters:
+        book = f"plot-{count}/book.yaml"
+        alone, _html = weasyprint_alone(1, book, folder)
+        one = run(*octavo(book, "--format", "pdf", "--out", f"plot1-{count}", "--force", "--jobs", "1"), cwd=folder)
+        two = run(*octavo(book, "--format", "pdf", "--out", f"plot2-{count}", "--force", "--jobs", "2"), cwd=folder)
+        points.append((pages(folder / f"plot1-{count}" / "book.pdf"), one.seconds, two.seconds, alone.seconds))
+    if plot is not None:
+        draw(points, plot)
+    return points
+
+
+def draw(points: list[tuple[int, float, float, float]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display: a file only
+    from matplotlib import pyplot
+
+    figure, axes = pyplot.subplots(figsize=(7, 4.5), dpi=100)
+    x = [p[0] for p in points]
+    for column, label, style in ((1, "octavo --jobs 1", "o-"), (2, "octavo --jobs 2", "s-"),
+                                 (3, "WeasyPrint alone", "^--")):  # fmt: skip
+        axes.plot(x, [p[column] for p in points], style, label=label)
+    axes.set_xlabel("pages (A4)")
+    axes.set_ylabel("build time (s)")
+    axes.set_title(f"PDF build time against pages ({os.cpu_count()} CPUs)")
+    axes.set_xlim(left=0)
+    axes.set_ylim(bottom=0)
+    axes.grid(True, alpha=0.3)
+    axes.legend()
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)
+    pyplot.close(figure)
+
+
+def arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="each cheap case once, the 10-page point of the plot, no book: checks the benchmark "
+                        "works in under a minute; its numbers are rough")  # fmt: skip
+    parser.add_argument("--only", default=",".join(CASES), help=f"comma-separated cases: {', '.join(CASES)}")
+    parser.add_argument("--plot-only", action="store_true", help="only the plot of build time against pages")
+    parser.add_argument("--plot", type=Path, default=None,
+                        help=f"where to write the plot (default: {PLOT.relative_to(PROJECT)}; --quick: nowhere)")
+    options = parser.parse_args(argv)
+    options.cases = ["plot"] if options.plot_only else [c.strip() for c in options.only.split(",") if c.strip()]
+    unknown = [c for c in options.cases if c not in CASES]
+    if unknown:
+        parser.error(f"unknown case {', '.join(unknown)} (choose from {', '.join(CASES)})")
+    if options.quick:
+        options.cases = [c for c in options.cases if c != "book"]
+    if options.plot is None and not options.quick:
+        options.plot = PLOT
+    return options
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = arguments(argv)
+    times = 1 if options.quick else 3
+    chapters = QUICK_PLOT_CHAPTERS if options.quick else PLOT_CHAPTERS
     folder = Path(tempfile.mkdtemp(prefix="octavo-bench-"))
-    rows = []
+    rows: list[Row] = []
+    points: list[tuple[int, float, float, float]] = []
+    started = time.perf_counter()
     try:
-        corpus(folder)
-        book = "content/book/book.yaml"
-
-        # 1. The PDF path against WeasyPrint alone on octavo's own HTML.
-        run(*octavo(book, "--format", "html", "--out", "html", "--force"), cwd=folder)
-        weasy = ("import sys, weasyprint; weasyprint.HTML(filename=sys.argv[1])"
-                 ".write_pdf(sys.argv[2], pdf_tags=True)")  # fmt: skip
-        baseline = median(3, PYTHON, "-c", weasy, "html/book.html", "html/book-weasy.pdf", cwd=folder)
-        ours = median(3, *octavo(book, "--format", "pdf", "--out", "pdf", "--force", "--jobs", "1"), cwd=folder)
-        pages = subprocess.run([PYTHON, "-c", "import sys, pypdf; print(len(pypdf.PdfReader(sys.argv[1]).pages))",
-                                "pdf/book.pdf"], cwd=folder, capture_output=True, text=True).stdout.strip()  # fmt: skip
-        rows.append((f"PDF of a {pages}-page book vs WeasyPrint alone on the same HTML", ours, baseline,
-                     ours / baseline, "≤ 1.10×"))  # fmt: skip
-
-        # 2. The EPUB path against pandoc on the same text as Markdown.
-        import pypandoc
-
-        pandoc = pypandoc.get_pandoc_path()
-        baseline = median(5, pandoc, "long.md", "-o", "long-pandoc.epub", cwd=folder)
-        ours = median(5, *octavo("long.yaml", "--root", ".", "--format", "epub", "--out", "epub", "--force"),
-                      cwd=folder)  # fmt: skip
-        rows.append(("EPUB of a long article vs pandoc on the same Markdown", ours, baseline, ours / baseline,
-                     "≤ 1.0×"))  # fmt: skip
-
-        # 3. Two jobs against one, on eight articles.
-        eight = [f"content/a{i:03d}.yaml" for i in range(8)]
-        one = median(3, *octavo(*eight, "--out", "jobs", "--force", "--jobs", "1"), cwd=folder)
-        two = median(3, *octavo(*eight, "--out", "jobs", "--force", "--jobs", "2"), cwd=folder)
-        rows.append(("8 articles (PDF and EPUB), --jobs 1 / --jobs 2 (speed-up)", two, one, one / two, "≥ 1.7×"))
-
-        # 4. A second build of 100 articles with nothing changed.
-        run(*octavo("--out", "many", "--format", "epub"), cwd=folder)
-        noop = median(3, *octavo("--out", "many", "--format", "epub"), cwd=folder)
-        startup = median(5, *octavo("--help"), cwd=folder)
-        rows.append(("No-op rebuild of 100 articles (seconds)", noop, startup, noop / startup, "≤ 1 s"))
-
-        # 5. Peak memory of the long book, and 6. start-up.
-        memory = peak_memory_mb(octavo(book, "--format", "pdf,epub", "--out", "mem", "--force", "--jobs", "1"),
-                                folder)  # fmt: skip
-        alone = peak_memory_mb([PYTHON, "-c", weasy, "html/book.html", "html/book-weasy.pdf"], folder)
-        rows.append(("Peak memory of the book, PDF and EPUB, vs WeasyPrint alone (MB)", memory, alone,
-                     memory / alone, "≤ 400 MB"))  # fmt: skip
-        python = median(5, PYTHON, "-c", "pass", cwd=folder)
-        rows.append(("`build.py --help` start-up (seconds)", startup, python, startup / python, "≤ 0.3 s"))
+        corpus(folder, chapters if "plot" in options.cases else (), long_book="book" in options.cases)
+        cases = {
+            "article-pdf": lambda: case_article_pdf(folder, times),
+            "epub": lambda: case_epub(folder, 1 if options.quick else 5),
+            "jobs": lambda: case_jobs(folder, times),
+            "noop": lambda: case_noop(folder, times, 20 if options.quick else 100),
+            "startup": lambda: case_startup(folder, 1 if options.quick else 5),
+            "book": lambda: case_book(folder, 1),  # a minute or more a run: single runs keep the bench short
+        }
+        for name in options.cases:
+            if name == "plot":
+                points = case_plot(folder, chapters, options.plot)
+            else:
+                rows += cases[name]()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
-    print(f"octavo benchmark, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}\n")
-    print("| case | octavo | baseline | ratio | goal |")
-    print("|---|---:|---:|---:|---|")
-    for name, ours, base, ratio, goal in rows:
-        print(f"| {name} | {ours:.2f} | {base:.2f} | {ratio:.2f} | {goal} |")
+    print(f"octavo benchmark, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+          f"{' (--quick: single runs)' if options.quick else ''}, {time.perf_counter() - started:.0f} s\n")  # fmt: skip
+    if rows:
+        print("| case | octavo | baseline | ratio | goal |")
+        print("|---|---:|---:|---:|---|")
+        for name, ours, base, ratio, goal in rows:
+            print(f"| {name} | {ours:.2f} | {base:.2f} | {ratio:.2f} | {goal} |")
+    if points:
+        print("\n| pages | octavo `--jobs 1` (s) | octavo `--jobs 2` (s) | WeasyPrint alone (s) |")
+        print("|---:|---:|---:|---:|")
+        for count, one, two, alone in points:
+            print(f"| {count} | {one:.2f} | {two:.2f} | {alone:.2f} |")
+        if options.plot is not None:
+            print(f"\nplot: {options.plot}")
     return 0
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import ctypes.util
 import hashlib
 import os
 import re
@@ -351,6 +350,8 @@ def _bucket(name: str, parts: int) -> int:
 
 def describe_machine(options: BuildOptions) -> None:
     """--verbose: what this machine means for speed."""
+    import ctypes.util  # here: only --verbose looks for the library, and the import costs every run time
+
     if "pdf" in options.formats and ctypes.util.find_library("harfbuzz-subset") is None:
         print("octavo: note: HarfBuzz's subsetter (libharfbuzz-subset0) is not installed; WeasyPrint falls back "
               "to fontTools, and writing PDFs takes 20-50% longer", file=sys.stderr)  # fmt: skip

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +50,8 @@ def find_root(start: Path) -> Path | None:
 
 def load_config(path: Path, root: Path, report: Report) -> Config:
     """Read and check octavo.toml; every problem goes to the report, located at its key."""
+    import tomllib  # here: most projects have no octavo.toml, and the import costs every build time
+
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)

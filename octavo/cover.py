@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+from pathlib import Path
 
-from PIL import Image, ImageColor, ImageDraw, ImageFont
+import PIL
+from PIL import Image, ImageColor, ImageDraw, ImageFont, features
 
 from octavo.model import Article
 from octavo.theme import Theme
+from octavo.usercache import cached_bytes
 
 SIZE = (1600, 2400)
 MARGIN = 150
@@ -17,9 +21,22 @@ ACCENT = (140, 30, 30)
 
 
 def cover_png(article: Article, theme: Theme) -> bytes:
-    """The cover as PNG bytes; the same article and theme always give the same bytes."""
+    """The cover as PNG bytes; the same article and theme always give the same bytes.
+
+    Drawing and compressing 1600 × 2400 pixels takes a tenth of an EPUB build, so the PNG is kept in the
+    user's cache under everything it is drawn from: the words, the accent, the fonts' bytes and this code.
+    """
     fonts = _Fonts(theme)
     accent = ImageColor.getrgb(theme.settings.accent) if theme.settings.accent else ACCENT
+    words = (article.title.plain, article.subtitle.plain if article.subtitle else None, tuple(article.authors),
+             article.publisher, accent, SIZE, MARGIN, PAPER, INK,
+             PIL.__version__, features.version("freetype2"), features.version("zlib"))
+    key = b"\0".join([repr(words).encode(), Path(__file__).read_bytes(),
+                      *(hashlib.sha256(Path(path).read_bytes()).digest() for path in fonts.files.values())])
+    return cached_bytes("covers", key, lambda: _draw(article, fonts, accent))
+
+
+def _draw(article: Article, fonts: _Fonts, accent: tuple[int, ...]) -> bytes:
     image = Image.new("RGB", SIZE, PAPER)
     draw = ImageDraw.Draw(image)
     width = SIZE[0] - 2 * MARGIN

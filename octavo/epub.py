@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import PIL
 from ebooklib import epub
 from lxml import etree
 from PIL import Image
@@ -33,6 +34,7 @@ from octavo.model import (
 )
 from octavo.options import BuildOptions
 from octavo.theme import Theme, theme_css, theme_for
+from octavo.usercache import cached_bytes
 
 EPUB_STYLESHEETS = ("base.css", "epub.css", "code-epub.css")
 MAX_IMAGE_SIDE = 2000
@@ -286,9 +288,17 @@ def _image_bytes(figure: Figure) -> bytes:
     data = figure.image.read_bytes()
     if figure.image.suffix.lower() not in RASTER_TYPES:
         return data
-    with Image.open(io.BytesIO(data)) as image:
+    with Image.open(io.BytesIO(data)) as image:  # reads the header only
         if max(image.size) <= MAX_IMAGE_SIDE or getattr(image, "is_animated", False):
             return data
+    # Scaling a large photograph takes longer than the rest of the EPUB: the result is kept in the user's
+    # cache under the image's bytes and the code and Pillow that scale it.
+    key = b"\0".join([data, PIL.__version__.encode(), Path(__file__).read_bytes()])
+    return cached_bytes("images", key, lambda: _scaled(data))
+
+
+def _scaled(data: bytes) -> bytes:
+    with Image.open(io.BytesIO(data)) as image:
         kind = image.format
         image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE), Image.Resampling.LANCZOS)
         out = io.BytesIO()

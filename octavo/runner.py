@@ -6,7 +6,6 @@ import json
 import sys
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -154,6 +153,8 @@ def _build_all(ready: list, options: BuildOptions, jobs: int) -> Iterator[tuple[
 
     tasks = [(index, replace(options, formats=part)) for index in range(len(ready)) for part in parts(options.formats)]
     if jobs > 1 and len(tasks) > 1:
+        from concurrent.futures import ProcessPoolExecutor  # here: multiprocessing is slow to import
+
         if "pdf" in options.formats:
             import weasyprint  # noqa: F401 - imported once here, so forked workers start with it loaded
         with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:

@@ -11,6 +11,7 @@ import yaml
 from jinja2 import (
     ChoiceLoader,
     Environment,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
@@ -183,17 +184,18 @@ class ThemeSandbox(SandboxedEnvironment):
 PATH_ATTRIBUTES = frozenset({"name", "stem", "suffix"})
 
 
+# Sandboxed: a project's templates/ may come from a less trusted hand than its code (a theme downloaded
+# with an article set, say); autoescaped, so that no value can add markup.
+ENVIRONMENT_OPTIONS = {"autoescape": True, "undefined": StrictUndefined, "trim_blocks": True, "lstrip_blocks": True,
+                       "keep_trailing_newline": True}  # fmt: skip
+
+
 @cache
 def _environment(folders: tuple[Path, ...]) -> Environment:
-    # Sandboxed: a project's templates/ may come from a less trusted hand than its code (a theme downloaded
-    # with an article set, say); autoescaped, so that no value can add markup.
     env = ThemeSandbox(
         loader=ChoiceLoader([FileSystemLoader(folder) for folder in folders]),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
+        **ENVIRONMENT_OPTIONS,
     )
     from octavo.render import date_filter, inline_filter  # the filters know the model; the theme finds files
 
@@ -203,13 +205,39 @@ def _environment(folders: tuple[Path, ...]) -> Environment:
     return env
 
 
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Compiled templates, kept in the user's private cache folder (never the project's: see octavo/usercache.py).
+
+    Jinja2 keys each by the template's path and checks a hash of its source, so an edited template is compiled
+    again; the folder's name holds what else the compiled code depends on.
+    """
+    import hashlib
+
+    import jinja2
+
+    from octavo.usercache import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    depends = repr((__version__, jinja2.__version__, sorted(ENVIRONMENT_OPTIONS.items())))
+    own = folder / f"templates-{hashlib.sha256(depends.encode()).hexdigest()[:16]}"
+    try:
+        own.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(own))
+
+
 @cache
 def _labels(files: tuple[Path, ...]) -> dict[str, dict[str, str]]:
     """labels.yaml of the package, then the project's merged over it key by key."""
     merged: dict[str, dict[str, str]] = {}
     for path in files:
         # A theme's labels.yaml belongs to the project (like its templates), so it is trusted input.
-        table = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        # libyaml's C loader where PyYAML has it: the same data, read many times faster.
+        loader = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
+        table = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
         for language, labels in table.items():
             merged[language] = {**merged.get(language, {}), **(labels or {})}
     return merged

