@@ -27,7 +27,7 @@ import yaml
 PROJECT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PLOT = PROJECT / "docs" / "images" / "build-time.png"
-CASES = ("article-pdf", "epub", "jobs", "noop", "startup", "book", "plot")
+CASES = ("article-pdf", "epub", "jobs", "noop", "startup", "index", "book", "plot")
 # The plot's books, in chapters of about eleven A4 pages: about 10, 50, 150, 300 and 600 pages.
 PLOT_CHAPTERS = (1, 4, 13, 27, 53)
 QUICK_PLOT_CHAPTERS = (1,)
@@ -184,6 +184,23 @@ def write_book(folder: Path, title: str, chapters: list[dict]) -> Path:
     return folder / "book.yaml"
 
 
+def indexed(data: dict, rng: random.Random) -> dict:
+    """The article with an index of names, as a history has one: a name marked in every paragraph (150 names,
+    each on a few pages), and every fourth paragraph a name filed under a heading ("Treaties › Paris")."""
+    names = [f"{rng.choice(WORDS).capitalize()}{rng.choice(WORDS)}" for _ in range(150)]
+    marked = yaml.safe_load(yaml.safe_dump(data))
+    count = 0
+    for section in marked["sections"]:
+        for position, block in enumerate(section["body"]):
+            if isinstance(block, str):
+                marks = f"[[{rng.choice(names)}]]"
+                if count % 4 == 0:
+                    marks += f" and [[{rng.choice(names)}|Treaties!{rng.choice(names)}]]"
+                section["body"][position] = f"{marks}: {block}"
+                count += 1
+    return marked
+
+
 def corpus(folder: Path, plot_chapters: tuple[int, ...], long_book: bool) -> None:
     rng = random.Random(1964)
     content = folder / "content"
@@ -193,6 +210,9 @@ def corpus(folder: Path, plot_chapters: tuple[int, ...], long_book: bool) -> Non
     long_article = article(rng, "A long article", 12, 8)
     (folder / "long.yaml").write_text(yaml.safe_dump(long_article))
     (folder / "long.md").write_text(markdown(long_article))
+    sixty = article(random.Random(60), "A sixty-page article", 24, 12)  # about 60 A4 pages
+    (folder / "sixty.yaml").write_text(yaml.safe_dump(sixty, allow_unicode=True))
+    (folder / "sixty-indexed.yaml").write_text(yaml.safe_dump(indexed(sixty, random.Random(61)), allow_unicode=True))
     for chapters in plot_chapters:  # the plot's books: the same chapters as the 340-page book of earlier runs
         chapter_rng = random.Random(chapters)
         write_book(folder / f"plot-{chapters}", f"A book of {chapters} chapters",
@@ -262,6 +282,7 @@ def weasyprint_alone(times: int, source: str, folder: Path) -> tuple[Sample, Pat
 
 
 Row = tuple[str, float, float, float, str]
+CHECKS: list[tuple[bool, str]] = []  # what a case verified besides its numbers: (passed, sentence)
 
 
 def case_article_pdf(folder: Path, times: int) -> list[Row]:
@@ -308,6 +329,28 @@ def case_startup(folder: Path, times: int) -> list[Row]:
              startup.seconds / python.seconds, "≤ 0.3 s")]  # fmt: skip
 
 
+def case_index(folder: Path, times: int) -> list[Row]:
+    """An index costs its own layout, not a second layout of the article: the article with and without one."""
+    plain = median(times, *octavo("sixty.yaml", "--format", "pdf", "--out", "ix", "--force", "--jobs", "1"),
+                   cwd=folder)  # fmt: skip
+    marked = median(times, *octavo("sixty-indexed.yaml", "--format", "pdf", "--out", "ix", "--force", "--jobs", "1"),
+                    cwd=folder)  # fmt: skip
+    count = pages(folder / "ix" / "sixty-indexed.pdf")
+    return [(f"PDF of a {count}-page article with an index (360 marks, 150 names) vs the same without one (s)",
+             marked.seconds, plain.seconds, marked.seconds / plain.seconds, "≤ 1.15×")]  # fmt: skip
+
+
+def pieces_equal_whole(folder: Path, book: str) -> tuple[bool, int]:
+    """Whether the book laid out in pieces is the book laid out whole: text of every page, contents numbers,
+    outline, links and their targets, named destinations, structure tree (the test suite's comparison)."""
+    sys.path.insert(0, str(PROJECT))
+    from tests.test_parallel_book import summary, whole_and_pieces
+
+    source = folder / book
+    whole, pieces = (summary(data) for data in whole_and_pieces(source, source.parent, folder / "equal"))
+    return whole == pieces, int(whole["pages"])
+
+
 def case_book(folder: Path, times: int) -> list[Row]:
     """The issue's book: time with two jobs, and memory with one and two, against WeasyPrint alone."""
     book = "longbook/book.yaml"
@@ -315,6 +358,9 @@ def case_book(folder: Path, times: int) -> list[Row]:
     two = median(times, *octavo(book, "--format", "pdf", "--out", "book2", "--force", "--jobs", "2"), cwd=folder)
     one = run(*octavo(book, "--format", "pdf", "--out", "book1", "--force", "--jobs", "1"), cwd=folder)
     count = pages(folder / "book2" / "book.pdf")
+    equal, checked = pieces_equal_whole(folder, book)
+    CHECKS.append((equal, f"The {checked}-page book laid out in pieces, in two processes, "
+                          f"{'equals' if equal else 'DIFFERS FROM'} the book laid out whole."))  # fmt: skip
     return [
         (f"PDF of a {count}-page book of 8 long articles, `--jobs 2`, vs WeasyPrint alone on its HTML (s)",
          two.seconds, alone.seconds, two.seconds / alone.seconds, "≤ 0.65×"),
@@ -400,6 +446,7 @@ def main(argv: list[str] | None = None) -> int:
             "jobs": lambda: case_jobs(folder, times),
             "noop": lambda: case_noop(folder, times, 20 if options.quick else 100),
             "startup": lambda: case_startup(folder, 1 if options.quick else 5),
+            "index": lambda: case_index(folder, times),
             "book": lambda: case_book(folder, 1),  # a minute or more a run: single runs keep the bench short
         }
         for name in options.cases:
@@ -417,6 +464,8 @@ def main(argv: list[str] | None = None) -> int:
         print("|---|---:|---:|---:|---|")
         for name, ours, base, ratio, goal in rows:
             print(f"| {name} | {ours:.2f} | {base:.2f} | {ratio:.2f} | {goal} |")
+    for _passed, sentence in CHECKS:
+        print(f"\n{sentence}")
     if points:
         print("\n| pages | octavo `--jobs 1` (s) | octavo `--jobs 2` (s) | WeasyPrint alone (s) |")
         print("|---:|---:|---:|---:|")
@@ -424,7 +473,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {count} | {one:.2f} | {two:.2f} | {alone:.2f} |")
         if options.plot is not None:
             print(f"\nplot: {options.plot}")
-    return 0
+    return 0 if all(passed for passed, _ in CHECKS) else 1
 
 
 if __name__ == "__main__":
