@@ -46,7 +46,7 @@ def build_publication(publication: Publication, options: BuildOptions) -> tuple[
     Any exception that escapes a writer is a bug in octavo: it is reported as an internal error of this
     input (exit status 3), so the run goes on with the others.
     """
-    from octavo import epub, pdf, preflight, prepress  # here, so that `check` and --help never import WeasyPrint
+    from octavo import epub, pdf  # here, so that `check` and --help never import WeasyPrint
 
     if options.notes:  # the command line (or octavo.toml) wins over each article's and book's `footnotes`
         publication = with_notes(publication, options.notes)
@@ -69,6 +69,8 @@ def build_publication(publication: Publication, options: BuildOptions) -> tuple[
         return [*files, (target(".html"), "html", html.html.encode("utf-8"), None)]
 
     def make_pdf() -> list[tuple[Path, str, bytes, int | None]]:
+        from octavo import preflight, prepress  # pypdf: only a PDF build needs it, not the EPUB's
+
         data, pages = pdf.render_pdf(print_document(), options)
         files = [(target(".pdf"), "pdf", data, pages)]
         checked = [(target(".pdf"), "pdf", data)]  # the booklet is checked as its pages, before imposition
