@@ -129,3 +129,13 @@ def test_ids_made_from_titles_are_ascii_whatever_the_script():
     ids = [s.id for s in iter_sections(article.sections)]
     assert ids and all(i.isascii() and i[0].isalpha() for i in ids), ids
     assert ids[0] == "tekst"  # "Текст"
+
+
+def test_the_common_languages_that_skip_langcodes_are_valid_tags():
+    """The tags octavo accepts without asking langcodes (to spare its import) are ones langcodes accepts."""
+    import langcodes
+
+    from octavo.articles import COMMON_LANGUAGES, valid_language
+
+    assert all(langcodes.tag_is_valid(tag) for tag in COMMON_LANGUAGES)
+    assert valid_language("gsw-CH") and not valid_language("xx-notatag")  # the rest still asks langcodes
