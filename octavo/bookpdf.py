@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import copy
 import multiprocessing
+import tempfile
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from octavo.join import Part, join_parts
@@ -44,15 +46,21 @@ def render_in_pieces(document: Any, options: BuildOptions) -> tuple[bytes, int, 
     # An article's two pieces are laid out one after the other (the index shows the article's pages): no
     # process would wait less for another. A book's chapters go to as many processes as --jobs allows.
     jobs = max(1, min(options.layout_jobs, len(pieces))) if document.book else 1
-    try:
-        with _workers(document.assets, options, jobs) as workers:
-            schedule = _Schedule(pieces, workers, document.identifier)
-            parts = schedule.run()
-    except NotSplittable:
-        return None
-    missing = sorted({link for piece in pieces for link in piece.links} - set(schedule.anchor_pages))
-    errors = [*dict.fromkeys(schedule.errors), *(f"No anchor #{name} for internal URI reference" for name in missing)]
-    return join_parts(parts, schedule.anchor_pages, document.identifier), schedule.total_pages, errors
+    links = {link for piece in pieces for link in piece.links}
+    # The drawn pieces go to files, which the join reads as it writes: a book's images are not held in memory
+    # once per piece and again in the joined PDF.
+    with tempfile.TemporaryDirectory(prefix="octavo-pieces-") as folder:
+        try:
+            with _workers(document.assets, options, jobs, Path(folder)) as workers:
+                schedule = _Schedule(pieces, workers, document.identifier)
+                del pieces  # the schedule keeps what it needs
+                parts = schedule.run()
+        except NotSplittable:
+            return None
+        missing = sorted(links - set(schedule.anchor_pages))
+        unknown = (f"No anchor #{name} for internal URI reference" for name in missing)
+        errors = [*dict.fromkeys(schedule.errors), *unknown]
+        return join_parts(parts, schedule.anchor_pages, document.identifier), schedule.total_pages, errors
 
 
 def _stylesheets(document: Any) -> list[str]:
@@ -79,7 +87,7 @@ class _State:
     redo: bool = False  # its layout is out of date: lay it out again
     first_break: str = ""  # its break-before, once a layout has told it
     given: dict[str, str] = field(default_factory=dict)  # page numbers written into it (the index's)
-    drawn: tuple[bytes, int, frozenset[str]] | None = None  # its PDF, the first page it was drawn with, its anchors
+    drawn: tuple[Path, int, frozenset[str]] | None = None  # its PDF, the first page it was drawn with, its anchors
 
 
 class _Schedule:
@@ -249,8 +257,8 @@ class _Schedule:
             state.laid, state.holder, state.first_break, state.redo = laid, worker, laid.first_break, False
             self.errors += laid.errors
         else:
-            data, first, anchors, errors = reply[2], reply[3], reply[4], reply[5]
-            state.drawn, state.holder = (data, first, anchors), None
+            path, first, anchors, errors = reply[2], reply[3], reply[4], reply[5]
+            state.drawn, state.holder = (path, first, anchors), None
             self.errors += errors
 
     def _parts(self) -> list[Part]:
@@ -260,11 +268,11 @@ class _Schedule:
         size = (0.0, 0.0)
         for state in self.states:
             assert state.drawn is not None and state.laid is not None
-            data, first, anchors = state.drawn
+            path, first, anchors = state.drawn
             while page < first:
                 parts.append(Part(None, size=size or (595.0, 842.0)))
                 page += 1
-            parts.append(Part(data, anchors))
+            parts.append(Part(path, anchors))
             page += state.laid.pages
             size = state.laid.last_page_size
         self.total_pages = page - 1
@@ -277,8 +285,8 @@ class _Schedule:
 class _Workers:
     """Layout processes (or, with one job, the build's own process), each with one request at a time."""
 
-    def __init__(self, assets: dict, options: BuildOptions, jobs: int) -> None:
-        self.local = PieceWorker(assets, options) if jobs == 1 else None
+    def __init__(self, assets: dict, options: BuildOptions, jobs: int, folder: Path) -> None:
+        self.local = PieceWorker(assets, options, folder) if jobs == 1 else None
         self.connections: list[Any] = []
         self.processes: list[Any] = []
         self.pending: dict[int, tuple] = {}  # worker -> request (one at a time)
@@ -289,7 +297,7 @@ class _Workers:
             context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
             for _ in range(jobs):
                 parent, child = context.Pipe()
-                process = context.Process(target=_serve, args=(child, assets, options), daemon=True)
+                process = context.Process(target=_serve, args=(child, assets, options, folder), daemon=True)
                 process.start()
                 child.close()
                 self.connections.append(parent)
@@ -337,8 +345,8 @@ class _Workers:
 
 
 @contextmanager
-def _workers(assets: dict, options: BuildOptions, jobs: int) -> Iterator[_Workers]:
-    workers = _Workers(assets, options, jobs)
+def _workers(assets: dict, options: BuildOptions, jobs: int, folder: Path) -> Iterator[_Workers]:
+    workers = _Workers(assets, options, jobs, folder)
     try:
         yield workers
     finally:
@@ -352,15 +360,15 @@ def _handle(worker: PieceWorker, request: tuple) -> tuple:
     try:
         if kind == "lay out":
             return ("laid", index, worker.lay_out(index, *arguments))
-        data, errors = worker.draw(index, *arguments)
-        return ("drawn", index, data, arguments[0], frozenset(worker.last_anchors), errors)
+        path, errors = worker.draw(index, *arguments)
+        return ("drawn", index, path, arguments[0], frozenset(worker.last_anchors), errors)
     except Exception:
         return ("failed", index, traceback.format_exc())
 
 
-def _serve(connection: Any, assets: dict, options: BuildOptions) -> None:
+def _serve(connection: Any, assets: dict, options: BuildOptions, folder: Path) -> None:
     """A layout process: answer each request until told to stop (None) or the build goes away."""
-    worker = PieceWorker(assets, options)
+    worker = PieceWorker(assets, options, folder)
     while True:
         try:
             request = connection.recv()

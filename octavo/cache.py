@@ -50,7 +50,8 @@ class BuildCache:
     def hash(self, path: Path) -> str | None:
         if path not in self.hashes:
             try:
-                self.hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+                with path.open("rb") as file:  # in chunks: a book's PDF need not be in memory twice
+                    self.hashes[path] = hashlib.file_digest(file, "sha256").hexdigest()
             except OSError:
                 self.hashes[path] = None
         return self.hashes[path]

@@ -9,18 +9,19 @@ first piece (language, XMP, PDF/UA and PDF/A claims).
 
 from __future__ import annotations
 
-import io
+import tempfile
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 from octavo.finish import PAGE_LATER
 
 
 @dataclass(frozen=True)
 class Part:
-    """A piece's PDF and its own anchors, or (data None) a blank page of the given size in points."""
+    """A piece's PDF file and its own anchors, or (path None) a blank page of the given size in points."""
 
-    data: bytes | None
+    path: Path | None
     anchors: frozenset[str] = frozenset()
     size: tuple[float, float] = (0.0, 0.0)
 
@@ -43,7 +44,7 @@ def join_parts(parts: list[Part], anchor_pages: dict[str, int], identifier: byte
     sources = []
     for part in parts:
         base = len(out.pages)
-        if part.data is None:
+        if part.path is None:
             out.add_blank_page(page_size=part.size)
             blank = out.pages[base].obj
             if base:  # the same boxes as the page before: media, trim and bleed (print-ready), crop
@@ -53,7 +54,8 @@ def join_parts(parts: list[Part], anchor_pages: dict[str, int], identifier: byte
             blank.StructParents = base
             nums.append((base, Array()))
             continue
-        source = pikepdf.open(io.BytesIO(part.data))
+        # Read from the file as it is needed (not mapped into memory, where a book's images would add up).
+        source = pikepdf.open(part.path, access_mode=pikepdf.AccessMode.stream)
         sources.append(source)
         first = first or source
         with warnings.catch_warnings():  # pikepdf warns that named destinations stay behind: _copy_destinations
@@ -88,13 +90,16 @@ def join_parts(parts: list[Part], anchor_pages: dict[str, int], identifier: byte
     # second from the file's contents (deterministic_id), so that the same book gives the same bytes.
     name = identifier or b"octavo"
     out.trailer.ID = Array([pikepdf.String(name), pikepdf.String(name)])
-    buffer = io.BytesIO()
     version = first.pdf_version if first is not None else "1.7"
-    out.save(buffer, min_version=version, object_stream_mode=pikepdf.ObjectStreamMode.generate,
-             deterministic_id=True)  # fmt: skip
-    for source in sources:
-        source.close()
-    return buffer.getvalue()
+    # Through a temporary file rather than memory: a book's PDF is held once, not twice (BytesIO's copy).
+    with tempfile.TemporaryFile() as file:
+        out.save(file, min_version=version, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                 deterministic_id=True)  # fmt: skip
+        out.close()
+        for source in sources:
+            source.close()
+        file.seek(0)
+        return file.read()
 
 
 def _copy(out, obj):

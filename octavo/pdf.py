@@ -196,17 +196,21 @@ def typeset(document: PrintDocument, options: BuildOptions, fetcher: object):
     return typeset_html(html, [], optional_toc=document.optional_toc)
 
 
-def typeset_html(html, sheets: list, optional_toc: bool = False):
-    """The layout of a weasyprint.HTML with extra stylesheets: the contents list kept or dropped, floats placed."""
+def typeset_html(html, sheets: list, optional_toc: bool = False, cache: dict | None = None):
+    """The layout of a weasyprint.HTML with extra stylesheets: the contents list kept or dropped, floats placed.
+
+    `cache`: WeasyPrint's image cache for this layout; by default the one the builds of a run share.
+    """
     import weasyprint
 
-    rendered = html.render(cache=_IMAGE_CACHE, stylesheets=sheets)
+    cache = _IMAGE_CACHE if cache is None else cache
+    rendered = html.render(cache=cache, stylesheets=sheets)
     if optional_toc and len(rendered.pages) < TOC_MIN_PAGES:
         # A short article reads without a contents list; the HTML keeps it, the PDF leaves it out.
         sheets = [*sheets, weasyprint.CSS(string=_NO_TOC)]
-        rendered = html.render(cache=_IMAGE_CACHE, stylesheets=sheets)
+        rendered = html.render(cache=cache, stylesheets=sheets)
     # Floats may move later in the PDF than in the HTML, which is the document before pagination.
-    return place_floats(html, lambda: html.render(cache=_IMAGE_CACHE, stylesheets=sheets), rendered)
+    return place_floats(html, lambda: html.render(cache=cache, stylesheets=sheets), rendered)
 
 
 def fetcher_for(document: PrintDocument, options: BuildOptions):

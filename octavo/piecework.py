@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from octavo.options import BuildOptions
@@ -39,10 +40,11 @@ class Laid:
 class PieceWorker:
     """Lays out and draws the pieces of one book; one per layout process (or the build's own process)."""
 
-    def __init__(self, assets: dict, options: BuildOptions) -> None:
+    def __init__(self, assets: dict, options: BuildOptions, folder: Path) -> None:
         from octavo.pdf import fetcher_for_assets
 
         self.options = options
+        self.folder = folder  # where drawn pieces are written: the parent joins them from there
         self.fetcher = fetcher_for_assets(assets, options, css_filter=self._stylesheet)
         self.numbered_by_us = True  # the piece being laid out takes its link page numbers from data-octavo-page
         self.first_piece = True  # the piece being laid out is the first: its first page is the document's
@@ -76,7 +78,9 @@ class PieceWorker:
             html = weasyprint.HTML(string="<html></html>", base_url=_base_url(self.options), url_fetcher=self.fetcher)
             _use_tree(html, with_link_pages(tree, pages))
             side = weasyprint.CSS(string=f"html {{ break-before: {'right' if right_first else 'left'} }}")
-            document = typeset_html(html, [side])
+            # Each piece has its own image cache, let go with the piece once it is drawn: a chapter's figures are
+            # its own, and a cache shared by every piece would hold all the book's images to the end.
+            document = typeset_html(html, [side], cache={})
             self.margins[index] = {id(p._page_box): _MARGIN_STATES[id(p._page_box)] for p in document.pages}
         finally:
             _RECORDING[0] = False
@@ -96,8 +100,8 @@ class PieceWorker:
         return Laid(index, len(document.pages), anchors, shown, first_break, right_first, size, next_break,
                     errors.errors)
 
-    def draw(self, index: int, first_page: int, identifier: bytes) -> tuple[bytes, list[str]]:
-        """The piece's PDF, its pages numbered from `first_page`; the piece is forgotten afterwards."""
+    def draw(self, index: int, first_page: int, identifier: bytes) -> tuple[Path, list[str]]:
+        """The piece's PDF file, its pages numbered from `first_page`; the piece is forgotten afterwards."""
         from octavo.finish import build_time, finisher, install_tagging
         from octavo.pdf import LogCollector
         from octavo.theme import theme_for
@@ -117,7 +121,9 @@ class PieceWorker:
         errors = LogCollector()
         logging.getLogger("weasyprint").addHandler(errors)
         try:
-            data = document.write_pdf(
+            path = self.folder / f"piece-{index}-page-{first_page}.pdf"
+            document.write_pdf(
+                path,
                 pdf_tags=True,
                 pdf_variant=self.options.pdf_variant,
                 pdf_identifier=identifier or True,
@@ -125,7 +131,7 @@ class PieceWorker:
             )
         finally:
             logging.getLogger("weasyprint").removeHandler(errors)
-        return data, errors.errors
+        return path, errors.errors
 
     def forget(self, index: int) -> None:
         self.documents.pop(index, None)
