@@ -185,18 +185,20 @@ def write_book(folder: Path, title: str, chapters: list[dict]) -> Path:
 
 
 def indexed(data: dict, rng: random.Random) -> dict:
-    """The article with an index of names, as a history has one: a name marked in every paragraph (150 names,
-    each on a few pages), and every fourth paragraph a name filed under a heading ("Treaties › Paris")."""
+    """The article with an index of names, as a history has one: in every paragraph a word is marked and filed
+    under one of 150 names, and in every fourth paragraph another under a heading ("Treaties › Name"). The
+    marks show the words they mark, so the text, and the pages it fills, are those of the article unmarked."""
     names = [f"{rng.choice(WORDS).capitalize()}{rng.choice(WORDS)}" for _ in range(150)]
     marked = yaml.safe_load(yaml.safe_dump(data))
     count = 0
     for section in marked["sections"]:
         for position, block in enumerate(section["body"]):
             if isinstance(block, str):
-                marks = f"[[{rng.choice(names)}]]"
+                words = block.split(" ")
+                words[0] = f"[[{words[0]}|{rng.choice(names)}]]"
                 if count % 4 == 0:
-                    marks += f" and [[{rng.choice(names)}|Treaties!{rng.choice(names)}]]"
-                section["body"][position] = f"{marks}: {block}"
+                    words[1] = f"[[{words[1]}|Treaties!{rng.choice(names)}]]"
+                section["body"][position] = " ".join(words)
                 count += 1
     return marked
 
