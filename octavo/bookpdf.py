@@ -214,9 +214,9 @@ class _Schedule:
         return True
 
     def _current(self, index: int) -> bool:
-        """Laid out, and not waiting to be laid out again."""
+        """Laid out, and not waiting to be laid out again (a piece being drawn is current: its pages are known)."""
         state = self.states[index]
-        return state.laid is not None and not state.redo and not state.busy and not self._stale(index)
+        return state.laid is not None and not state.redo and not self._stale(index)
 
     def _is_back(self, index: int) -> bool:
         return index > 0 and not self.pieces[index].name.startswith("chapter ")
