@@ -6,7 +6,8 @@ next block of text of its section, so that this text fills the gap; lay out agai
 passes another float, so figures and tables keep the order of their numbers, and it never leaves its
 section. A table too long for one page is not a float: it may break (print.css keeps tables whole),
 starting where it stands, its caption with its first rows and its header repeated on every page.
-The passes are bounded: each costs a full layout.
+The passes are bounded: each costs a full layout. Most moves are made during the first layout instead,
+where that is exact (octavo/floatdefer.py); what is left to these passes is what it could not move.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 SECTION_HEADINGS = HEADINGS - {"h1"}  # a title (h1) opens an article or a chapter: the page before ends by design
 
 
-def place_floats(html: Any, render: Callable[[], Any], document: Any) -> Any:
+def place_floats(html: Any, render: Callable[[], Any], document: Any,
+                 put_back: Callable[[Any], None] = lambda element: None) -> Any:  # fmt: skip
     """`document`, the layout of `html` (a weasyprint.HTML), with stranded floats moved later and laid out
-    again by `render` until none is left."""
+    again by `render` until none is left. `put_back` returns a float moved during layout to its place."""
     import cssselect2
 
     for _ in range(MAX_PASSES):
@@ -30,6 +32,7 @@ def place_floats(html: Any, render: Callable[[], Any], document: Any) -> Any:
         long_tables = [table for table in _too_long(document) if "break-inside" not in (table.get("style") or "")]
         for table in long_tables:
             table.set("style", "break-inside: auto")
+            put_back(table)
         moved = [e for e in stranded(document) if e not in long_tables and move_later(e, parents)]
         if not moved and not long_tables:
             break

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from octavo.finish import build_time, file_identifier, finisher, install_tagging
+from octavo.floatdefer import placing_floats
 from octavo.floats import place_floats
 from octavo.images import MEDIA_TYPES
 from octavo.index import build_index, fill_pages, mark_pages
@@ -204,13 +205,15 @@ def typeset_html(html, sheets: list, optional_toc: bool = False, cache: dict | N
     import weasyprint
 
     cache = _IMAGE_CACHE if cache is None else cache
-    rendered = html.render(cache=cache, stylesheets=sheets)
-    if optional_toc and len(rendered.pages) < TOC_MIN_PAGES:
-        # A short article reads without a contents list; the HTML keeps it, the PDF leaves it out.
-        sheets = [*sheets, weasyprint.CSS(string=_NO_TOC)]
+    # Floats may move later in the PDF than in the HTML, which is the document before pagination: as they
+    # are met during layout where that is exact, else after it.
+    with placing_floats(html) as placing:
         rendered = html.render(cache=cache, stylesheets=sheets)
-    # Floats may move later in the PDF than in the HTML, which is the document before pagination.
-    return place_floats(html, lambda: html.render(cache=cache, stylesheets=sheets), rendered)
+        if optional_toc and len(rendered.pages) < TOC_MIN_PAGES:
+            # A short article reads without a contents list; the HTML keeps it, the PDF leaves it out.
+            sheets = [*sheets, weasyprint.CSS(string=_NO_TOC)]
+            rendered = html.render(cache=cache, stylesheets=sheets)
+        return place_floats(html, lambda: html.render(cache=cache, stylesheets=sheets), rendered, placing.put_back)
 
 
 def fetcher_for(document: PrintDocument, options: BuildOptions):
