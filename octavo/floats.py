@@ -127,19 +127,22 @@ def _blocks(box: Any) -> Iterator[tuple[str, Any]]:
 
 
 def _emptiness(page_box: Any) -> float:
-    """The share of the page area left white below its last line or picture."""
+    """The share of the page area left white below its last line or picture, above its footnotes if any."""
+    from weasyprint.formatting_structure import boxes
+
     top = page_box.content_box_y()
     height = page_box.height
     bottom = max((b.position_y + b.margin_height() for b in _leaves(page_box)), default=top)
-    return max(0.0, (top + height - bottom) / height) if height else 0.0
+    notes = [c.position_y for c in page_box.children if isinstance(c, boxes.FootnoteAreaBox) and c.children]
+    return max(0.0, (min(notes, default=top + height) - bottom) / height) if height else 0.0
 
 
 def _leaves(box: Any) -> Iterator[Any]:
     from weasyprint.formatting_structure import boxes
 
     for child in getattr(box, "children", ()):
-        if isinstance(child, boxes.MarginBox):
-            continue  # the running heads and folios are not the page's text
+        if isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+            continue  # the running heads, folios and footnotes are not the page's text: white lies above the notes
         if isinstance(child, (boxes.LineBox, boxes.ReplacedBox)) or not getattr(child, "children", None):
             yield child
         else:
