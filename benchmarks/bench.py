@@ -10,6 +10,7 @@ that the benchmark works; `--only` picks cases; `--plot-only` draws the plot alo
 from __future__ import annotations
 
 import argparse
+import compileall
 import functools
 import os
 import random
@@ -440,6 +441,9 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     points: list[tuple[int, float, float, float]] = []
     started = time.perf_counter()
+    # Installing a wheel compiles its modules, as pip did for WeasyPrint's; an editable checkout may not have
+    # them compiled (PYTHONDONTWRITEBYTECODE), and each timed process would compile octavo's again.
+    compileall.compile_dir(PROJECT / "octavo", quiet=1)
     try:
         corpus(folder, chapters if "plot" in options.cases else (), long_book="book" in options.cases)
         cases = {

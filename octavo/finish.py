@@ -6,6 +6,7 @@ import datetime
 import functools
 import hashlib
 import re
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -141,6 +142,40 @@ def _language(element, parents: dict, root) -> str:
 
 
 # -- tags: WeasyPrint builds the structure tree from the boxes, and we add what it leaves out ---------
+
+
+def install_single_compression() -> None:
+    """Compress each stream once while a PDF is written (once per process).
+
+    To make the second half of the trailer /ID, pydyf serialises the whole file again, and every stream is
+    compressed a second time (at level 9): a few per cent of a PDF build. While pydyf writes a file, each
+    stream's bytes are kept the first time they are made; the file is the same, byte for byte.
+    """
+    import pydyf
+
+    if getattr(pydyf.PDF.write, "octavo_once", False):
+        return
+    write, stream_data = pydyf.PDF.write, pydyf.Stream.data.fget
+    writing = threading.local()
+
+    def data(stream):
+        made = getattr(writing, "made", None)
+        if made is None:
+            return stream_data(stream)
+        if id(stream) not in made:
+            made[id(stream)] = (stream, stream_data(stream))  # the stream kept alive: its id is not reused
+        return made[id(stream)][1]
+
+    @functools.wraps(write)
+    def write_once(pdf, *args, **kwargs):
+        writing.made = {}
+        try:
+            return write(pdf, *args, **kwargs)
+        finally:
+            writing.made = None
+
+    write_once.octavo_once = True
+    pydyf.PDF.write, pydyf.Stream.data = write_once, property(data)
 
 
 def install_tagging() -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from octavo.finish import build_time, file_identifier, finisher, install_tagging
+from octavo.finish import build_time, file_identifier, finisher, install_single_compression, install_tagging
 from octavo.floatdefer import placing_floats
 from octavo.floats import place_floats
 from octavo.images import MEDIA_TYPES
@@ -154,6 +154,7 @@ def render_pdf(document: PrintDocument, options: BuildOptions) -> tuple[bytes, i
         # The build's time, not the article's date (which may be 1863): CreationDate, ModDate and the XMP.
         rendered.metadata.created = rendered.metadata.modified = build_time(options)
         install_tagging()
+        install_single_compression()
         pdf = rendered.write_pdf(
             pdf_tags=True,
             pdf_variant=options.pdf_variant,

@@ -102,7 +102,7 @@ class PieceWorker:
 
     def draw(self, index: int, first_page: int, identifier: bytes) -> tuple[Path, list[str]]:
         """The piece's PDF file, its pages numbered from `first_page`; the piece is forgotten afterwards."""
-        from octavo.finish import build_time, finisher, install_tagging
+        from octavo.finish import build_time, finisher, install_single_compression, install_tagging
         from octavo.pdf import LogCollector
         from octavo.theme import theme_for
 
@@ -118,6 +118,7 @@ class PieceWorker:
                         stand_ins.setdefault(target, (0, 0, 0, 0))
         document.metadata.created = document.metadata.modified = build_time(self.options)
         install_tagging()
+        install_single_compression()
         errors = LogCollector()
         logging.getLogger("weasyprint").addHandler(errors)
         try:
