@@ -10,7 +10,6 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from octavo.diagnostics import Report
 from octavo.images import ImageProblem, check_image
 from octavo.model import SvgImage
-from octavo.svg import sanitise
 from octavo.yamlsrc import Problem, forbidden_char, position
 
 
@@ -126,6 +125,8 @@ class NodeReader:
         """
         if path is None or path.suffix.lower() != ".svg":
             return None
+        from octavo.svg import sanitise  # here: lxml and tinycss2 load only for an article with an SVG
+
         name = self.string(node, where) or path.name
         try:
             result = sanitise(path, self.root, name)
