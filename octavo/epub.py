@@ -12,10 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import PIL
 from ebooklib import epub
 from lxml import etree
-from PIL import Image
 
 from octavo.blocks.figure import Figure
 from octavo.cover import cover_png
@@ -288,6 +286,9 @@ def _image_bytes(figure: Figure) -> bytes:
     data = figure.image.read_bytes()
     if figure.image.suffix.lower() not in RASTER_TYPES:
         return data
+    import PIL  # here: an EPUB without photographs needs no Pillow (a cover found in the cache neither)
+    from PIL import Image
+
     with Image.open(io.BytesIO(data)) as image:  # reads the header only
         if max(image.size) <= MAX_IMAGE_SIDE or getattr(image, "is_animated", False):
             return data
@@ -298,6 +299,8 @@ def _image_bytes(figure: Figure) -> bytes:
 
 
 def _scaled(data: bytes) -> bytes:
+    from PIL import Image
+
     with Image.open(io.BytesIO(data)) as image:
         kind = image.format
         image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE), Image.Resampling.LANCZOS)

@@ -131,13 +131,14 @@ def test_new_command_makes_a_project_and_refuses_a_folder_with_files(cli, tmp_pa
 
 
 def test_an_epub_build_loads_nothing_of_the_pdf_side(tmp_path):
-    """Nor importlib.metadata, when the user's cache knows that no plugin is installed (the second build)."""
+    """Nor importlib.metadata, when the user's cache knows that no plugin is installed, nor Pillow's image
+    module, when the cover is in the cache (the second build)."""
     import subprocess
     import sys
 
     code = ("import sys; from octavo.cli import main; main(sys.argv[1:]); "
             "print(sorted(m for m in ('weasyprint', 'pikepdf', 'pypdf', 'octavo.pdf', 'octavo.preflight', "
-            "'importlib.metadata', 'tinycss2') if m in sys.modules))")  # fmt: skip
+            "'importlib.metadata', 'tinycss2', 'PIL.Image') if m in sys.modules))")  # fmt: skip
     args = [sys.executable, "-c", code, str(FIXTURES / "norwegian.yaml"), "--out", str(tmp_path), "--format", "epub",
             "--force"]  # fmt: skip
     subprocess.run(args, check=True, capture_output=True)

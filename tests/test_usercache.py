@@ -98,3 +98,10 @@ def test_whether_plugins_are_installed_is_asked_again_when_the_installed_package
     # The same package with its entry points edited in place: the folder's listing is the same.
     (info / "entry_points.txt").write_text("[console_scripts]\ntoy = octavo_toy:main\n", encoding="utf-8")
     assert blocks.plugins_installed() == before and len(asked) == 3
+
+
+def test_the_cover_is_kept_under_the_versions_pillow_reports():
+    import PIL
+    from PIL import features
+
+    assert cover.pillow_versions() == (PIL.__version__, features.version("freetype2"), features.version("zlib"))
