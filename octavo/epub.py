@@ -380,7 +380,9 @@ def _write(book: epub.EpubBook, options: BuildOptions) -> bytes:
         else datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     )
     raw = io.BytesIO()
-    writer = _Writer(raw, book, {"epub3_pages": False, "raise_exceptions": True, "mtime": modified})
+    # Deflated at level 0, that is not compressed: _repack compresses every entry once, at level 9.
+    writer = _Writer(raw, book, {"epub3_pages": False, "raise_exceptions": True, "mtime": modified,
+                                 "compresslevel": 0})  # fmt: skip
     writer.process()
     writer.write()
     return _repack(raw.getvalue(), max(int(modified.timestamp()), ZIP_EPOCH_MIN))
