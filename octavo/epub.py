@@ -18,7 +18,6 @@ from lxml import etree
 from octavo.blocks.figure import Figure
 from octavo.cover import cover_png
 from octavo.images import RASTER_TYPES, media_type
-from octavo.index import build_index
 from octavo.model import (
     Article,
     Book,
@@ -164,11 +163,19 @@ def _template_values(publication: Publication, package: _Package, theme: Theme, 
         "footnote_for": footnote_lookup(publication),
         "same_document": lambda a, b: files[a] == files[b],
         "footnotes_here": [],
-        "index": build_index(publication),
+        "index": _index(publication),
         "image_src": lambda figure: package.images[figure.id],
         # Placeholders are HTML, as in print: their text takes the reader's font, size and colours.
         "placeholder_src": None,
     }
+
+
+def _index(publication: Publication) -> tuple:
+    if not publication.index:
+        return ()  # as build_index gives it, without importing the index's module
+    from octavo.index import build_index
+
+    return build_index(publication)
 
 
 def _render(theme: Theme, template: str, values: dict[str, object]) -> bytes:

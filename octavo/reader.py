@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -146,6 +145,8 @@ MAX_SVG_WARNINGS = 20
 
 
 def close_matches(word: str, choices: tuple[str, ...]) -> list[str]:
+    import difflib  # here: only a mistake needs it
+
     return difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
 
 
