@@ -105,3 +105,21 @@ def test_the_cover_is_kept_under_the_versions_pillow_reports():
     from PIL import features
 
     assert cover.pillow_versions() == (PIL.__version__, features.version("freetype2"), features.version("zlib"))
+
+
+def test_the_labels_are_parsed_once_and_data_marshal_cannot_hold_every_time(cache_home, tmp_path, monkeypatch):
+    import datetime
+
+    import yaml
+
+    package = (theme.packaged_dir("templates") / "labels.yaml",)
+    dated = tmp_path / "labels.yaml"
+    dated.write_text("en:\n  figure: Fig.\n  since: 2024-03-05\n", encoding="utf-8")
+    first = theme._labels.__wrapped__(package)
+    assert theme._labels.__wrapped__((*package, dated))["en"]["since"] == datetime.date(2024, 3, 5)
+    parsed = []
+    load = yaml.load
+    monkeypatch.setattr(yaml, "load", lambda *args, **kwargs: parsed.append(1) or load(*args, **kwargs))
+    assert theme._labels.__wrapped__(package) == first and parsed == []
+    again = theme._labels.__wrapped__((*package, dated))
+    assert again["en"]["since"] == datetime.date(2024, 3, 5) and again["en"]["figure"] == "Fig." and parsed == [1]
