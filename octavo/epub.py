@@ -293,7 +293,7 @@ def _image_bytes(figure: Figure) -> bytes:
     data = figure.image.read_bytes()
     if figure.image.suffix.lower() not in RASTER_TYPES:
         return data
-    import PIL  # here: an EPUB without photographs needs no Pillow (a cover found in the cache neither)
+    import PIL  # here: an EPUB without photographs needs no PIL.Image (nor does a cover found in the cache)
     from PIL import Image
 
     with Image.open(io.BytesIO(data)) as image:  # reads the header only

@@ -242,7 +242,7 @@ def _labels(files: tuple[Path, ...]) -> dict[str, dict[str, str]]:
 
 def _read_labels(path: Path) -> object:
     """A labels.yaml as data, kept in the user's cache (in marshal's format) under its text and PyYAML's
-    version: reading the package's took 2 ms, longer than finding every file of the theme."""
+    version: constructing the package's took about 2 ms of every build, loading the kept data 0.06 ms."""
     import marshal
 
     from octavo.usercache import cached_bytes
