@@ -3,7 +3,7 @@
 
 import sys
 
-from octavo.cli import main
+from octavo.cli import command
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(command())

@@ -6,17 +6,20 @@ import datetime
 import re
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from octavo import shapes
 from octavo import smart as smart_quotes
 from octavo.blocks import Context, registry
-from octavo.citations import BookReferences, Citations, read_library
 from octavo.diagnostics import Report
 from octavo.model import Article, Section, TocEntry, with_notes
 from octavo.reader import kind_name, suggestion
 from octavo.yamlsrc import SourceError, not_utf8, read
+
+if TYPE_CHECKING:
+    from octavo.citations import BookReferences
 
 DATE_PATTERN = re.compile(shapes.DATE_PATTERN)
 # A fixed namespace, so that the default identifier is the same on every machine and build.
@@ -73,9 +76,12 @@ def read_article(ctx: Context, tree: MappingNode, fields: dict[str, Node],
     its target, so the first reading collects the citations and targets and checks everything, and the
     second, silent one builds the model with their formatted texts.
     """
-    library = read_library(ctx, fields, book)
-    if library is not None:
-        ctx.resolver.citations = Citations(library, ctx.resolver.prefix)
+    if book is not None or "references" in fields or "citation-style" in fields:  # else there is no library
+        from octavo.citations import Citations, read_library  # here: most articles cite nothing
+
+        library = read_library(ctx, fields, book)
+        if library is not None:
+            ctx.resolver.citations = Citations(library, ctx.resolver.prefix)
     article = read_text(ctx, tree, fields, smart)
     citations = ctx.resolver.citations
     cites = citations is not None and bool(citations.cited)

@@ -10,7 +10,6 @@ from yaml.nodes import MappingNode, Node
 from octavo import shapes
 from octavo.articles import load_article, read_flag, read_index_see, read_metadata, read_smart
 from octavo.blocks import Context
-from octavo.citations import read_book_references
 from octavo.model import Article, Book, with_notes
 from octavo.yamlsrc import SourceError, compose, position
 
@@ -22,6 +21,8 @@ def read_book(ctx: Context, tree: MappingNode) -> Book | None:
     metadata = read_metadata(ctx, tree, fields)
     if not ctx.require(tree, fields, "articles", ""):
         return None
+    from octavo.citations import read_book_references  # here: an article alone may have no references
+
     references = read_book_references(ctx, fields)
     paths = _article_paths(ctx, fields["articles"])
     prefixes = _id_prefixes([path for path, _ in paths])

@@ -81,7 +81,7 @@ class BuildCache:
         for output in outputs:
             self.hashes.pop(output.path, None)  # just written: hash the new bytes
         self.entries[self._entry(publication.source)] = {
-            "inputs": {self._key(p): self.hash(p) for p in inputs},
+            "inputs": {self._relative(p): self.hash(p) for p in inputs},  # resolved by dependencies()
             "outputs": {self._key(o.path): self.hash(o.path) for o in outputs},
             "details": {self._key(o.path): {"format": o.format, "pages": o.pages} for o in outputs},
             "problems": [{**asdict(d), "path": self._key(d.path)} for d in problems],
@@ -107,7 +107,9 @@ class BuildCache:
         return f"{self.fingerprint[:16]} {self._key(source)}"
 
     def _key(self, path: Path) -> str:
-        resolved = path.resolve()
+        return self._relative(path.resolve())
+
+    def _relative(self, resolved: Path) -> str:
         return resolved.relative_to(self.root).as_posix() if resolved.is_relative_to(self.root) else str(resolved)
 
 

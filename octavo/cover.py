@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import io
 from pathlib import Path
-
-import PIL
-from PIL import Image, ImageColor, ImageDraw, ImageFont, features
+from typing import TYPE_CHECKING
 
 from octavo.model import Article
 from octavo.theme import Theme
 from octavo.usercache import cached_bytes
+
+if TYPE_CHECKING:
+    from PIL import ImageDraw, ImageFont
 
 SIZE = (1600, 2400)
 MARGIN = 150
@@ -27,16 +28,36 @@ def cover_png(article: Article, theme: Theme) -> bytes:
     user's cache under everything it is drawn from: the words, the accent, the fonts' bytes and this code.
     """
     fonts = _Fonts(theme)
-    accent = ImageColor.getrgb(theme.settings.accent) if theme.settings.accent else ACCENT
+    accent = _rgb(theme.settings.accent) if theme.settings.accent else ACCENT
     words = (article.title.plain, article.subtitle.plain if article.subtitle else None, tuple(article.authors),
-             article.publisher, accent, SIZE, MARGIN, PAPER, INK,
-             PIL.__version__, features.version("freetype2"), features.version("zlib"))
+             article.publisher, accent, SIZE, MARGIN, PAPER, INK, *pillow_versions())
     key = b"\0".join([repr(words).encode(), Path(__file__).read_bytes(),
                       *(hashlib.sha256(Path(path).read_bytes()).digest() for path in fonts.files.values())])
     return cached_bytes("covers", key, lambda: _draw(article, fonts, accent))
 
 
+def pillow_versions() -> tuple[str, str | None, str | None]:
+    """Pillow's version and those of FreeType and zlib, which draw and compress the cover.
+
+    They are what `PIL.features.version("freetype2")` and `("zlib")` give, read where that function reads
+    them, in Pillow's compiled modules: importing PIL.features imports PIL.Image, which takes longer than
+    the rest of a cover found in the cache.
+    """
+    import PIL
+    from PIL import _imaging, _imagingft
+
+    return PIL.__version__, getattr(_imagingft, "freetype2_version", None), getattr(_imaging, "zlib_version", None)
+
+
+def _rgb(colour: str) -> tuple[int, ...]:
+    from PIL import ImageColor
+
+    return ImageColor.getrgb(colour)
+
+
 def _draw(article: Article, fonts: _Fonts, accent: tuple[int, ...]) -> bytes:
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", SIZE, PAPER)
     draw = ImageDraw.Draw(image)
     width = SIZE[0] - 2 * MARGIN
@@ -69,6 +90,8 @@ class _Fonts:
         }
 
     def get(self, style: str, size: int) -> ImageFont.FreeTypeFont:
+        from PIL import ImageFont
+
         return ImageFont.truetype(str(self.files[style]), size)
 
 

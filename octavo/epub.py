@@ -12,15 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import PIL
 from ebooklib import epub
 from lxml import etree
-from PIL import Image
 
 from octavo.blocks.figure import Figure
 from octavo.cover import cover_png
 from octavo.images import RASTER_TYPES, media_type
-from octavo.index import build_index
 from octavo.model import (
     Article,
     Book,
@@ -166,11 +163,19 @@ def _template_values(publication: Publication, package: _Package, theme: Theme, 
         "footnote_for": footnote_lookup(publication),
         "same_document": lambda a, b: files[a] == files[b],
         "footnotes_here": [],
-        "index": build_index(publication),
+        "index": _index(publication),
         "image_src": lambda figure: package.images[figure.id],
         # Placeholders are HTML, as in print: their text takes the reader's font, size and colours.
         "placeholder_src": None,
     }
+
+
+def _index(publication: Publication) -> tuple:
+    if not publication.index:
+        return ()  # as build_index gives it, without importing the index's module
+    from octavo.index import build_index
+
+    return build_index(publication)
 
 
 def _render(theme: Theme, template: str, values: dict[str, object]) -> bytes:
@@ -288,6 +293,9 @@ def _image_bytes(figure: Figure) -> bytes:
     data = figure.image.read_bytes()
     if figure.image.suffix.lower() not in RASTER_TYPES:
         return data
+    import PIL  # here: an EPUB without photographs needs no PIL.Image (nor does a cover found in the cache)
+    from PIL import Image
+
     with Image.open(io.BytesIO(data)) as image:  # reads the header only
         if max(image.size) <= MAX_IMAGE_SIDE or getattr(image, "is_animated", False):
             return data
@@ -298,6 +306,8 @@ def _image_bytes(figure: Figure) -> bytes:
 
 
 def _scaled(data: bytes) -> bytes:
+    from PIL import Image
+
     with Image.open(io.BytesIO(data)) as image:
         kind = image.format
         image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE), Image.Resampling.LANCZOS)
@@ -377,7 +387,9 @@ def _write(book: epub.EpubBook, options: BuildOptions) -> bytes:
         else datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     )
     raw = io.BytesIO()
-    writer = _Writer(raw, book, {"epub3_pages": False, "raise_exceptions": True, "mtime": modified})
+    # Deflated at level 0, that is not compressed: _repack compresses every entry once, at level 9.
+    writer = _Writer(raw, book, {"epub3_pages": False, "raise_exceptions": True, "mtime": modified,
+                                 "compresslevel": 0})  # fmt: skip
     writer.process()
     writer.write()
     return _repack(raw.getvalue(), max(int(modified.timestamp()), ZIP_EPOCH_MIN))

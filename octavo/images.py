@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 import warnings
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import urlsplit
 
-from lxml import etree
-from PIL import Image
+if TYPE_CHECKING:
+    from lxml import etree
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_PIXELS = 100_000_000
@@ -62,6 +62,8 @@ def parse_svg(data: bytes, name: str) -> etree._Element:
     Entities are left as they are (the sanitiser drops them), an external DTD or entity is never
     fetched, and libxml2's own limits refuse entity-expansion bombs and absurdly deep documents.
     """
+    from lxml import etree  # here, as Pillow below: an article without images needs neither
+
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                              remove_comments=True)  # fmt: skip
     try:
@@ -84,6 +86,8 @@ def _xml_reason(exc: etree.XMLSyntaxError) -> str:
 
 def check_raster(name: str, source: Path | BinaryIO, suffix: str) -> None:
     """Read only the header: enough to refuse decompression bombs and files that are not images."""
+    from PIL import Image
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

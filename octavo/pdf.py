@@ -20,13 +20,10 @@ from octavo.images import MEDIA_TYPES
 from octavo.index import build_index, fill_pages, mark_pages
 from octavo.model import Book, Formula, Publication, footnote_lookup
 from octavo.options import BuildOptions
+from octavo.pipeline import PdfError
 from octavo.theme import Theme, theme_css, theme_for
 
 PRINT_STYLESHEETS = ("base.css", "print.css", "code-print.css")
-
-
-class PdfError(Exception):
-    """WeasyPrint reported a problem that would make the PDF wrong (a missing resource, say)."""
 
 
 @dataclass(frozen=True)

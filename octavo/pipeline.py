@@ -6,11 +6,19 @@ import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from octavo.diagnostics import Report
 from octavo.model import Publication, with_notes
 from octavo.options import BuildOptions
 from octavo.theme import MissingAsset, ThemeTemplateError
+
+if TYPE_CHECKING:
+    from octavo.pdf import PrintDocument
+
+
+class PdfError(Exception):
+    """WeasyPrint reported a problem that would make the PDF wrong (a missing resource, say)."""
 
 
 @dataclass(frozen=True)
@@ -46,18 +54,18 @@ def build_publication(publication: Publication, options: BuildOptions) -> tuple[
     Any exception that escapes a writer is a bug in octavo: it is reported as an internal error of this
     input (exit status 3), so the run goes on with the others.
     """
-    from octavo import epub, pdf  # here, so that `check` and --help never import WeasyPrint
-
     if options.notes:  # the command line (or octavo.toml) wins over each article's and book's `footnotes`
         publication = with_notes(publication, options.notes)
     made: list[Built] = []
     report = Report()
-    document: pdf.PrintDocument | None = None
+    document: PrintDocument | None = None
 
     def target(extension: str) -> Path:
         return options.out / f"{publication.slug}{extension}"
 
-    def print_document() -> pdf.PrintDocument:
+    def print_document() -> PrintDocument:
+        from octavo import pdf  # here: an EPUB, `check` and --help never load the PDF's side (WeasyPrint)
+
         nonlocal document  # one print HTML for both the PDF and --format html
         document = document or pdf.print_html(publication, options)
         return document
@@ -69,6 +77,8 @@ def build_publication(publication: Publication, options: BuildOptions) -> tuple[
         return [*files, (target(".html"), "html", html.html.encode("utf-8"), None)]
 
     def make_pdf() -> list[tuple[Path, str, bytes, int | None]]:
+        from octavo import pdf
+
         data, pages = pdf.render_pdf(print_document(), options)
         files = [(target(".pdf"), "pdf", data, pages)]
         checked = [(target(".pdf"), "pdf", data)]  # the booklet is checked as its pages, before imposition
@@ -92,10 +102,15 @@ def build_publication(publication: Publication, options: BuildOptions) -> tuple[
             report.extend(found)
         return files
 
+    def make_epub() -> list[tuple[Path, str, bytes, int | None]]:
+        from octavo import epub
+
+        return [(target(".epub"), "epub", epub.epub_bytes(publication, options), None)]
+
     steps = {
         "html": make_html,
         "pdf": make_pdf,
-        "epub": lambda: [(target(".epub"), "epub", epub.epub_bytes(publication, options), None)],
+        "epub": make_epub,
     }
     for fmt in options.formats:
         started = time.perf_counter()
@@ -105,7 +120,7 @@ def build_publication(publication: Publication, options: BuildOptions) -> tuple[
             report.add(exc.path, exc.line, 0, "error", exc.message)
         except MissingAsset as exc:
             report.add(Path(exc.name), 0, 0, "error", f"{exc}; the {fmt.upper()} was not written")
-        except pdf.PdfError as exc:
+        except PdfError as exc:
             report.add(publication.source, 1, 1, "error", f"the PDF was not written: {exc}")
         except OSError as exc:  # a file it is made from could not be read
             report.add(publication.source, 1, 1, "error", f"could not make the {fmt.upper()}: {exc}")

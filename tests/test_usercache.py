@@ -77,3 +77,49 @@ def test_a_cache_folder_that_is_a_link_is_not_used(cache_home, tmp_path):
     assert usercache.cache_dir() is None
     build_into(tmp_path / "out", str(SAMPLE), "--format", "epub")
     assert list(elsewhere.iterdir()) == []
+
+
+def test_whether_plugins_are_installed_is_asked_again_when_the_installed_packages_change(cache_home, tmp_path,
+                                                                                         monkeypatch):  # fmt: skip
+    from octavo import blocks
+
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    asked, ask = [], blocks._ask_importlib
+    monkeypatch.setattr(blocks, "_ask_importlib", lambda: asked.append(1) or ask())
+    before = blocks.plugins_installed()
+    assert blocks.plugins_installed() == before and len(asked) == 1  # the kept answer
+    info = site / "octavo_toy-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: octavo-toy\nVersion: 0.1\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[octavo.blocks]\ncallout = octavo_toy:BLOCK\n", encoding="utf-8")
+    assert blocks.plugins_installed() and len(asked) == 2
+    # The same package with its entry points edited in place: the folder's listing is the same.
+    (info / "entry_points.txt").write_text("[console_scripts]\ntoy = octavo_toy:main\n", encoding="utf-8")
+    assert blocks.plugins_installed() == before and len(asked) == 3
+
+
+def test_the_cover_is_kept_under_the_versions_pillow_reports():
+    import PIL
+    from PIL import features
+
+    assert cover.pillow_versions() == (PIL.__version__, features.version("freetype2"), features.version("zlib"))
+
+
+def test_the_labels_are_parsed_once_and_data_marshal_cannot_hold_every_time(cache_home, tmp_path, monkeypatch):
+    import datetime
+
+    import yaml
+
+    package = (theme.packaged_dir("templates") / "labels.yaml",)
+    dated = tmp_path / "labels.yaml"
+    dated.write_text("en:\n  figure: Fig.\n  since: 2024-03-05\n", encoding="utf-8")
+    first = theme._labels.__wrapped__(package)
+    assert theme._labels.__wrapped__((*package, dated))["en"]["since"] == datetime.date(2024, 3, 5)
+    parsed = []
+    load = yaml.load
+    monkeypatch.setattr(yaml, "load", lambda *args, **kwargs: parsed.append(1) or load(*args, **kwargs))
+    assert theme._labels.__wrapped__(package) == first and parsed == []
+    again = theme._labels.__wrapped__((*package, dated))
+    assert again["en"]["since"] == datetime.date(2024, 3, 5) and again["en"]["figure"] == "Fig." and parsed == [1]

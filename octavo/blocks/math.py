@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from yaml.nodes import MappingNode, Node
 
 from octavo.blocks.base import BlockType, Context
-from octavo.formulas import FormulaError, typeset
 from octavo.model import Formula
 from octavo.shapes import Key, Shape, Value
 
@@ -44,6 +43,8 @@ def read(ctx: Context, node: Node, where: str) -> Equation | None:
 
 
 def _formula(ctx: Context, node: Node, where: str, tex: str) -> Formula | None:
+    from octavo.formulas import FormulaError, typeset  # here: only an article with formulas needs it
+
     try:
         return typeset(tex, display=True)
     except FormulaError as exc:
