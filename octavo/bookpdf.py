@@ -6,8 +6,8 @@ counts give each piece its first page; a piece is drawn (its folios numbered) as
 before it is settled, and laid out again only when a page number it shows turns out different from
 the one it was given: the contents list, whose numbers are known last, and the back matter, laid
 out once the chapters are (the notes show the pages of their references, the index the pages of its
-marks). With `--jobs 1` the same happens in the build's own process, one piece after another, so
-only one piece's layout is in memory at a time.
+marks). With `--jobs 1` the same happens in one forked process, one piece after another, so only
+one piece's layout is in memory at a time, and that memory is given back before the join.
 """
 
 from __future__ import annotations
@@ -283,10 +283,14 @@ class _Schedule:
 
 
 class _Workers:
-    """Layout processes (or, with one job, the build's own process), each with one request at a time."""
+    """Layout processes (or, with one job where processes cannot be forked, the build's own process), each with
+    one request at a time."""
 
     def __init__(self, assets: dict, options: BuildOptions, jobs: int, folder: Path) -> None:
-        self.local = PieceWorker(assets, options, folder) if jobs == 1 else None
+        forks = "fork" in multiprocessing.get_all_start_methods()
+        # One job still lays out in a forked process: its memory goes back to the system when it ends, so the
+        # build's own process is small when it joins the pieces. A spawned process would import WeasyPrint again.
+        self.local = PieceWorker(assets, options, folder) if jobs == 1 and not forks else None
         self.connections: list[Any] = []
         self.processes: list[Any] = []
         self.pending: dict[int, tuple] = {}  # worker -> request (one at a time)
@@ -294,7 +298,7 @@ class _Workers:
         if self.local is None:
             import weasyprint  # noqa: F401 - imported before forking, so each worker starts with it loaded
 
-            context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+            context = multiprocessing.get_context("fork" if forks else None)
             for _ in range(jobs):
                 parent, child = context.Pipe()
                 process = context.Process(target=_serve, args=(child, assets, options, folder), daemon=True)

@@ -13,6 +13,7 @@ import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from octavo.finish import PAGE_LATER
 
@@ -31,6 +32,29 @@ _CATALOG_KEYS = ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata", "/Outp
 
 def join_parts(parts: list[Part], anchor_pages: dict[str, int], identifier: bytes) -> bytes:
     """One PDF of every part in order; `anchor_pages` gives each anchor's page (1-based) in the whole book."""
+    # Through a temporary file rather than memory: a book's PDF is held once, not twice (BytesIO's copy).
+    with tempfile.TemporaryFile() as file:
+        _write_joined(parts, anchor_pages, identifier, file)
+        # qpdf has let go of the pages it copied (a book's images, read into memory as they are copied): give
+        # that memory back before the joined PDF's bytes are read, which would otherwise come on top of it.
+        _release_freed_memory()
+        file.seek(0)
+        return file.read()
+
+
+def _release_freed_memory() -> None:
+    """Return the C library's freed memory to the system (glibc keeps it for the process otherwise)."""
+    import ctypes
+
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError):  # not glibc: its allocator gives memory back on its own terms
+        return
+    trim(0)
+
+
+def _write_joined(parts: list[Part], anchor_pages: dict[str, int], identifier: bytes, file: IO[bytes]) -> None:
+    """Write the joined PDF to `file`."""
     import pikepdf
     from pikepdf import Array, Dictionary, Name
 
@@ -41,7 +65,6 @@ def join_parts(parts: list[Part], anchor_pages: dict[str, int], identifier: byte
     destinations: dict[str, object] = {}
     outline: list[tuple[str, object, bool, list]] = []
     first = None
-    sources = []
     for part in parts:
         base = len(out.pages)
         if part.path is None:
@@ -56,7 +79,6 @@ def join_parts(parts: list[Part], anchor_pages: dict[str, int], identifier: byte
             continue
         # Read from the file as it is needed (not mapped into memory, where a book's images would add up).
         source = pikepdf.open(part.path, access_mode=pikepdf.AccessMode.stream)
-        sources.append(source)
         first = first or source
         with warnings.catch_warnings():  # pikepdf warns that named destinations stay behind: _copy_destinations
             warnings.simplefilter("ignore")
@@ -64,6 +86,8 @@ def join_parts(parts: list[Part], anchor_pages: dict[str, int], identifier: byte
         _copy_structure(out, source, base, document, nums, annotations)
         _copy_destinations(out, source, part.anchors, destinations)
         outline += _read_outline(out, source.Root.get("/Outlines"))
+        if source is not first:  # its pages are copied, images and all (pikepdf copies at once): let it go
+            source.close()
     next_key = len(out.pages)
     for annotation, element in annotations:
         annotation.StructParent = next_key
@@ -91,15 +115,11 @@ def join_parts(parts: list[Part], anchor_pages: dict[str, int], identifier: byte
     name = identifier or b"octavo"
     out.trailer.ID = Array([pikepdf.String(name), pikepdf.String(name)])
     version = first.pdf_version if first is not None else "1.7"
-    # Through a temporary file rather than memory: a book's PDF is held once, not twice (BytesIO's copy).
-    with tempfile.TemporaryFile() as file:
-        out.save(file, min_version=version, object_stream_mode=pikepdf.ObjectStreamMode.generate,
-                 deterministic_id=True)  # fmt: skip
-        out.close()
-        for source in sources:
-            source.close()
-        file.seek(0)
-        return file.read()
+    out.save(file, min_version=version, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+             deterministic_id=True)  # fmt: skip
+    out.close()
+    if first is not None:
+        first.close()
 
 
 def _copy(out, obj):

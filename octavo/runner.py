@@ -156,8 +156,8 @@ def _build_all(ready: list, options: BuildOptions, jobs: int) -> Iterator[tuple[
     if jobs > 1 and len(tasks) > 1:
         from concurrent.futures import ProcessPoolExecutor  # here: multiprocessing is slow to import
 
-        if "pdf" in options.formats:
-            import weasyprint  # noqa: F401 - imported once here, so forked workers start with it loaded
+        # WeasyPrint is not imported here before forking: each worker imports it at its first PDF, at the same
+        # time as the others, which takes no longer, and this process, which lays nothing out, ends sooner.
         with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
             futures = [pool.submit(build_publication, ready[index], part) for index, part in tasks]
             for (index, part), future in zip(tasks, futures, strict=True):

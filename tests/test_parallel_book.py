@@ -213,6 +213,33 @@ def test_jobs_one_and_two_give_the_same_bytes(tmp_path_factory, generated_book):
     assert built[0] == built[1]
 
 
+def test_one_job_lays_out_in_a_forked_process_or_else_here_with_the_same_bytes(tmp_path, generated_book,
+                                                                                 monkeypatch):  # fmt: skip
+    """With one job the pieces are laid out in a forked process (the build's own heap stays small for the
+    join); where processes cannot be forked, in the build's own process, giving the same file."""
+    import multiprocessing
+
+    from octavo.piecework import PieceWorker
+
+    report = Report()
+    publication = load_document(generated_book, generated_book.parent, report)
+    options = BuildOptions(out=tmp_path, root=generated_book.parent, source_date_epoch=EPOCH, layout_jobs=1)
+    document = pdf.print_html(publication, options)
+    laid_here: list[int] = []  # a forked process's layouts are not counted here
+    real = PieceWorker.lay_out
+
+    def lay_out(self, index, *args, **kwargs):
+        laid_here.append(index)
+        return real(self, index, *args, **kwargs)
+
+    monkeypatch.setattr(PieceWorker, "lay_out", lay_out)
+    forked, _ = pdf.render_pdf(document, options)
+    assert laid_here == []
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    here, _ = pdf.render_pdf(document, options)
+    assert laid_here and here == forked
+
+
 def test_the_joined_pdf_passes_qpdf(pairs, tmp_path):
     need("qpdf", shutil.which("qpdf"), "apt-get install qpdf")
     for name, (_, pieces) in pairs.items():
