@@ -145,26 +145,34 @@ def _language(element, parents: dict, root) -> str:
 
 
 def install_single_compression() -> None:
-    """Compress each stream once while a PDF is written (once per process).
+    """Serialise (and compress) each object of a PDF once while it is written (once per process).
 
-    To make the second half of the trailer /ID, pydyf serialises the whole file again, and every stream is
-    compressed a second time (at level 9): a few per cent of a PDF build. While pydyf writes a file, each
-    stream's bytes are kept the first time they are made; the file is the same, byte for byte.
+    To make the second half of the trailer /ID, pydyf serialises the whole file again, every stream compressed
+    a second time at level 9: several per cent of a PDF build. While pydyf writes a file, each object's bytes
+    are kept when it is written and given again to the hash; the file is the same, byte for byte.
     """
     import pydyf
 
     if getattr(pydyf.PDF.write, "octavo_once", False):
         return
-    write, stream_data = pydyf.PDF.write, pydyf.Stream.data.fget
+    write, indirect = pydyf.PDF.write, pydyf.Object.indirect.fget
+    classes = (pydyf.Stream, pydyf.Dictionary, pydyf.Array, pydyf.String)
+    serialise = {cls: cls.data.fget for cls in classes}
     writing = threading.local()
 
-    def data(stream):
+    def kept(cls):
+        def data(obj):
+            made = getattr(writing, "made", None)
+            return made[id(obj)][1] if made is not None and id(obj) in made else serialise[cls](obj)
+
+        return property(data)
+
+    def indirect_once(obj):
         made = getattr(writing, "made", None)
-        if made is None:
-            return stream_data(stream)
-        if id(stream) not in made:
-            made[id(stream)] = (stream, stream_data(stream))  # the stream kept alive: its id is not reused
-        return made[id(stream)][1]
+        if made is not None and id(obj) not in made:
+            own = next(c for c in type(obj).__mro__ if c in serialise)
+            made[id(obj)] = (obj, serialise[own](obj))  # the object kept alive: its id is not reused
+        return indirect(obj)
 
     @functools.wraps(write)
     def write_once(pdf, *args, **kwargs):
@@ -175,7 +183,9 @@ def install_single_compression() -> None:
             writing.made = None
 
     write_once.octavo_once = True
-    pydyf.PDF.write, pydyf.Stream.data = write_once, property(data)
+    pydyf.PDF.write, pydyf.Object.indirect = write_once, property(indirect_once)
+    for cls in classes:
+        cls.data = kept(cls)
 
 
 def install_tagging() -> None:
