@@ -65,13 +65,18 @@ class _Layout:
 
 
 _INSTALLED = False
+_INSTALLING = threading.Lock()  # an article's PDF and EPUB, or two PDFs, may be built in two threads
 
 
 def _install() -> None:
     """Wrap WeasyPrint's page making and in-flow block layout once; the wrappers act only inside placing_floats."""
+    with _INSTALLING:
+        if not _INSTALLED:
+            _wrap_layout()
+
+
+def _wrap_layout() -> None:
     global _INSTALLED
-    if _INSTALLED:
-        return
     from weasyprint.layout import block, page
 
     original_layout, original_remake = block._in_flow_layout, page.remake_page
