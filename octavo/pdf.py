@@ -10,7 +10,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from octavo.finish import build_time, file_identifier, finisher, install_single_compression, install_tagging
@@ -187,11 +187,18 @@ def with_index_pages(document: PrintDocument, options: BuildOptions, fetcher: ob
 _NO_TOC = "nav.toc { display: none !important; }"  # a user sheet: !important beats the theme
 
 
+# Where the print HTML sees itself, and its files beside it: a folder of no machine. WeasyPrint names each
+# image of the PDF by a hash of its URL, so a real folder (the output's) made the PDF's bytes depend on
+# where it was built; and a relative link would have carried that folder's path into the PDF.
+DOCUMENT_ROOT = Path("/octavo")
+DOCUMENT_BASE_URL = PurePosixPath(DOCUMENT_ROOT.as_posix()).as_uri() + "/"
+
+
 def typeset(document: PrintDocument, options: BuildOptions, fetcher: object):
     """The laid-out pages (a weasyprint.Document): the contents list kept or dropped, floats placed."""
     import weasyprint  # imported here: it is slow to import and only PDF builds need it
 
-    html = weasyprint.HTML(string=document.html, base_url=options.out.resolve().as_uri() + "/", url_fetcher=fetcher)
+    html = weasyprint.HTML(string=document.html, base_url=DOCUMENT_BASE_URL, url_fetcher=fetcher)
     return typeset_html(html, [], optional_toc=document.optional_toc)
 
 
@@ -225,8 +232,7 @@ def fetcher_for_assets(assets: dict[str, Path | bytes], options: BuildOptions,
     through `css_filter` if one is given, and refuses everything else."""
     import weasyprint
 
-    base = options.out.resolve()
-    return _restricted_fetcher(weasyprint, {base / url: source for url, source in assets.items()}, css_filter)
+    return _restricted_fetcher(weasyprint, {DOCUMENT_ROOT / url: source for url, source in assets.items()}, css_filter)
 
 
 # WeasyPrint's in-memory image cache, shared by the builds of one run: an article and the books

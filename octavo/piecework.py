@@ -67,7 +67,7 @@ class PieceWorker:
         """
         import weasyprint
 
-        from octavo.pdf import LogCollector, typeset_html
+        from octavo.pdf import DOCUMENT_BASE_URL, LogCollector, typeset_html
 
         self.numbered_by_us, self.first_piece = not own_numbers, index == 0
         _record_margin_states()
@@ -75,7 +75,7 @@ class PieceWorker:
         logging.getLogger("weasyprint").addHandler(errors)
         _RECORDING[0] = True
         try:
-            html = weasyprint.HTML(string="<html></html>", base_url=_base_url(self.options), url_fetcher=self.fetcher)
+            html = weasyprint.HTML(string="<html></html>", base_url=DOCUMENT_BASE_URL, url_fetcher=self.fetcher)
             _use_tree(html, with_link_pages(tree, pages))
             side = weasyprint.CSS(string=f"html {{ break-before: {'right' if right_first else 'left'} }}")
             # Each piece has its own image cache, let go with the piece once it is drawn: a chapter's figures are
@@ -137,10 +137,6 @@ class PieceWorker:
     def forget(self, index: int) -> None:
         self.documents.pop(index, None)
         self.margins.pop(index, None)
-
-
-def _base_url(options: BuildOptions) -> str:
-    return options.out.resolve().as_uri() + "/"
 
 
 def _use_tree(html: Any, tree: Any) -> None:
