@@ -109,49 +109,58 @@ def _wrap_layout() -> None:
 
 def _trade_if_stranded(layout: _Layout, context: Any, box: Any, index: int, child: Any, result: tuple) -> None:
     """Raise _Moved after trading `child` with the block after it, if it is a float left for the next page
-    while this page stays more than EMPTY_LIMIT empty."""
-    abort, stop, _resume_at, position_y, _margins, _next_page, placed, _lines = result
+    while this page stays more than EMPTY_LIMIT empty, and the trade is exact."""
     element = getattr(child, "element", None)
-    if not (abort or stop) or not is_float(element) or getattr(box, "element", None) is element:
-        return  # it fitted, or it is not a float's own box (an anonymous box inside one has its element)
-    if placed and getattr(placed[-1], "index", None) == index:
-        return  # laid out here, in part at least (a long table)
-    bottom = max((b.position_y + b.margin_height() for b in placed), default=position_y)
-    page = context.current_footnote_area.page
-    if not page.height or (context.page_bottom - bottom) / page.height <= EMPTY_LIMIT:
+    if not _stranded(context, box, index, child, result) or layout.moves.get(element, 0) >= MAX_PASSES:
         return
-    if layout.moves.get(element, 0) >= MAX_PASSES or index + 1 >= len(box.children):
-        return
-    following = box.children[index + 1]
-    if box.children[index] is not child or getattr(following, "element_tag", None) != getattr(
-        following.element, "tag", None
-    ):
-        return  # not a plain element's box (a pseudo-element's, or an anonymous one)
+    following = box.children[index + 1] if index + 1 < len(box.children) else None
     parent = layout.parent_of(element)
-    if parent is None or getattr(box, "element", None) is not parent or _uses_counters(context.style_for, element):
+    if following is None or not _plain(following) or parent is None or getattr(box, "element", None) is not parent:
+        return  # the next box is a pseudo-element's or an anonymous one, or the boxes do not follow the HTML
+    if _uses_counters(context.style_for, element):
         return
-    cascade = _Cascade(context.style_for, layout.html.etree_element, layout.parent_of, _neighbours(parent, element))
+    cascade = _Cascade(context.style_for, layout.html.etree_element, layout.parent_of, _following(parent, element))
     before = cascade.winners()
     undo = (list(parent), {e: e.tail for e in parent})
     moved = move_later(element, parents={element: parent})
     if not moved or _previous_element(parent, element) is not following.element or cascade.winners() != before:
         _undo(parent, undo)  # a selector sees the order: laying out the changed HTML is the only exact way
         return
-    layout.origins.setdefault(element, undo[0][undo[0].index(element) - 1] if undo[0].index(element) else None)
+    layout.origins.setdefault(element, _previous_element(undo[0], element))
     layout.moves[element] = layout.moves.get(element, 0) + 1
     box.children[index], box.children[index + 1] = following, child
     raise _Moved
 
 
-def _neighbours(parent: Any, element: Any) -> list[Any]:
-    """The elements whose styles may see the float trade places with the element after it: the one before
-    it and all after it (sibling selectors look back, and may chain), and its ancestors (`:has()`)."""
+def _stranded(context: Any, box: Any, index: int, child: Any, result: tuple) -> bool:
+    """Whether `child`, just laid out in `box`, is a float's own box left whole for the next page, on a page
+    then more than EMPTY_LIMIT empty (white measured down to the footnotes)."""
+    abort, stop, _resume_at, position_y, _margins, _next_page, placed, _lines = result
+    element = getattr(child, "element", None)
+    if not (abort or stop) or not is_float(element) or getattr(box, "element", None) is element:
+        return False  # it fitted, or it is not a float's own box (an anonymous box inside one has its element)
+    if box.children[index] is not child or (placed and getattr(placed[-1], "index", None) == index):
+        return False  # not the box tree's own child, or laid out here in part at least (a long table)
+    bottom = max((b.position_y + b.margin_height() for b in placed), default=position_y)
+    page = context.current_footnote_area.page
+    return bool(page.height) and (context.page_bottom - bottom) / page.height > EMPTY_LIMIT
+
+
+def _plain(box: Any) -> bool:
+    """Whether a box is an element's own (not a pseudo-element's, nor anonymous)."""
+    return getattr(box, "element_tag", None) == getattr(getattr(box, "element", None), "tag", None)
+
+
+def _following(parent: Any, element: Any) -> list[Any]:
+    """The elements whose own selectors may see the float trade places with the element after it: the one
+    before it and all after it (sibling selectors look back, and may chain). _Cascade adds the ancestors."""
     siblings = [e for e in parent if isinstance(e.tag, str)]
     return siblings[max(0, siblings.index(element) - 1) :]
 
 
-def _previous_element(parent: Any, element: Any) -> Any:
-    siblings = [e for e in parent if isinstance(e.tag, str)]
+def _previous_element(children: Any, element: Any) -> Any:
+    """The element before this one among a parent's children (a list of them, or the parent itself)."""
+    siblings = [e for e in children if isinstance(e.tag, str)]
     at = siblings.index(element)
     return siblings[at - 1] if at else None
 
