@@ -18,10 +18,13 @@ from octavo.floatdefer import placing_floats
 from octavo.floats import place_floats
 from octavo.images import MEDIA_TYPES
 from octavo.index import build_index, fill_pages, mark_pages
+from octavo.libraries import install as install_library_lookup
 from octavo.model import Book, Formula, Publication, footnote_lookup
 from octavo.options import BuildOptions
 from octavo.pipeline import PdfError
 from octavo.theme import Theme, theme_css, theme_for
+
+install_library_lookup()  # before WeasyPrint is first imported, in this process or a worker
 
 PRINT_STYLESHEETS = ("base.css", "print.css", "code-print.css")
 

@@ -15,8 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from octavo.libraries import install as install_library_lookup
 from octavo.options import BuildOptions
 from octavo.pieces import PAGE_ATTRIBUTE, PIECE_ATTRIBUTE, with_link_pages
+
+install_library_lookup()  # before WeasyPrint is first imported, in this process or a worker
 
 _MARGIN_STATES: dict[int, tuple[Any, Any]] = {}  # id(page box) -> (layout context, page state), latest layout
 _RECORDING: list[bool] = [False]  # on while a piece is laid out; other layouts in this process keep nothing

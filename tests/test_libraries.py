@@ -1,0 +1,49 @@
+"""WeasyPrint's C libraries opened by file name on Linux: no library search, and the search still there when needed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from octavo import libraries
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the lookup changes only on Linux")
+
+COUNT_SEARCHES = textwrap.dedent("""
+    import ctypes.util
+    searched = []
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: searched.append(name) or search(name)
+    import octavo.pdf  # installs the lookup
+    import weasyprint
+    weasyprint.HTML(string="<p>Typeset</p>").write_pdf()
+    print(len(searched))
+""")
+
+
+def test_weasyprint_imports_without_searching_for_libraries() -> None:
+    done = subprocess.run([sys.executable, "-c", COUNT_SEARCHES], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "0"
+
+
+FOUND_ONLY_BY_SEARCH = textwrap.dedent("""
+    import ctypes.util
+    print("installation help")
+    if ctypes.util.find_library("c") is None:
+        raise OSError("not found by file name")
+    OPENED = True
+""")
+
+
+def test_a_library_only_the_search_finds_is_still_found(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "only_by_search.py"
+    source.write_text(FOUND_ONLY_BY_SEARCH)
+    loader = libraries._FileNamesFirst("only_by_search", str(source))
+    module = type(sys)("only_by_search")
+    loader.exec_module(module)
+    assert module.OPENED
+    assert capsys.readouterr().out == "installation help\n"  # once: the first try's message is not shown
