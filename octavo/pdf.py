@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 from octavo.finish import build_time, file_identifier, finisher, install_single_compression, install_tagging
 from octavo.floatdefer import placing_floats
 from octavo.floats import place_floats
+from octavo.hyphenation import install as install_kept_hyphenation
 from octavo.images import MEDIA_TYPES
 from octavo.index import build_index, fill_pages, mark_pages
 from octavo.libraries import install as install_library_lookup
@@ -25,6 +26,7 @@ from octavo.pipeline import PdfError
 from octavo.theme import Theme, theme_css, theme_for
 
 install_library_lookup()  # before WeasyPrint is first imported, in this process or a worker
+install_kept_hyphenation()
 
 PRINT_STYLESHEETS = ("base.css", "print.css", "code-print.css")
 
