@@ -144,6 +144,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+# WeasyPrint's layout makes hundreds of thousands of objects that live to the end of the build (boxes, styles,
+# lines). With Python's default threshold (a collection every 700 new objects) the collector scans them again
+# and again: 0.46 s of the 5 s a 67-page article with photographs takes, 0.07 s of a 4-page one. Every 10,000
+# it takes 0.10 s and 0.04 s, and the peak memory stays the same: layout leaves few reference cycles behind.
+COLLECT_AFTER = 10_000
+
+
 def command() -> int:
     """The program (the `octavo` command, build.py, `python -m octavo`): main(), then a quick exit.
 
@@ -153,6 +160,7 @@ def command() -> int:
     is flushed; every output file was written and closed before). Not in main(), which tests and other
     programs call in their own processes.
     """
+    gc.set_threshold(COLLECT_AFTER, *gc.get_threshold()[1:])
     status = main()
     gc.freeze()
     return status
