@@ -13,6 +13,7 @@ one piece's layout is in memory at a time, and that memory is given back before 
 from __future__ import annotations
 
 import copy
+import gc
 import multiprocessing
 import tempfile
 import traceback
@@ -365,6 +366,7 @@ def _handle(worker: PieceWorker, request: tuple) -> tuple:
         if kind == "lay out":
             return ("laid", index, worker.lay_out(index, *arguments))
         path, errors = worker.draw(index, *arguments)
+        gc.collect()  # the drawn piece's boxes hold cycles: freed now, not with the next full collection
         return ("drawn", index, path, arguments[0], frozenset(worker.last_anchors), errors)
     except Exception:
         return ("failed", index, traceback.format_exc())
