@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -28,6 +29,23 @@ COUNT_SEARCHES = textwrap.dedent("""
 def test_weasyprint_imports_without_searching_for_libraries() -> None:
     done = subprocess.run([sys.executable, "-c", COUNT_SEARCHES], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "0"
+
+
+PARSER_LOADED = textwrap.dedent("""
+    import sys
+    import octavo.pdf
+    import weasyprint
+    weasyprint.HTML(string="<p lang=en style='hyphens: auto'>Typeset</p>").write_pdf()
+    print(type(weasyprint.text.ffi.ffi).__module__, "pycparser" in sys.modules)
+""")
+
+
+def test_weasyprint_declarations_are_not_parsed_again(tmp_path: Path) -> None:
+    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    runs = [subprocess.run([sys.executable, "-c", PARSER_LOADED], capture_output=True, text=True, check=True,
+                           env=environment).stdout.split() for _ in range(2)]  # fmt: skip
+    assert runs == [["_cffi_backend", "True"], ["_cffi_backend", "False"]]  # parsed once, to make the kept form
+
 
 
 FOUND_ONLY_BY_SEARCH = textwrap.dedent("""
