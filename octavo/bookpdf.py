@@ -366,7 +366,6 @@ def _handle(worker: PieceWorker, request: tuple) -> tuple:
         if kind == "lay out":
             return ("laid", index, worker.lay_out(index, *arguments))
         path, errors = worker.draw(index, *arguments)
-        gc.collect()  # the drawn piece's boxes hold cycles: freed now, not with the next full collection
         return ("drawn", index, path, arguments[0], frozenset(worker.last_anchors), errors)
     except Exception:
         return ("failed", index, traceback.format_exc())
@@ -374,6 +373,8 @@ def _handle(worker: PieceWorker, request: tuple) -> tuple:
 
 def _serve(connection: Any, assets: dict, options: BuildOptions, folder: Path) -> None:
     """A layout process: answer each request until told to stop (None) or the build goes away."""
+    # What the process was forked with stays to its end: collections pass it by (and leave its pages shared).
+    gc.freeze()
     worker = PieceWorker(assets, options, folder)
     while True:
         try:
@@ -382,4 +383,7 @@ def _serve(connection: Any, assets: dict, options: BuildOptions, folder: Path) -
             return
         if request is None:
             return
-        connection.send(_handle(worker, request))
+        reply = _handle(worker, request)
+        if reply[0] == "drawn":
+            gc.collect()  # the drawn piece's boxes hold cycles: freed now, not at the next full collection
+        connection.send(reply)
