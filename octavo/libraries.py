@@ -1,4 +1,4 @@
-"""WeasyPrint's C libraries opened by their file names on Linux, without the search that costs each process 0.15 s.
+"""WeasyPrint's C libraries opened by file name, and its C declarations read parsed: 0.2 s less for a process.
 
 WeasyPrint 70 tries several names for each library (`libpango-1.0-0`, `pango-1.0-0`, `pango-1.0`,
 `libpango-1.0.so.0`, ...) and cffi hands every name that does not open as it stands to
@@ -41,7 +41,8 @@ _DECLARATIONS = re.compile(r"^ffi = cffi\.FFI\(\)\nffi\.cdef\('''(.*?)'''\)\n", 
 
 
 class _FileNamesFirst(importlib.machinery.SourceFileLoader):
-    """Runs a module with library searches answered "not found", then, if it failed, as it stands."""
+    """Runs the module with its declarations already parsed and library searches answered "not found";
+    if a library is then missing, runs it again as it stands."""
 
     def exec_module(self, module: ModuleType) -> None:
         try:
