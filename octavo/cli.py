@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
 # them again and again: 0.35-0.46 s of the 4.6 s a 67-page article with photographs takes, 0.07 s of a 4-page
 # one. With (10000, 5, 5) it takes 0.22 s and 0.04 s. The older generations are collected twice as often as
 # by default, relative to the first: with (10000, 10, 10), the 551-page book's peak memory grew from 335 to
-# 411 MB (cycles left for longer); with (10000, 5, 5) it is 319 MB.
+# 411 MB (cycles left for longer); with (10000, 5, 5) it is 319-334 MB.
 COLLECTION_THRESHOLDS = (10_000, 5, 5)
 
 
