@@ -3,7 +3,7 @@
 
 import sys
 
-from octavo.cli import command
+from octavo.cli.main import command
 
 if __name__ == "__main__":
     sys.exit(command())

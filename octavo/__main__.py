@@ -2,6 +2,6 @@
 
 import sys
 
-from octavo.cli import command
+from octavo.cli.main import command
 
 sys.exit(command())

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from octavo.cli import main
-from octavo.model import Inline, NoteRef, XRef
+from octavo.cli.main import main
+from octavo.core.model import Inline, NoteRef, XRef
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "tests" / "fixtures"
@@ -283,8 +283,8 @@ def print_builds(tmp_path_factory) -> dict[str, Path]:
 
 def block_errors(folder: Path, block_yaml: str) -> list[str]:
     """The error messages of a one-block article (`  - <block_yaml>`), which must not load."""
-    from octavo.diagnostics import Report
-    from octavo.load import load_article
+    from octavo.core.diagnostics import Report
+    from octavo.source.load import load_article
 
     path = folder / "article.yaml"
     path.write_text(f"title: T\nbody:\n  - {block_yaml}\n", encoding="utf-8")

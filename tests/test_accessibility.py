@@ -13,10 +13,10 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from octavo.diagnostics import Report
-from octavo.load import load_document
-from octavo.options import BuildOptions
-from octavo.pdf import print_html, render_pdf
+from octavo.core.diagnostics import Report
+from octavo.core.options import BuildOptions
+from octavo.pdf.writer import print_html, render_pdf
+from octavo.source.load import load_document
 
 from .conftest import FIXTURES, PRINT_INPUTS, PROJECT, build_into, need
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from octavo.booklet import booklet_order, impose
+from octavo.pdf.booklet import booklet_order, impose
 from tests.conftest import FIXTURES, PROJECT, build_into, need, squash
 
 A4_SIDE = (841.89, 595.276)  # A4 across: the booklet's sides
@@ -168,10 +168,10 @@ def test_each_link_of_a_small_booklet_lands_on_its_page():
 @pytest.fixture(scope="session")
 def book_booklet(tmp_path_factory) -> dict[str, object]:
     """tests/fixtures/book.yaml as a booklet: the built file, and the A5 pages it was imposed from."""
-    from octavo.diagnostics import Report
-    from octavo.load import load_document
-    from octavo.options import BuildOptions
-    from octavo.prepress import booklet_pdf
+    from octavo.core.diagnostics import Report
+    from octavo.core.options import BuildOptions
+    from octavo.pdf.prepress import booklet_pdf
+    from octavo.source.load import load_document
 
     out = build_into(tmp_path_factory.mktemp("booklet"), str(FIXTURES / "book.yaml"), "--format", "pdf", "--booklet")
     publication = load_document(FIXTURES / "book.yaml", PROJECT, Report())
@@ -262,10 +262,10 @@ def test_a_letter_publication_makes_a_letter_booklet_of_half_letter_pages(tmp_pa
 
 
 def test_an_articles_booklet_pages_are_half_letter_with_mirrored_margins(tmp_path):
-    from octavo.diagnostics import Report
-    from octavo.load import load_document
-    from octavo.options import BuildOptions
-    from octavo.prepress import booklet_pdf
+    from octavo.core.diagnostics import Report
+    from octavo.core.options import BuildOptions
+    from octavo.pdf.prepress import booklet_pdf
+    from octavo.source.load import load_document
 
     publication = load_document(FIXTURES / "handout.yaml", PROJECT, Report())
     options = BuildOptions(out=tmp_path, root=PROJECT, formats=("pdf",), booklet=True, page_size="Letter")

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from octavo.diagnostics import Report
-from octavo.load import load_document
-from octavo.model import Book, Paragraph, iter_blocks
+from octavo.core.diagnostics import Report
+from octavo.core.model import Book, Paragraph, iter_blocks
+from octavo.source.load import load_document
 
 from .conftest import FIXTURES, PROJECT, as_read, body_text, build_into, epub_files, epubcheck_messages, squash
 

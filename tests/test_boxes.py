@@ -9,12 +9,12 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from octavo.blocks.box import KINDS, Box
-from octavo.blocks.definitions import Definitions
-from octavo.blocks.figure import Figure
-from octavo.diagnostics import Report
-from octavo.load import load_article
-from octavo.model import iter_blocks
+from octavo.core.diagnostics import Report
+from octavo.core.model import iter_blocks
+from octavo.source.blocks.box import KINDS, Box
+from octavo.source.blocks.definitions import Definitions
+from octavo.source.blocks.figure import Figure
+from octavo.source.load import load_article
 
 from .conftest import FIXTURES, PROJECT, block_errors, body_text, build_into, epub_files, epubcheck_messages
 

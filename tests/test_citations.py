@@ -13,16 +13,16 @@ from citeproc.source.json import CiteProcJSON
 from markupsafe import Markup
 from pypdf import PdfReader
 
-from octavo import markup
-from octavo.bibtex import bibtex_items
-from octavo.citations import STYLE_FOLDER, locator, read_library
-from octavo.diagnostics import Report
-from octavo.epub import anchor_files
-from octavo.load import load_article, load_document
-from octavo.model import Citation as CitationPart
-from octavo.model import Inline, iter_blocks
-from octavo.reader import NodeReader
-from octavo.yamlsrc import read
+from octavo.core.diagnostics import Report
+from octavo.core.model import Citation as CitationPart
+from octavo.core.model import Inline, iter_blocks
+from octavo.epub.writer import anchor_files
+from octavo.source.load import load_article, load_document
+from octavo.source.reader import NodeReader
+from octavo.source.yamlsrc import read
+from octavo.text import markup
+from octavo.text.bibtex import bibtex_items
+from octavo.text.citations import STYLE_FOLDER, locator, read_library
 
 from .conftest import FIXTURES, PROJECT, body_text, build_into, epub_files, epubcheck_messages, node_tool, squash
 
@@ -379,7 +379,7 @@ def test_locators(written, expected):
 def test_the_schema_knows_references_and_citation_styles():
     from jsonschema import Draft202012Validator
 
-    from octavo.schema import json_schema
+    from octavo.source.schema import json_schema
 
     schema = json_schema()
     article = Draft202012Validator({**schema, "oneOf": [{"$ref": "#/$defs/article"}]})

@@ -87,7 +87,7 @@ def test_help_is_fast_to_reach_and_does_not_import_weasyprint():
     import subprocess
     import sys
 
-    code = "import sys; from octavo.cli import main; main(['--help']); print('weasyprint' in sys.modules)"
+    code = "import sys; from octavo.cli.main import main; main(['--help']); print('weasyprint' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.stdout.strip().endswith("False")
 
@@ -138,8 +138,8 @@ def test_an_epub_build_loads_nothing_of_the_pdf_side(tmp_path):
     import subprocess
     import sys
 
-    code = ("import sys; from octavo.cli import main; main(sys.argv[1:]); "
-            "print(sorted(m for m in ('weasyprint', 'pikepdf', 'pypdf', 'octavo.pdf', 'octavo.preflight', "
+    code = ("import sys; from octavo.cli.main import main; main(sys.argv[1:]); "
+            "print(sorted(m for m in ('weasyprint', 'pikepdf', 'pypdf', 'octavo.pdf.writer', 'octavo.pdf.preflight', "
             "'importlib.metadata', 'tinycss2', 'PIL.Image') if m in sys.modules))")  # fmt: skip
     args = [sys.executable, "-c", code, str(FIXTURES / "norwegian.yaml"), "--out", str(tmp_path), "--format", "epub",
             "--force"]  # fmt: skip

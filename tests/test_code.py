@@ -11,10 +11,10 @@ import pytest
 import tinycss2
 from pypdf import PdfReader
 
-from octavo.blocks.code import Code
-from octavo.diagnostics import Report
-from octavo.load import load_article
-from octavo.model import iter_blocks
+from octavo.core.diagnostics import Report
+from octavo.core.model import iter_blocks
+from octavo.source.blocks.code import Code
+from octavo.source.load import load_article
 
 from .conftest import FIXTURES, PROJECT, block_errors, body_text, build_into, epub_files, epubcheck_messages
 
@@ -101,7 +101,7 @@ def test_the_text_is_kept_exactly_and_split_into_tokens(listings):
     assert plain.text == 'plain text, kept as written:\n  two spaces,\ta tab,  and "straight quotes" -- no dashes...'
     assert read.text == "with open(path) as f:\n    print(f.read())"
     assert ("k", "with") in read.lines[0] and ("nb", "    print") in read.lines[1]
-    # Spaces ride with a token, never alone: WeasyPrint would draw no glyphs for them (see octavo.blocks.code).
+    # Spaces ride with a token, never alone: WeasyPrint would draw no glyphs for them (see octavo.source.blocks.code).
     assert all(text.strip() for c in listings for line in c.lines for _, text in line)
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from octavo.cli import main
-from octavo.config import load_config
-from octavo.diagnostics import Report
+from octavo.cli.main import main
+from octavo.core.diagnostics import Report
+from octavo.source.config import load_config
 
 from .conftest import FIXTURES
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from octavo.diagnostics import Report
-from octavo.load import load_article
-from octavo.model import Paragraph, iter_sections
-from octavo.options import BuildOptions
-from octavo.output import write_all
-from octavo.pipeline import build_publication
+from octavo.build.output import write_all
+from octavo.build.pipeline import build_publication
+from octavo.core.diagnostics import Report
+from octavo.core.model import Paragraph, iter_sections
+from octavo.core.options import BuildOptions
+from octavo.source.load import load_article
 
 from .conftest import FIXTURES, PROJECT, SAMPLE, as_read, epub_files, epubcheck_messages, squash
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import weasyprint.document
 
-import octavo.pdf
+import octavo.pdf.writer
 
 from .conftest import FIXTURES, build_into
 from .layout import emptiness, read_pages
@@ -50,7 +50,7 @@ def build(folder: Path, stylesheet: str | None = None, during_layout: bool = Tru
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(weasyprint.document, "layout_document", lambda *a, **k: layouts.append(1) or original(*a, **k))
         if not during_layout:
-            patch.setattr(octavo.pdf, "placing_floats", lambda html: _AfterLayout())
+            patch.setattr(octavo.pdf.writer, "placing_floats", lambda html: _AfterLayout())
         out = build_into(folder / "out", str(folder / fixture.name), "--format", "pdf", "--jobs", "1")
     pages = read_pages(out / f"{fixture.stem}.pdf")
     return ["\n".join(line.text for line in page.body) for page in pages], pages, len(layouts)

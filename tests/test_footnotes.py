@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from octavo.diagnostics import Report
-from octavo.load import load_document
-from octavo.model import Article, Note
+from octavo.core.diagnostics import Report
+from octavo.core.model import Article, Note
+from octavo.source.load import load_document
 
 from .conftest import FIXTURES, PROJECT, as_read, build_into, epub_files, need, pandoc, squash
 
@@ -134,7 +134,7 @@ def test_the_command_line_wins_over_the_article(cli, tmp_path):
 
 
 def test_octavo_toml_sets_the_notes_and_a_wrong_value_is_an_error(cli, tmp_path):
-    from octavo.cli import read_config
+    from octavo.cli.main import read_config
 
     (tmp_path / "octavo.toml").write_text('[build]\nnotes = "footnotes"\n', encoding="utf-8")
     config = read_config(tmp_path, lambda diagnostic: None, "text")

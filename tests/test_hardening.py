@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from octavo.pipeline import build_publication
+from octavo.build.pipeline import build_publication
 
 from .conftest import epub_files, epubcheck_messages
 
@@ -212,7 +212,7 @@ def test_script_in_every_text_field_stays_visible_text(project, cli, tmp_path):
 def test_a_full_disk_keeps_the_previous_outputs_and_leaves_no_temporary_files(project, cli, tmp_path, monkeypatch):
     import errno
 
-    from octavo import output
+    from octavo.build import output
 
     out = tmp_path / "out"
     out.mkdir()
@@ -232,7 +232,7 @@ def test_a_full_disk_keeps_the_previous_outputs_and_leaves_no_temporary_files(pr
 def test_a_write_that_fails_midway_replaces_none_of_the_inputs_files(project, cli, tmp_path, monkeypatch):
     import errno
 
-    from octavo import output
+    from octavo.build import output
 
     out = tmp_path / "out"
     out.mkdir()
@@ -255,7 +255,7 @@ def test_a_write_that_fails_midway_replaces_none_of_the_inputs_files(project, cl
 
 
 def test_an_interrupted_write_leaves_the_previous_file_and_no_temporary_file(tmp_path, monkeypatch):
-    from octavo import output
+    from octavo.build import output
 
     target = tmp_path / "article.pdf"
     target.write_bytes(b"old pdf")
@@ -271,7 +271,7 @@ def test_an_interrupted_write_leaves_the_previous_file_and_no_temporary_file(tmp
 
 
 def test_ctrl_c_exits_130(cli, monkeypatch, project):
-    from octavo import cli as cli_module
+    from octavo.cli import main as cli_module
 
     def interrupted(args):
         raise KeyboardInterrupt
@@ -327,9 +327,10 @@ def test_when_one_output_of_an_input_fails_none_of_its_outputs_is_replaced(proje
 @pytest.mark.parametrize(
     ("module", "function", "message"),
     [
-        ("octavo.epub", "epub_bytes", "internal error while building the EPUB (this is a bug in octavo, please "
+        ("octavo.epub.writer", "epub_bytes", "internal error while building the EPUB (this is a bug in octavo, please "
          "report it): RuntimeError: boom"),
-        ("octavo.load", "load_document", "internal error while reading it (this is a bug in octavo, please report "
+        ("octavo.source.load", "load_document",
+         "internal error while reading it (this is a bug in octavo, please report "
          "it): RuntimeError: boom"),
     ],
 )  # fmt: skip
@@ -363,7 +364,7 @@ def _dies_for_a(publication, options):
 
 
 def test_a_worker_that_dies_is_an_internal_error_of_its_input_not_a_crash(project, cli, tmp_path, monkeypatch):
-    from octavo import pipeline
+    from octavo.build import pipeline
 
     monkeypatch.setattr(pipeline, "build_publication", _dies_for_a)
     a, b = two_articles(project)

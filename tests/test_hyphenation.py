@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pyphen
 import pytest
+from octavo.pdf.writer.engine import hyphenation
 
-from octavo import hyphenation, usercache
+from octavo.core import usercache
 
 WORDS = ["hyphenation", "typography", "extraordinarily", "responsibilities", "Constantinople", "a", ""]
 

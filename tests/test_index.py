@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from octavo.diagnostics import Report
-from octavo.index import LetterGroup, build_index, page_links
-from octavo.load import load_document
-from octavo.model import Article, articles_of
+from octavo.core.diagnostics import Report
+from octavo.core.model import Article, articles_of
+from octavo.source.load import load_document
+from octavo.text.index import LetterGroup, build_index, page_links
 
 from .conftest import FIXTURES, PROJECT, SAMPLE, build_into, epub_files, squash
 
@@ -37,7 +37,7 @@ def entries(index: tuple[LetterGroup, ...]) -> list[str]:
 
 
 def ranges(numbers: set[int]) -> str:
-    """What the index should print for a set of pages, written independently of octavo.index."""
+    """What the index should print for a set of pages, written independently of octavo.text.index."""
     out: list[str] = []
     for number in sorted(numbers):
         if out and number - 1 in numbers:
@@ -180,7 +180,7 @@ def see_build(tmp_path_factory) -> Path:
     (folder / "see.yaml").write_text(SEE_ARTICLE, encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(folder)
-        from octavo.cli import main
+        from octavo.cli.main import main
 
         assert main(["build", "see.yaml", "--format", "pdf,epub", "--out", str(folder / "out")]) == 0
     return folder

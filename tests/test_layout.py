@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from octavo.diagnostics import Report
-from octavo.load import load_document
-from octavo.model import Book, NoteRef, Publication, articles_of, iter_blocks, iter_sections
-from octavo.theme import Theme
+from octavo.core.diagnostics import Report
+from octavo.core.model import Book, NoteRef, Publication, articles_of, iter_blocks, iter_sections
+from octavo.source.load import load_document
+from octavo.theme.theme import Theme
 
 from .conftest import PAGE_SIZES, PRINT_INPUTS, PROJECT, as_read, body_text, squash
 from .layout import Mark, Page, characters_per_line, emptiness, expected_heads, full_lines, read_pages

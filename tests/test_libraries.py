@@ -9,8 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from octavo import libraries
+from octavo.pdf.writer.engine import libraries
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the lookup changes only on Linux")
 
@@ -19,7 +18,7 @@ COUNT_SEARCHES = textwrap.dedent("""
     searched = []
     search = ctypes.util.find_library
     ctypes.util.find_library = lambda name: searched.append(name) or search(name)
-    import octavo.pdf  # installs the lookup
+    from octavo.pdf import writer as pdf  # installs the lookup
     import weasyprint
     weasyprint.HTML(string="<p>Typeset</p>").write_pdf()
     print(len(searched))
@@ -33,7 +32,7 @@ def test_weasyprint_imports_without_searching_for_libraries() -> None:
 
 PARSER_LOADED = textwrap.dedent("""
     import sys
-    import octavo.pdf
+    from octavo.pdf import writer as pdf
     import weasyprint
     weasyprint.HTML(string="<p lang=en style='hyphens: auto'>Typeset</p>").write_pdf()
     print(type(weasyprint.text.ffi.ffi).__module__, "pycparser" in sys.modules)

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from octavo.blocks.figure import Figure
-from octavo.blocks.table import Table
-from octavo.blocks.verse import Verse
-from octavo.diagnostics import Report
-from octavo.epub import anchor_files
-from octavo.load import load_article
-from octavo.model import Paragraph, iter_blocks, iter_sections
+from octavo.core.diagnostics import Report
+from octavo.core.model import Paragraph, iter_blocks, iter_sections
+from octavo.epub.writer import anchor_files
+from octavo.source.blocks.figure import Figure
+from octavo.source.blocks.table import Table
+from octavo.source.blocks.verse import Verse
+from octavo.source.load import load_article
 
 from .conftest import FIXTURES, PROJECT
 
@@ -135,7 +135,7 @@ def test_the_common_languages_that_skip_langcodes_are_valid_tags():
     """The tags octavo accepts without asking langcodes (to spare its import) are ones langcodes accepts."""
     import langcodes
 
-    from octavo.articles import COMMON_LANGUAGES, valid_language
+    from octavo.source.articles import COMMON_LANGUAGES, valid_language
 
     assert all(langcodes.tag_is_valid(tag) for tag in COMMON_LANGUAGES)
     assert valid_language("gsw-CH") and not valid_language("xx-notatag")  # the rest still asks langcodes

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from octavo import markup
-from octavo.blocks.math import Equation
-from octavo.diagnostics import Report
-from octavo.formulas import FormulaError, typeset
-from octavo.load import load_article
-from octavo.model import Formula, Inline, iter_blocks
+from octavo.core.diagnostics import Report
+from octavo.core.model import Formula, Inline, iter_blocks
+from octavo.source.blocks.math import Equation
+from octavo.source.load import load_article
+from octavo.text import markup
+from octavo.text.formulas import FormulaError, typeset
 
 from .conftest import FIXTURES, PROJECT, build_into, epub_files, epubcheck_messages, node_tool
 
@@ -275,7 +275,7 @@ def test_typeset_refuses_what_latex2mathml_would_turn_into_nonsense():
 def test_the_schema_knows_math_blocks():
     from jsonschema import Draft202012Validator
 
-    from octavo.schema import json_schema
+    from octavo.source.schema import json_schema
 
     validator = Draft202012Validator({**json_schema(), "oneOf": [{"$ref": "#/$defs/article"}]})
     good = {"title": "T", "body": [{"math": "x^2"}, {"math": {"tex": "E = mc^2", "id": "eq-e"}}]}

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from octavo.diagnostics import Report
-from octavo.load import load_article
+from octavo.core.diagnostics import Report
+from octavo.source.load import load_article
 
 from .conftest import FIXTURES, PROJECT
 

@@ -15,8 +15,8 @@ import yaml
 from PIL import Image
 from pypdf import PdfReader
 
-from octavo.cli import main
-from octavo.newproject import STARTER, ProjectExists, create
+from octavo.cli.main import main
+from octavo.cli.new import STARTER, ProjectExists, create
 
 from .conftest import PROJECT, body_text, squash
 from .test_epub import check_messages

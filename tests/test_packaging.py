@@ -91,7 +91,7 @@ def test_the_installed_command_builds_one_article_in_an_empty_folder(installed, 
 
 def test_the_installed_package_is_the_wheel_not_the_source_tree(installed, tmp_path):
     python = installed.parent / "python"
-    where = run([python, "-c", "import octavo.theme as t; print(t.packaged_dir('styles'))"], cwd=tmp_path)
+    where = run([python, "-c", "import octavo.theme.theme as t; print(t.packaged_dir('styles'))"], cwd=tmp_path)
     assert where.returncode == 0, where.stderr
     styles = Path(where.stdout.strip())
     assert styles.is_relative_to(installed.parent.parent) and (styles / "print.css").is_file()
@@ -116,8 +116,8 @@ TOY_MODULE = '''\
 from dataclasses import dataclass
 from pathlib import Path
 
-from octavo.blocks import BlockType
-from octavo.shapes import Value
+from octavo.source.blocks import BlockType
+from octavo.source.shapes import Value
 
 
 @dataclass(frozen=True)

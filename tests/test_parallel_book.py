@@ -13,11 +13,12 @@ import pypdf
 import pytest
 import yaml
 
-from octavo import pdf, prepress
-from octavo.diagnostics import Report
-from octavo.load import load_document
-from octavo.options import BuildOptions
-from octavo.pieces import split_book, splittable
+from octavo.core.diagnostics import Report
+from octavo.core.options import BuildOptions
+from octavo.pdf.pieces import split_book, splittable
+from octavo.pdf.writer import prepress
+from octavo.pdf import writer as pdf
+from octavo.source.load import load_document
 from tests.conftest import FIXTURES, PROJECT, build_into, need
 
 EPOCH = 1700000000
@@ -219,7 +220,7 @@ def test_one_job_lays_out_in_a_forked_process_or_else_here_with_the_same_bytes(t
     join); where processes cannot be forked, in the build's own process, giving the same file."""
     import multiprocessing
 
-    from octavo.piecework import PieceWorker
+    from octavo.pdf.piecework import PieceWorker
 
     report = Report()
     publication = load_document(generated_book, generated_book.parent, report)

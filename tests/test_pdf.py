@@ -8,10 +8,10 @@ from collections import defaultdict
 import pytest
 from pypdf import PdfReader
 
-from octavo.cli import main
-from octavo.diagnostics import Report
-from octavo.load import load_article
-from octavo.model import Paragraph, iter_blocks, iter_sections
+from octavo.cli.main import main
+from octavo.core.diagnostics import Report
+from octavo.core.model import Paragraph, iter_blocks, iter_sections
+from octavo.source.load import load_article
 
 from .conftest import PROJECT, SAMPLE, as_read, body_text, squash
 from .layout import Mark, expected_heads, read_pages

@@ -11,8 +11,8 @@ from PIL import Image
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, StreamObject
 
-from octavo.cli import main
-from octavo.preflight import box_problems, unembedded_fonts
+from octavo.cli.main import main
+from octavo.pdf.preflight import box_problems, unembedded_fonts
 from tests.test_booklet import qpdf_check
 from tests.test_prepress import cmyk_profile
 

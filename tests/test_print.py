@@ -7,10 +7,10 @@ import logging
 import pytest
 from pypdf import PdfReader
 
-from octavo.diagnostics import Report
-from octavo.load import load_article
-from octavo.options import BuildOptions
-from octavo.pdf import print_html, render_pdf
+from octavo.core.diagnostics import Report
+from octavo.core.options import BuildOptions
+from octavo.pdf.writer import print_html, render_pdf
+from octavo.source.load import load_article
 
 from .conftest import FIXTURES, PROJECT
 

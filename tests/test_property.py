@@ -12,10 +12,10 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from octavo.diagnostics import Report
-from octavo.epub import epub_bytes
-from octavo.load import load_article
-from octavo.options import BuildOptions
+from octavo.core.diagnostics import Report
+from octavo.core.options import BuildOptions
+from octavo.epub.writer import epub_bytes
+from octavo.source.load import load_article
 
 from .conftest import epubcheck_messages
 
@@ -124,7 +124,7 @@ def xhtml_depth(data: bytes) -> int:
 def test_any_nesting_of_markup_builds_shallow_output_or_is_a_located_error(tmp_path, text):
     import contextlib
 
-    from octavo.cli import main
+    from octavo.cli.main import main
 
     source = tmp_path / "article.yaml"
     source.write_text(yaml.safe_dump({"title": "Nested", "body": [text], "notes": {"n": "A note."}}), encoding="utf-8")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from octavo.diagnostics import Report
-from octavo.load import load_document
-from octavo.model import Paragraph, articles_of, iter_blocks
+from octavo.core.diagnostics import Report
+from octavo.core.model import Paragraph, articles_of, iter_blocks
+from octavo.source.load import load_document
 
 from .conftest import PROJECT, READER_INPUTS, as_read, epub_files, epubcheck_messages, need, node_tool, pandoc, squash
 

@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from octavo import shapes
-from octavo.blocks import box, code, figure, quote, registry, table
-from octavo.diagnostics import Report
-from octavo.load import load_document
-from octavo.schema import TEXT, json_schema, schema_text
+from octavo.core.diagnostics import Report
+from octavo.source import shapes
+from octavo.source.blocks import box, code, figure, quote, registry, table
+from octavo.source.load import load_document
+from octavo.source.schema import TEXT, json_schema, schema_text
 
 from .conftest import FIXTURES, PROJECT
 
@@ -239,7 +239,7 @@ FIELDS = {
         st.from_regex(r" ?[0-9]{1,3} ?% ?", fullmatch=True),
     ),
 }
-# Bare, these are null to the editor but the text "~" or "null" to octavo (see octavo.schema).
+# Bare, these are null to the editor but the text "~" or "null" to octavo (see octavo.source.schema).
 NULLS = {"~", "null", "Null", "NULL"}
 
 

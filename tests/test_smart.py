@@ -10,10 +10,10 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from octavo import smart
-from octavo.diagnostics import Report
-from octavo.load import load_document
-from octavo.model import Paragraph, iter_blocks
+from octavo.core.diagnostics import Report
+from octavo.core.model import Paragraph, iter_blocks
+from octavo.source.load import load_document
+from octavo.text import smart
 
 from .conftest import FIXTURES, PROJECT, body_text, build_into, epub_files
 

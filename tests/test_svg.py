@@ -75,7 +75,7 @@ def project_with(tmp_path: Path, svgs: dict[str, str | bytes], cover: str | None
 @pytest.fixture(scope="module")
 def hostile_build(tmp_path_factory) -> dict[str, object]:
     """Every hostile SVG that can be cleaned as a figure of one article (one also as the cover), built once."""
-    from octavo.cli import main
+    from octavo.cli.main import main
 
     tmp_path = tmp_path_factory.mktemp("hostile")
     root, article = project_with(tmp_path, {name: name for name in REMOVED}, cover=COVER)
@@ -216,7 +216,7 @@ def test_a_change_to_an_image_an_svg_includes_rebuilds_it(tmp_path, cli):
 
 
 def test_an_svg_without_problems_keeps_what_it_draws(tmp_path):
-    from octavo.svg import sanitise
+    from octavo.text.svg import sanitise
 
     source = (b'<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
               b'"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'

@@ -10,8 +10,8 @@ from xml.etree import ElementTree
 import pypdf
 import pytest
 
-from octavo.cli import main
-from octavo.theme import MissingAsset, Theme
+from octavo.cli.main import main
+from octavo.theme.theme import MissingAsset, Theme
 
 from .conftest import FIXTURES, PROJECT, epub_files
 
@@ -192,7 +192,7 @@ def test_a_failing_expression_in_a_project_template_is_located_at_its_line(tmp_p
 def test_a_missing_theme_file_is_named_as_what_it_is(tmp_path, capsys, monkeypatch):
     with pytest.raises(MissingAsset, match=r"'styles/nowhere\.css' is in neither the project's styles/ folder"):
         Theme(tmp_path).find("styles", "nowhere.css")
-    monkeypatch.setattr("octavo.pdf.PRINT_STYLESHEETS", ("base.css", "nowhere.css"))
+    monkeypatch.setattr("octavo.pdf.writer.PRINT_STYLESHEETS", ("base.css", "nowhere.css"))
     folder = make_project(tmp_path / "p", themed=False)
     assert build(folder, "--format", "pdf") == 1
     err = capsys.readouterr().err

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from octavo.diagnostics import Report
-from octavo.load import load_article
-from octavo.model import iter_blocks
-from octavo.options import BuildOptions
-from octavo.pdf import contents_list, fetcher_for, print_html, typeset
+from octavo.core.diagnostics import Report
+from octavo.core.model import iter_blocks
+from octavo.core.options import BuildOptions
+from octavo.pdf.writer import contents_list, fetcher_for, print_html, typeset
+from octavo.source.load import load_article
 
 from .conftest import FIXTURES, PROJECT, build_into
 from .layout import read_pages

@@ -9,7 +9,10 @@ import stat
 import pytest
 from PIL import Image
 
-from octavo import cover, epub, theme, usercache
+from octavo.core import usercache
+from octavo.epub.writer import cover
+from octavo.epub import writer as epub
+from octavo.theme import theme
 
 from .conftest import SAMPLE, build_into, epub_files
 
@@ -81,7 +84,7 @@ def test_a_cache_folder_that_is_a_link_is_not_used(cache_home, tmp_path):
 
 def test_whether_plugins_are_installed_is_asked_again_when_the_installed_packages_change(cache_home, tmp_path,
                                                                                          monkeypatch):  # fmt: skip
-    from octavo import blocks
+    from octavo.source import blocks
 
     site = tmp_path / "site"
     site.mkdir()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from octavo.cli import find_inputs, shard
+from octavo.cli.main import find_inputs, shard
 
 from .conftest import FIXTURES
 
@@ -112,8 +112,8 @@ def test_a_bad_shard_is_a_usage_error(cli, project, spec):
 
 
 def test_watch_rebuilds_on_save_and_keeps_going_after_an_error(project, capsys):
-    from octavo.options import BuildOptions
-    from octavo.watch import watch
+    from octavo.build.watch import watch
+    from octavo.core.options import BuildOptions
 
     options = BuildOptions(out=project / "dist", root=project, formats=("epub",))
     builds: list[int] = []

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from octavo.diagnostics import Report
-from octavo.load import load_document
-from octavo.model import Paragraph, XRef, iter_blocks
+from octavo.core.diagnostics import Report
+from octavo.core.model import Paragraph, XRef, iter_blocks
+from octavo.source.load import load_document
 
 from .conftest import FIXTURES, PROJECT, build_into, epub_files, epubcheck_messages
 

@@ -1,0 +1,194 @@
+"""Run a build: load the inputs, skip what is up to date, build the rest (in parallel), report."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from octavo.core.diagnostics import Diagnostic, Report, display_path
+from octavo.core.model import articles_of
+from octavo.core.options import BuildOptions
+from octavo.build.output import WriteFailed, write_all, write_atomic
+from octavo.build.pipeline import Built, Output
+
+
+@dataclass
+class RunResult:
+    """Everything one run found and wrote."""
+
+    report: Report = field(default_factory=Report)
+    outputs: list[Output] = field(default_factory=list)
+    inputs: int = 0
+
+
+def load_inputs(inputs: list[Path], root: Path, strict: bool, emit: Callable[[Diagnostic], None]):
+    """Load every input, then show every problem at once, in file and line order."""
+    from octavo.source.load import load_document
+
+    report = Report()
+    documents = []
+    for path in inputs:
+        try:
+            documents.append(load_document(path, root, report))
+        except Exception as exc:  # a bug in octavo: said for this input, and the others are still read
+            traceback.print_exc()
+            report.internal_error(path, "reading it", exc)
+            documents.append(None)
+    # An article named alone and through a book is read twice; say each of its problems once.
+    report.items = list(dict.fromkeys(report.items))
+    if strict:
+        report.escalate()
+    order = {path: index for index, path in enumerate(inputs)}
+    for diagnostic in sorted(report.items, key=lambda d: (order.get(d.path, len(order)), d.line, d.column)):
+        emit(diagnostic)
+    failed = {d.path for d in report.errors}
+    ready = [d for d in documents if d is not None and d.source not in failed]
+    return ready, report
+
+
+def build(inputs: list[Path], options: BuildOptions, jobs: int, force: bool = False,
+          log: Callable[[str], None] | None = None, emit: Callable[[Diagnostic], None] | None = None) -> RunResult:
+    """Build every input that is not up to date; one failing input does not stop the others.
+
+    An input that is up to date is not read again, but its warnings are said again (the cache keeps
+    them), so a second build never hides a problem the first one reported.
+    """
+    emit = emit or (lambda diagnostic: print(diagnostic, file=sys.stderr))
+    from octavo.build.cache import BuildCache
+
+    pdf = sys.modules.get("octavo.pdf")  # loaded by a PDF built earlier in this process (watch mode)
+    if pdf is not None:
+        pdf.clear_image_cache()
+    log = log or (lambda line: print(line))
+    result = RunResult(inputs=len(inputs))
+    cache = BuildCache(options)
+    stale = []
+    cached = Report()
+    for path in inputs:
+        fresh = None if force else cache.fresh(path)
+        if fresh is None:
+            stale.append(path)
+            continue
+        cached.extend(fresh.problems)
+        for output in fresh.outputs:
+            log(f"unchanged {display_path(output.path)}")
+        result.outputs.extend(fresh.outputs)
+    for diagnostic in dict.fromkeys(cached.items):  # an article shared by two books warns once
+        emit(diagnostic)
+    if not stale:
+        result.report.extend(cached)
+        return result
+    ready, result.report = load_inputs(stale, options.root, options.strict, emit)
+    result.report.items = list(dict.fromkeys([*cached.items, *result.report.items]))
+    pending = {index: len(parts(options.formats)) for index in range(len(ready))}
+    made: dict[int, tuple[list[Built], Report]] = {index: ([], Report()) for index in range(len(ready))}
+    for index, (files, problems) in _build_all(ready, options, jobs):
+        for diagnostic in problems.items:
+            emit(diagnostic)
+        result.report.extend(problems)
+        made[index][0].extend(files)
+        made[index][1].extend(problems)
+        pending[index] -= 1
+        if pending[index] == 0:  # every part of this input is made: write all its files, or none
+            publication = ready[index]
+            sources = {publication.source, *(a.source for a in articles_of(publication))}
+            own = [d for d in result.report.warnings if d.path in sources]
+            outputs = _write_input(publication, *made.pop(index), len(own), log, emit, result.report)
+            result.outputs.extend(outputs)
+            if outputs:
+                cache.record(publication, options, outputs, own)
+    cache.save()
+    return result
+
+
+FORMAT_NAMES = {"pdf": "PDF", "booklet": "booklet PDF", "print": "print-ready PDF", "epub": "EPUB", "html": "HTML",
+                "asset": "HTML"}
+
+
+def _write_input(publication, files: list[Built], problems: Report, warnings: int, log: Callable[[str], None],
+                 emit: Callable[[Diagnostic], None], report: Report) -> list[Output]:  # fmt: skip
+    """All of an input's outputs, replaced together; none when any of them failed, so that the previous
+    PDF and EPUB stay a matching pair. Returns what was written."""
+    shown = [f for f in files if f.format != "asset"]
+    if problems.errors:
+        for file in shown:
+            kept = "kept the previous" if file.path.exists() else "did not write"
+            log(f"{kept} {display_path(file.path)} (another output of {publication.slug} failed)")
+        return []
+    try:
+        write_all([(file.path, file.data) for file in files])
+    except WriteFailed as exc:
+        kind = next((FORMAT_NAMES.get(f.format, f.format) for f in files if f.path == exc.path), "output")
+        problem = Diagnostic(publication.source, 1, 1, "error", f"could not write the {kind}: {exc.cause}")
+        emit(problem)
+        report.items.append(problem)
+        return []
+    outputs = [file.output(warnings) for file in shown]
+    for output in outputs:
+        log(f"wrote {display_path(output.path)}")
+    return outputs
+
+
+def parts(formats: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The formats split into jobs that share no work: the PDF and the HTML share the print HTML."""
+    printed = tuple(f for f in formats if f in ("pdf", "html"))
+    found: list[tuple[str, ...]] = []
+    for fmt in formats:
+        part = printed if fmt in printed else (fmt,)
+        if part not in found:
+            found.append(part)
+    return found
+
+
+def _build_all(ready: list, options: BuildOptions, jobs: int) -> Iterator[tuple[int, tuple[list[Built], Report]]]:
+    """Each publication's parts, built in parallel where there are several, yielded in order as they finish.
+
+    Yielding as they come lets the progress bar advance per output, and building an article's PDF
+    and EPUB in two processes lets even a single input use two cores.
+    """
+    from octavo.build.pipeline import build_publication
+
+    tasks = [(index, replace(options, formats=part)) for index in range(len(ready)) for part in parts(options.formats)]
+    if jobs > 1 and len(tasks) > 1:
+        from concurrent.futures import ProcessPoolExecutor  # here: multiprocessing is slow to import
+
+        # WeasyPrint is not imported here before forking: each worker imports it at its first PDF, at the same
+        # time as the others, which takes no longer, and this process, which lays nothing out, ends sooner.
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+            futures = [pool.submit(build_publication, ready[index], part) for index, part in tasks]
+            for (index, part), future in zip(tasks, futures, strict=True):
+                try:
+                    made = future.result()
+                except Exception as exc:  # a worker that died (BrokenProcessPool): the input's bug, not the run's
+                    made = ([], Report())
+                    made[1].internal_error(ready[index].source, f"building the {'/'.join(part.formats).upper()}", exc)
+                yield index, made
+        return
+    for index, part_options in tasks:
+        yield index, build_publication(ready[index], part_options)
+
+
+def write_report(path: Path, result: RunResult) -> None:
+    """The JSON summary of a run (--report): each output with its size, pages, time and status."""
+    summary = {
+        "errors": len(result.report.errors),
+        "warnings": len(result.report.warnings),
+        "outputs": [
+            {
+                "path": display_path(o.path),
+                "format": o.format,
+                "bytes": o.bytes,
+                "pages": o.pages,
+                "warnings": o.warnings,
+                "seconds": o.seconds,
+                "status": o.status,
+            }
+            for o in result.outputs
+        ],
+        "problems": [str(d) for d in result.report.items],
+    }
+    write_atomic(path, (json.dumps(summary, indent=2) + "\n").encode("utf-8"))

@@ -1,0 +1,1 @@
+"""The EPUB writer and its cover."""

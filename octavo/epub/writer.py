@@ -1,0 +1,410 @@
+"""epub_bytes(publication, ...): XHTML documents -> ebooklib -> a reproducible zip."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ebooklib import epub
+from lxml import etree
+
+from octavo.core.model import (
+    Article,
+    Book,
+    Inline,
+    Note,
+    NoteRef,
+    Publication,
+    TocEntry,
+    articles_of,
+    footnote_lookup,
+)
+from octavo.core.options import BuildOptions
+from octavo.core.usercache import cached_bytes
+from octavo.epub.cover import cover_png
+from octavo.source.blocks.figure import Figure
+from octavo.text.images import RASTER_TYPES, media_type
+from octavo.theme.theme import Theme, theme_css, theme_for
+
+EPUB_STYLESHEETS = ("base.css", "epub.css", "code-epub.css")
+MAX_IMAGE_SIDE = 2000
+ZIP_EPOCH_MIN = 315532800  # 1980-01-01: the earliest time a zip entry can hold
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+SVG_NS = b"http://www.w3.org/2000/svg"
+MATHML_NS = b"http://www.w3.org/1998/Math/MathML"
+REFERENCES_FILE = "references.xhtml"
+INDEX_FILE = "index.xhtml"
+# The anchor of an index mark, inside the HTML of its text (the mark is a span, not a part of its own).
+INDEX_MARK_ID = re.compile(r'<span class="index-mark" id="([^"]+)"')
+NCX = {"ncx": "http://www.daisy.org/z3986/2005/ncx/"}
+NCX_POINT = "{http://www.daisy.org/z3986/2005/ncx/}navPoint"
+
+
+@dataclass
+class _Package:
+    """What goes into the EPUB, collected before ebooklib writes it."""
+
+    book: epub.EpubBook
+    spine: list[epub.EpubItem]
+    images: dict[str, str]  # figure id -> file name inside the EPUB
+
+
+def chunk_file(article: Article, chunk: int) -> str:
+    """The XHTML document that holds a top-level part: 0 is the title block and lead."""
+    return f"{article.id_prefix}{'title' if chunk == 0 else f'section-{chunk}'}.xhtml"
+
+
+def anchor_files(publication: Publication) -> dict[str, str]:
+    """The document that holds each anchor, once the EPUB splits every article at its top-level sections.
+
+    The model knows nothing of files: its ids are found here, wherever a block or a note
+    reference put them, so a new block kind with an `id` needs nothing added.
+    """
+    files: dict[str, str] = {}
+    for article in articles_of(publication):
+        files[article.anchor] = chunk_file(article, 0)
+        for chunk, part in enumerate((article.body, *article.sections)):
+            files.update(dict.fromkeys(anchors_in(part), chunk_file(article, chunk)))
+        # Every article's References are in one document, as its notes are; a book groups them by article.
+        files.update(dict.fromkeys((ref.id for ref in article.references), REFERENCES_FILE))
+        # A footnote lives in the document of its first reference.
+        files.update({note.id: files[note.refs[0].ref_id] for note in article.footnotes})
+    return files
+
+
+def anchors_in(thing: object) -> Iterator[str]:
+    """Every anchor in a part of the model: the ids of sections and blocks, and note references."""
+    if isinstance(thing, NoteRef):
+        yield thing.ref_id
+    elif isinstance(thing, tuple):
+        for item in thing:
+            yield from anchors_in(item)
+    elif isinstance(thing, Inline):
+        yield from (part.ref_id for part in thing.parts if isinstance(part, NoteRef))
+        yield from (m for part in thing.parts if isinstance(part, str) for m in INDEX_MARK_ID.findall(part))
+    elif dataclasses.is_dataclass(thing):
+        if isinstance(getattr(thing, "id", None), str):
+            yield thing.id  # type: ignore[attr-defined]
+        for field in dataclasses.fields(thing):
+            if field.name != "id":
+                yield from anchors_in(getattr(thing, field.name))
+
+
+def epub_bytes(publication: Publication, options: BuildOptions) -> bytes:
+    """The recipe: metadata, images, documents, navigation, then the package."""
+    theme = theme_for(options)
+    package = _Package(epub.EpubBook(), [], {})
+    _add_metadata(package.book, publication)
+    stylesheets = _add_stylesheets(package.book, theme)
+    _add_images(package, publication)
+    cover_name = _add_cover(package.book, publication, theme)
+    files = anchor_files(publication)
+    values = _template_values(publication, package, theme, stylesheets, _add_logo(package.book, theme), files)
+    _add_document(package, "cover", "cover.xhtml", theme, "epub/cover.xhtml", {**values, "cover_src": cover_name})
+    nav = _item("nav", "nav.xhtml", "application/xhtml+xml", _render(theme, "epub/nav.xhtml", values))
+    nav.properties = ["nav"]
+    package.book.add_item(nav)
+    if isinstance(publication, Book):
+        _add_document(package, "title", "title.xhtml", theme, "epub/booktitle.xhtml", values)
+    # The contents come before the text, never between an article's opening and its first section.
+    package.spine.append(nav)
+    for article in articles_of(publication):
+        # A chapter speaks its own language: "Рисунок 1", not "Figure 1", in a Russian chapter.
+        chapter = {**values, "article": article, "labels": theme.labels(article.language)}
+        here = {"footnotes_here": _footnotes_in(article, files, 0)}
+        _add_document(package, f"{article.id_prefix}title", chunk_file(article, 0), theme, "epub/title.xhtml",
+                      {**chapter, **here})  # fmt: skip
+        for number, section in enumerate(article.sections, start=1):
+            here = {"footnotes_here": _footnotes_in(article, files, number)}
+            _add_document(package, f"{article.id_prefix}section-{number}", chunk_file(article, number), theme,
+                          "epub/section.xhtml", {**chapter, **here, "section": section})  # fmt: skip
+    if publication.references:
+        _add_document(package, "references", REFERENCES_FILE, theme, "epub/references.xhtml", values)
+    if any("mathml" in item.properties for item in package.spine):
+        package.book.add_metadata(None, "meta", "MathML", {"property": "schema:accessibilityFeature"})
+    if publication.notes:
+        _add_document(package, "notes", "notes.xhtml", theme, "epub/notes.xhtml", values)
+    if values["index"]:
+        _add_document(package, "index", INDEX_FILE, theme, "epub/index.xhtml", values)
+    package.book.add_item(epub.EpubNcx())
+    package.book.toc = _ncx_toc(publication, values["labels"]["notes"], files, values["labels"]["references"],
+                                values["labels"]["index"])  # fmt: skip
+    package.book.spine = package.spine
+    return _write(package.book, options)
+
+
+def _footnotes_in(article: Article, files: dict[str, str], chunk: int) -> list[Note]:
+    """The footnotes whose first reference is in one of the article's documents: they go at its end."""
+    return [note for note in article.footnotes if files[note.id] == chunk_file(article, chunk)]
+
+
+def _template_values(publication: Publication, package: _Package, theme: Theme, stylesheets: list[str],
+                     logo_src: str | None, files: dict[str, str]) -> dict[str, object]:  # fmt: skip
+    return {
+        "publication": publication,
+        "article": publication,
+        "book": publication,
+        "articles": articles_of(publication),
+        "is_book": isinstance(publication, Book),
+        "epub": True,
+        "labels": theme.labels(publication.language),
+        "labels_for": theme.labels,  # a chapter's own words, by its language
+        "theme": {"logo_src": logo_src, "date_format": theme.settings.date_format},
+        "stylesheets": stylesheets,
+        "href": lambda anchor: f"{files[anchor]}#{anchor}",
+        "notes_href": "notes.xhtml",
+        "footnote_for": footnote_lookup(publication),
+        "same_document": lambda a, b: files[a] == files[b],
+        "footnotes_here": [],
+        "index": _index(publication),
+        "image_src": lambda figure: package.images[figure.id],
+        # Placeholders are HTML, as in print: their text takes the reader's font, size and colours.
+        "placeholder_src": None,
+    }
+
+
+def _index(publication: Publication) -> tuple:
+    if not publication.index:
+        return ()  # as build_index gives it, without importing the index's module
+    from octavo.text.index import build_index
+
+    return build_index(publication)
+
+
+def _render(theme: Theme, template: str, values: dict[str, object]) -> bytes:
+    return theme.render(template, **values).encode("utf-8")
+
+
+def _item(uid: str, name: str, media: str, content: bytes) -> epub.EpubItem:
+    return epub.EpubItem(uid=uid, file_name=name, media_type=media, content=content)
+
+
+def _add_document(package: _Package, uid: str, name: str, theme: Theme, template: str,
+                  values: dict[str, object]) -> epub.EpubItem:  # fmt: skip
+    item = _item(uid, name, "application/xhtml+xml", _render(theme, template, values))
+    # The manifest must say which documents hold inline SVG (a placeholder's mark) and MathML (formulas).
+    item.properties = [name for name, ns in (("mathml", MATHML_NS), ("svg", SVG_NS)) if ns in item.content]
+    package.book.add_item(item)
+    package.spine.append(item)
+    return item
+
+
+def _add_metadata(book: epub.EpubBook, publication: Publication) -> None:
+    book.set_identifier(publication.identifier)
+    book.set_title(publication.title.plain)
+    book.set_language(publication.language)
+    role = "edt" if isinstance(publication, Book) else "aut"  # a book's authors are its editors
+    for index, author in enumerate(publication.authors, start=1):
+        book.add_metadata("DC", "creator", author, {"id": f"creator-{index}"})
+        book.add_metadata(None, "meta", role, {"refines": f"#creator-{index}", "property": "role",
+                                               "scheme": "marc:relators"})  # fmt: skip
+    optional = {"date": publication.date, "publisher": publication.publisher,
+                "description": publication.description, "rights": publication.rights}  # fmt: skip
+    for name, value in optional.items():
+        if value:
+            book.add_metadata("DC", name, value)
+    for keyword in publication.keywords:
+        book.add_metadata("DC", "subject", keyword)
+    for prop, value in _accessibility(publication):
+        book.add_metadata(None, "meta", value, {"property": prop})
+
+
+def _accessibility(publication: Publication) -> list[tuple[str, str]]:
+    """EPUB Accessibility metadata that is true of this publication, derived from its content."""
+    figures = publication.figures
+    all_alt = all(f.alt for f in figures)
+    features = ["tableOfContents", "readingOrder", "structuralNavigation"]
+    if figures and all_alt:
+        features.append("alternativeText")
+    if publication.notes:
+        features.append("displayTransformability")
+    summary = "Text with a navigable table of contents and headings in reading order."
+    if figures:
+        summary += (" Every figure has a text description." if all_alt
+                    else " Some figures have only a caption as their description.")  # fmt: skip
+    modes = [("schema:accessMode", "textual")]
+    if figures:
+        modes.append(("schema:accessMode", "visual"))
+    sufficient = [("schema:accessModeSufficient", "textual")] if not figures or all_alt else []
+    if figures:
+        sufficient.append(("schema:accessModeSufficient", "textual,visual"))
+    return [
+        *modes,
+        *sufficient,
+        *[("schema:accessibilityFeature", f) for f in features],
+        ("schema:accessibilityHazard", "none"),
+        ("schema:accessibilitySummary", summary),
+    ]
+
+
+def _add_stylesheets(book: epub.EpubBook, theme: Theme) -> list[str]:
+    """The theme's EPUB stylesheets, then octavo.toml's settings and the project's own sheets; their names."""
+    sheets = [(f"css-{Path(name).stem}", f"css/{name}", theme.find("styles", name).read_bytes())
+              for name in EPUB_STYLESHEETS]  # fmt: skip
+    settings, _fonts = theme_css(theme.settings, "epub")
+    if settings:
+        sheets.append(("css-octavo-theme", "css/octavo-theme.css", settings.encode("utf-8")))
+    for index, path in enumerate(theme.settings.stylesheets, start=1):
+        sheets.append((f"css-project-{index}", f"css/project-{index}-{path.name}", path.read_bytes()))
+    for uid, name, data in sheets:
+        book.add_item(_item(uid, name, "text/css", data))
+    return [name for _uid, name, _data in sheets]
+
+
+def _add_logo(book: epub.EpubBook, theme: Theme) -> str | None:
+    """octavo.toml's logo, shown over the title block."""
+    logo = theme.settings.logo
+    if logo is None:
+        return None
+    name = f"images/logo{logo.suffix.lower()}"
+    book.add_item(_item("image-logo", name, media_type(logo), logo.read_bytes()))
+    return name
+
+
+def _add_images(package: _Package, publication: Publication) -> None:
+    """Every figure's image, each distinct file stored once however many figures show it."""
+    stored: dict[str, str] = {}  # content hash -> file name inside the EPUB
+    for figure in publication.figures:
+        if figure.image is None:
+            continue  # a placeholder is HTML in the document
+        data = _image_bytes(figure)
+        digest = hashlib.sha256(data).hexdigest()
+        if digest not in stored:
+            stored[digest] = f"images/{figure.id}{figure.image.suffix.lower()}"
+            package.book.add_item(_item(f"image-{figure.id}", stored[digest], media_type(figure.image), data))
+        package.images[figure.id] = stored[digest]
+
+
+def _image_bytes(figure: Figure) -> bytes:
+    """The image file, down-scaled when its long side exceeds what any reader's screen needs.
+
+    An SVG is the drawing sanitised when it was loaded, the same the PDF shows; the file is never read here.
+    """
+    assert figure.image is not None
+    if figure.svg is not None:
+        return figure.svg.data
+    data = figure.image.read_bytes()
+    if figure.image.suffix.lower() not in RASTER_TYPES:
+        return data
+    import PIL  # here: an EPUB without photographs needs no PIL.Image (nor does a cover found in the cache)
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:  # reads the header only
+        if max(image.size) <= MAX_IMAGE_SIDE or getattr(image, "is_animated", False):
+            return data
+    # Scaling a large photograph takes longer than the rest of the EPUB: the result is kept in the user's
+    # cache under the image's bytes and the code and Pillow that scale it.
+    key = b"\0".join([data, PIL.__version__.encode(), Path(__file__).read_bytes()])
+    return cached_bytes("images", key, lambda: _scaled(data))
+
+
+def _scaled(data: bytes) -> bytes:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        kind = image.format
+        image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE), Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        image.save(out, format=kind, **({"quality": 90} if kind == "JPEG" else {}))
+        return out.getvalue()
+
+
+def _add_cover(book: epub.EpubBook, publication: Publication, theme: Theme) -> str:
+    if publication.cover is not None:
+        name, media, data = f"images/cover{publication.cover.suffix.lower()}", media_type(publication.cover), \
+            publication.cover_svg.data if publication.cover_svg else publication.cover.read_bytes()  # fmt: skip
+    else:
+        name, media, data = "images/cover.png", "image/png", cover_png(publication, theme)
+    item = _item("cover-image", name, media, data)
+    item.properties = ["cover-image"]
+    book.add_item(item)
+    book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    return name
+
+
+def _ncx_toc(publication: Publication, notes_label: str, files: dict[str, str], references_label: str,
+             index_label: str = "Index") -> list:  # fmt: skip
+    """The EPUB 2 NCX tree for older readers (ebooklib writes it from book.toc)."""
+    counter = iter(range(1, 100_000))
+
+    def link(target: str, title: str) -> epub.Link:
+        # Positional ids: the NCX's DTD allows fewer characters in an id than XHTML does.
+        return epub.Link(target, title, f"toc-{next(counter)}")
+
+    def entry(article: Article, e: TocEntry) -> object:
+        target = link(f"{files[e.id]}#{e.id}", e.title.plain)
+        children = [entry(article, c) for c in e.children]
+        return (epub.Section(e.title.plain, target.href), children) if children else target
+
+    def chapter(article: Article) -> object:
+        opening = link(f"{files[article.anchor]}#{article.anchor}", article.title.plain)
+        children = [entry(article, e) for e in article.toc]
+        return (epub.Section(article.title.plain, opening.href), children) if children else opening
+
+    if isinstance(publication, Book):
+        toc: list = [link("title.xhtml#title", publication.title.plain)]
+        toc += [chapter(a) for a in publication.articles]
+    else:
+        toc = [chapter(publication)]  # the article's sections beneath its title, as in the nav
+    if publication.references:
+        toc.append(link(f"{REFERENCES_FILE}#references", references_label))
+    if publication.notes:
+        toc.append(link("notes.xhtml#notes", notes_label))
+    if publication.index:
+        toc.append(link(f"{INDEX_FILE}#index", index_label))
+    return toc
+
+
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer, completed: the package's language, and the NCX's real depth (ebooklib writes 0)."""
+
+    def _write_opf_file(self, root: etree._Element) -> None:
+        root.set(XML_LANG, self.book.language)  # Ace and reading systems read the package's language here
+        super()._write_opf_file(root)
+
+    def _get_ncx(self) -> bytes:
+        ncx = etree.fromstring(super()._get_ncx())
+        depth = max((len(p.xpath("ancestor-or-self::ncx:navPoint", namespaces=NCX)) for p in ncx.iter(NCX_POINT)),
+                    default=1)  # fmt: skip
+        for meta in ncx.iterfind("ncx:head/ncx:meta[@name='dtb:depth']", NCX):
+            meta.set("content", str(depth))
+        return etree.tostring(ncx, encoding="utf-8", xml_declaration=True)
+
+
+def _write(book: epub.EpubBook, options: BuildOptions) -> bytes:
+    """Let ebooklib write the package, then re-pack it with fixed timestamps and order."""
+    epoch = options.source_date_epoch
+    modified = (
+        datetime.datetime.fromtimestamp(epoch, datetime.UTC)
+        if epoch is not None
+        else datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    )
+    raw = io.BytesIO()
+    # Deflated at level 0, that is not compressed: _repack compresses every entry once, at level 9.
+    writer = _Writer(raw, book, {"epub3_pages": False, "raise_exceptions": True, "mtime": modified,
+                                 "compresslevel": 0})  # fmt: skip
+    writer.process()
+    writer.write()
+    return _repack(raw.getvalue(), max(int(modified.timestamp()), ZIP_EPOCH_MIN))
+
+
+def _repack(data: bytes, timestamp: int) -> bytes:
+    """mimetype first and stored; every entry with the same timestamp and permissions."""
+    date_time = datetime.datetime.fromtimestamp(timestamp, datetime.UTC).timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        names = source.namelist()
+        ordered = ["mimetype", *[n for n in names if n != "mimetype"]]
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(name), compresslevel=9)
+    return out.getvalue()

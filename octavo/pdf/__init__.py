@@ -1,0 +1,1 @@
+"""The print writer: HTML for print, floats, pieces and their join, finishing, prepress, preflight."""

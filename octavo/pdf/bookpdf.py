@@ -1,0 +1,389 @@
+"""A book's PDF laid out in pieces, in parallel (`--jobs`), and joined as if it had been laid out in one.
+
+One WeasyPrint layout uses one core, so a book laid out whole takes as long on sixteen cores as on
+one. Here its pieces (pieces.py) go to layout processes as they become free. The pieces' page
+counts give each piece its first page; a piece is drawn (its folios numbered) as soon as every piece
+before it is settled, and laid out again only when a page number it shows turns out different from
+the one it was given: the contents list, whose numbers are known last, and the back matter, laid
+out once the chapters are (the notes show the pages of their references, the index the pages of its
+marks). With `--jobs 1` the same happens in one forked process, one piece after another, so only
+one piece's layout is in memory at a time, and that memory is given back before the join.
+"""
+
+from __future__ import annotations
+
+import copy
+import gc
+import multiprocessing
+import tempfile
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from octavo.core.options import BuildOptions
+from octavo.pdf.join import Part, join_parts
+from octavo.pdf.pieces import Piece, has_index, split_article, split_book, splittable
+from octavo.pdf.piecework import Laid, PieceWorker
+
+FORCED = {"page": None, "always": None, "right": 1, "recto": 1, "left": 0, "verso": 0}  # -> parity of the first page
+MAX_LAYOUTS = 4  # of one piece; page numbers that still move after that are left as they are
+
+
+class NotSplittable(Exception):
+    """The book cannot be laid out in pieces after all (a piece that does not start a new page)."""
+
+
+def render_in_pieces(document: Any, options: BuildOptions) -> tuple[bytes, int, list[str]] | None:
+    """(PDF, page count, WeasyPrint's errors) of a book, or an article with an index, laid out in pieces; None
+    to lay it out whole."""
+    if not splittable(_stylesheets(document)):
+        return None
+    pieces = split_book(document.html) if document.book else split_article(document.html)
+    if pieces is None:
+        return None
+    # An article's two pieces are laid out one after the other (the index shows the article's pages): no
+    # process would wait less for another. A book's chapters go to as many processes as --jobs allows.
+    jobs = max(1, min(options.layout_jobs, len(pieces))) if document.book else 1
+    links = {link for piece in pieces for link in piece.links}
+    # The drawn pieces go to files, which the join reads as it writes: a book's images are not held in memory
+    # once per piece and again in the joined PDF.
+    with tempfile.TemporaryDirectory(prefix="octavo-pieces-") as folder:
+        try:
+            with _workers(document.assets, options, jobs, Path(folder)) as workers:
+                schedule = _Schedule(pieces, workers, document.identifier)
+                del pieces  # the schedule keeps what it needs
+                parts = schedule.run()
+        except NotSplittable:
+            return None
+        missing = sorted(links - set(schedule.anchor_pages))
+        unknown = (f"No anchor #{name} for internal URI reference" for name in missing)
+        errors = [*dict.fromkeys(schedule.errors), *unknown]
+        return join_parts(parts, schedule.anchor_pages, document.identifier), schedule.total_pages, errors
+
+
+def _stylesheets(document: Any) -> list[str]:
+    """The text of every stylesheet the print HTML uses: its files and any <style> element."""
+    import re
+
+    sheets = []
+    for url, source in document.assets.items():
+        if url.lower().endswith(".css"):
+            data = source if isinstance(source, bytes) else source.read_bytes()
+            sheets.append(data.decode("utf-8", "replace"))
+    sheets += re.findall(r"<style[^>]*>(.*?)</style>", document.html, flags=re.DOTALL | re.IGNORECASE)
+    return sheets
+
+
+@dataclass
+class _State:
+    """What the schedule knows of one piece."""
+
+    laid: Laid | None = None
+    holder: int | None = None  # the worker that keeps its layout
+    busy: bool = False  # being laid out or drawn
+    layouts: int = 0
+    redo: bool = False  # its layout is out of date: lay it out again
+    first_break: str = ""  # its break-before, once a layout has told it
+    given: dict[str, str] = field(default_factory=dict)  # page numbers written into it (the index's)
+    drawn: tuple[Path, int, frozenset[str]] | None = None  # its PDF, the first page it was drawn with, its anchors
+
+
+class _Schedule:
+    """Which piece to lay out or draw next, on which worker, until every piece is drawn with the right numbers."""
+
+    def __init__(self, pieces: list[Piece], workers: _Workers, identifier: bytes) -> None:
+        self.pieces = pieces
+        self.workers = workers
+        self.identifier = identifier
+        self.states = [_State() for _ in pieces]
+        self.index_piece = next((p.index for p in pieces if p.index and has_index(p.tree)), None)
+        self.errors: list[str] = []
+        self.anchor_pages: dict[str, int] = {}
+        self.first_pages: dict[int, int] = {}
+        self.total_pages = 0
+        self.forget: dict[int, list[int]] = {}
+
+    def run(self) -> list[Part]:
+        while not self._done():
+            self._update()
+            for worker in self.workers.idle():
+                work = self._next_for(worker)
+                if work is not None:
+                    self.workers.send(worker, work)
+            if not self.workers.busy():
+                raise RuntimeError("the book's pieces could not be laid out")  # a bug: nothing left to do
+            self._receive(*self.workers.receive())
+        return self._parts()
+
+    # -- what is known -------------------------------------------------------------------------------------
+
+    def _update(self) -> None:
+        """First pages and anchor pages from the layouts known so far; stale layouts and drawings dropped."""
+        self._measure()
+        for index, state in enumerate(self.states):
+            if state.busy or state.redo or not self._stale(index):
+                continue
+            # Its last layout still stands for its length until the new one comes, so the pieces after it
+            # keep their first pages; should the length change, they turn stale in their turn.
+            if state.holder is not None:
+                self.forget.setdefault(state.holder, []).append(index)
+            state.redo, state.holder, state.drawn = True, None, None
+
+    def _measure(self) -> None:
+        """Each piece's first page and each anchor's page, as far as the pieces are laid out in order."""
+        self.first_pages, self.anchor_pages = {}, {}
+        page = 1
+        for index, state in enumerate(self.states):
+            if state.laid is None:
+                break
+            start = page
+            parity = FORCED.get(state.laid.first_break, "none") if index else 1
+            if parity == "none":
+                raise NotSplittable(f"{self.pieces[index].name} does not start a page")
+            if parity is not None and start % 2 != parity:
+                start += 1  # a blank page, as WeasyPrint leaves before a chapter that must open on the right
+            self.first_pages[index] = start
+            page = start + state.laid.pages
+            for name, local in state.laid.anchors.items():
+                self.anchor_pages.setdefault(name, start + local)
+
+    def _stale(self, index: int) -> bool:
+        """Whether the piece must be laid out again: it lies on the wrong side, was drawn with another first
+        page, or shows page numbers that are now all known and not all right (one at a time would be waste)."""
+        state = self.states[index]
+        if state.laid is None or state.layouts >= MAX_LAYOUTS:
+            return False
+        first = self.first_pages.get(index)
+        if first is not None and state.laid.right_first != (first % 2 == 1):
+            return True
+        if state.drawn is not None and first is not None and state.drawn[1] != first:
+            return True
+        shown = {**state.laid.shown, **state.given}
+        if any(name not in self.anchor_pages for name in shown):
+            return False
+        return any(str(self.anchor_pages[name]) != value for name, value in shown.items())
+
+    def _settled(self, index: int) -> bool:
+        """Whether the piece's layout is final: its first page known, on the right side, every number right."""
+        state = self.states[index]
+        if state.laid is None or state.redo or index not in self.first_pages:
+            return False
+        if state.layouts >= MAX_LAYOUTS:
+            return True
+        shown = {**state.laid.shown, **state.given}
+        return all(name in self.anchor_pages for name in shown) and not self._stale(index)
+
+    def _done(self) -> bool:
+        return all(s.drawn is not None for s in self.states) and all(
+            self._settled(i) for i in range(len(self.states))
+        )
+
+    # -- what to do next -----------------------------------------------------------------------------------
+
+    def _next_for(self, worker: int) -> tuple | None:
+        forget = self.forget.pop(worker, [])
+        for index, state in enumerate(self.states):  # drawing first: it frees the layout's memory
+            if state.holder == worker and not state.busy and state.drawn is None and self._drawable(index):
+                state.busy = True
+                return ("draw", index, (self.first_pages[index], self.identifier), forget)
+        for index, state in enumerate(self.states):
+            if (state.laid is None or state.redo) and not state.busy and self._may_lay_out(index):
+                state.busy = True
+                state.layouts += 1
+                return ("lay out", index, self._layout_arguments(index), forget)
+        if forget:
+            self.forget[worker] = forget
+        return None
+
+    def _drawable(self, index: int) -> bool:
+        """Settled, and every piece before it laid out: its first page is known. (Should one of them be laid
+        out again and change length, this drawing no longer matches its first page and is made again.)"""
+        return self._settled(index) and all(i in self.first_pages for i in range(index))
+
+    def _may_lay_out(self, index: int) -> bool:
+        """Chapters and the front matter at once; the back matter once the chapters are laid out (it shows
+        their pages); the index once everything else is laid out and up to date (it shows the pages of marks
+        anywhere)."""
+        if index == self.index_piece:
+            others = [i for i in range(len(self.states)) if i != index]
+            return all(self._current(i) and i in self.first_pages for i in others)
+        if self._is_back(index):
+            return all(self._current(i) for i in range(len(self.states)) if not self._is_back(i))
+        return True
+
+    def _current(self, index: int) -> bool:
+        """Laid out, and not waiting to be laid out again (a piece being drawn is current: its pages are known)."""
+        state = self.states[index]
+        return state.laid is not None and not state.redo and not self._stale(index)
+
+    def _is_back(self, index: int) -> bool:
+        return index > 0 and not self.pieces[index].name.startswith("chapter ")
+
+    def _layout_arguments(self, index: int) -> tuple:
+        piece = self.pieces[index]
+        pages = {name: str(self.anchor_pages[name]) for name in piece.links if name in self.anchor_pages}
+        tree = piece.tree
+        state = self.states[index]
+        if index == self.index_piece:
+            from octavo.text.index import fill_pages_tree
+
+            tree = copy.deepcopy(tree)
+            state.given = fill_pages_tree(tree, self.anchor_pages)
+        return (tree, self._right_first(index), pages, piece.own_numbers, piece.stub)
+
+    def _right_first(self, index: int) -> bool:
+        """Whether the piece's first page will be a right-hand one. A book's parts open on the right, unless
+        an earlier layout of this piece said otherwise (a break to the left, or to any page after an odd one)."""
+        state = self.states[index]
+        previous = self.states[index - 1].laid if index else None
+        known = state.first_break or (previous.next_break if previous is not None else "")
+        parity = FORCED.get(known, 1) if known else 1
+        if parity is None and index - 1 in self.first_pages and self.states[index - 1].laid is not None:
+            parity = (self.first_pages[index - 1] + self.states[index - 1].laid.pages) % 2
+        return parity != 0
+
+    # -- results -------------------------------------------------------------------------------------------
+
+    def _receive(self, worker: int, reply: tuple) -> None:
+        kind, index = reply[0], reply[1]
+        state = self.states[index]
+        state.busy = False
+        if kind == "failed":
+            raise RuntimeError(f"laying out {self.pieces[index].name} failed:\n{reply[2]}")
+        if kind == "laid":
+            laid: Laid = reply[2]
+            state.laid, state.holder, state.first_break, state.redo = laid, worker, laid.first_break, False
+            self.errors += laid.errors
+        else:
+            path, first, anchors, errors = reply[2], reply[3], reply[4], reply[5]
+            state.drawn, state.holder = (path, first, anchors), None
+            self.errors += errors
+
+    def _parts(self) -> list[Part]:
+        """The drawn pieces in order, with a blank page wherever a piece opens after one."""
+        parts: list[Part] = []
+        page = 1
+        size = (0.0, 0.0)
+        for state in self.states:
+            assert state.drawn is not None and state.laid is not None
+            path, first, anchors = state.drawn
+            while page < first:
+                parts.append(Part(None, size=size or (595.0, 842.0)))
+                page += 1
+            parts.append(Part(path, anchors))
+            page += state.laid.pages
+            size = state.laid.last_page_size
+        self.total_pages = page - 1
+        return parts
+
+
+# -- the workers ------------------------------------------------------------------------------------------
+
+
+class _Workers:
+    """Layout processes (or, with one job where processes cannot be forked, the build's own process), each with
+    one request at a time."""
+
+    def __init__(self, assets: dict, options: BuildOptions, jobs: int, folder: Path) -> None:
+        forks = "fork" in multiprocessing.get_all_start_methods()
+        # One job still lays out in a forked process: its memory goes back to the system when it ends, so the
+        # build's own process is small when it joins the pieces. A spawned process would import WeasyPrint again.
+        self.local = PieceWorker(assets, options, folder) if jobs == 1 and not forks else None
+        self.connections: list[Any] = []
+        self.processes: list[Any] = []
+        self.pending: dict[int, tuple] = {}  # worker -> request (one at a time)
+        self.results: list[tuple[int, tuple]] = []
+        if self.local is None:
+            import weasyprint  # noqa: F401 - imported before forking, so each worker starts with it loaded
+
+            context = multiprocessing.get_context("fork" if forks else None)
+            for _ in range(jobs):
+                parent, child = context.Pipe()
+                process = context.Process(target=_serve, args=(child, assets, options, folder), daemon=True)
+                process.start()
+                child.close()
+                self.connections.append(parent)
+                self.processes.append(process)
+        self.count = 1 if self.local is not None else jobs
+
+    def idle(self) -> list[int]:
+        return [worker for worker in range(self.count) if worker not in self.pending]
+
+    def busy(self) -> bool:
+        return bool(self.pending) or bool(self.results)
+
+    def send(self, worker: int, request: tuple) -> None:
+        self.pending[worker] = request
+        if self.local is not None:
+            self.results.append((worker, _handle(self.local, request)))
+        else:
+            self.connections[worker].send(request)
+
+    def receive(self) -> tuple[int, tuple]:
+        if self.results:
+            worker, reply = self.results.pop(0)
+            del self.pending[worker]
+            return worker, reply
+        from multiprocessing.connection import wait
+
+        ready = wait([self.connections[w] for w in self.pending])
+        worker = self.connections.index(ready[0])
+        try:
+            reply = self.connections[worker].recv()
+        except EOFError:
+            raise RuntimeError("a layout process ended unexpectedly") from None
+        del self.pending[worker]
+        return worker, reply
+
+    def close(self) -> None:
+        for connection in self.connections:
+            with suppress(OSError):
+                connection.send(None)
+            connection.close()
+        for process in self.processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+
+
+@contextmanager
+def _workers(assets: dict, options: BuildOptions, jobs: int, folder: Path) -> Iterator[_Workers]:
+    workers = _Workers(assets, options, jobs, folder)
+    try:
+        yield workers
+    finally:
+        workers.close()
+
+
+def _handle(worker: PieceWorker, request: tuple) -> tuple:
+    kind, index, arguments, forget = request
+    for old in forget:
+        worker.forget(old)
+    try:
+        if kind == "lay out":
+            return ("laid", index, worker.lay_out(index, *arguments))
+        path, errors = worker.draw(index, *arguments)
+        return ("drawn", index, path, arguments[0], frozenset(worker.last_anchors), errors)
+    except Exception:
+        return ("failed", index, traceback.format_exc())
+
+
+def _serve(connection: Any, assets: dict, options: BuildOptions, folder: Path) -> None:
+    """A layout process: answer each request until told to stop (None) or the build goes away."""
+    # What the process was forked with stays to its end: collections pass it by (and leave its pages shared).
+    gc.freeze()
+    worker = PieceWorker(assets, options, folder)
+    while True:
+        try:
+            request = connection.recv()
+        except EOFError:
+            return
+        if request is None:
+            return
+        reply = _handle(worker, request)
+        if reply[0] == "drawn":
+            gc.collect()  # the drawn piece's boxes hold cycles: freed now, not at the next full collection
+        connection.send(reply)

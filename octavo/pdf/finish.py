@@ -1,0 +1,234 @@
+"""What WeasyPrint's PDF lacks: build dates, XMP, a stable /ID, and tags for screen readers (/Lang, /Scope, links)."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import re
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from octavo.core.model import Publication
+from octavo.core.options import BuildOptions
+
+Labels = Callable[[str], dict[str, str]]
+
+
+def build_time(options: BuildOptions) -> str:
+    """The moment the PDF says it was made: SOURCE_DATE_EPOCH, else now (never the article's own date)."""
+    epoch = options.source_date_epoch if options.source_date_epoch is not None else int(time.time())
+    return datetime.datetime.fromtimestamp(epoch, datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def file_identifier(publication: Publication) -> bytes:
+    """The first half of the trailer /ID: the same for every build of one publication (PDF 14.4).
+
+    pydyf makes the second half from a hash of the file's bytes, so a changed file gets a new one.
+    """
+    return hashlib.md5(publication.identifier.encode("utf-8")).hexdigest().encode("ascii")
+
+
+# In a piece of a book, where a link's target lands is known only when the pieces are joined: the join puts
+# the page number in place of this character (octavo/join.py).
+PAGE_LATER = "\ue000"
+
+
+def finisher(labels_for: Labels, variant: str | None, pages_later: bool = False) -> Callable[[Any, Any], None]:
+    """A WeasyPrint finisher: it edits the PDF's objects after layout, before they are written.
+
+    `pages_later`: the document is one piece of a book, and link descriptions leave the page number to the join.
+    """
+
+    def finish(document, pdf) -> None:
+        if variant is None:  # a variant writes its own XMP, with its conformance claim
+            document.metadata.include_in_pdf(pdf, None, None, None, compress=True)
+        if variant is not None and variant.startswith(("pdf/a", "pdf/x")):
+            _no_interpolation(pdf)
+        if variant is not None and variant.startswith("pdf/x"):
+            _finish_pdfx(pdf, variant)
+        _describe_links(document, labels_for, pages_later)
+
+    return finish
+
+
+# How far the print-ready PDF's BleedBox reaches beyond its TrimBox: 3 mm, what printers ask for.
+PRINT_BLEED = 3 * 72 / 25.4
+
+
+def _finish_pdfx(pdf, variant: str) -> None:
+    """What WeasyPrint's PDF/X lacks: the version in /Info, the exact bleed, and an XMP that is the same in every build.
+
+    WeasyPrint writes GTS_PDFXVersion only in the XMP for PDF/X-4, while many prepress checks look in
+    /Info; it caps the BleedBox at 10 pt, or puts it at the media's edge, where crop marks need room
+    beyond the bleed; and its XMP DocumentID is a random UUID, which would make every build differ.
+    """
+    import uuid
+
+    import pydyf
+
+    pdf.info["GTS_PDFXVersion"] = pydyf.String(variant.upper())
+    for obj in pdf.objects:
+        if not isinstance(obj, dict) or obj.get("Type") != "/Page" or "TrimBox" not in obj:
+            continue
+        media, (left, top, right, bottom) = obj["MediaBox"], obj["TrimBox"]
+        obj["BleedBox"] = pydyf.Array([max(media[0], left - PRINT_BLEED), max(media[1], top - PRINT_BLEED),
+                                       min(media[2], right + PRINT_BLEED), min(media[3], bottom + PRINT_BLEED)])
+    for obj in pdf.objects:
+        extra = getattr(obj, "extra", None)
+        if isinstance(extra, dict) and extra.get("Type") == "/Metadata":
+            data = b"".join(part if isinstance(part, bytes) else str(part).encode() for part in obj.stream)
+            stable = uuid.uuid5(uuid.NAMESPACE_URL, hashlib.sha256(re.sub(rb"xmp\.did:[0-9a-f-]+", b"", data))
+                                .hexdigest())
+            obj.stream = [re.sub(rb"xmp\.did:[0-9a-f-]+", f"xmp.did:{stable}".encode(), data)]
+
+
+def _no_interpolation(pdf) -> None:
+    """PDF/A forbids /Interpolate true (ISO 19005-3, 6.2.8), which WeasyPrint writes for smooth scaling."""
+    for obj in pdf.objects:
+        extra = getattr(obj, "extra", None)
+        if isinstance(extra, dict) and extra.get("Subtype") == "/Image" and "Interpolate" in extra:
+            del extra["Interpolate"]
+
+
+def _describe_links(document, labels_for: Labels, pages_later: bool = False) -> None:
+    """Every link's /Contents in words ("Note 3, page 8"), where WeasyPrint writes the raw target ("note-3")."""
+    import pydyf
+
+    root = document.pages[0]._page_box.children[0].element if document.pages else None
+    if root is None:
+        return
+    parents = {child: parent for parent in root.iter() for child in parent}
+    anchor_pages: dict[str, int | str] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for name in page.anchors:
+            anchor_pages.setdefault(name, PAGE_LATER if pages_later else number)
+    for page in document.pages:
+        for kind, target, _, box in page.links:
+            annotation = getattr(box, "link_annotation", None)
+            if annotation is None or box.element is None:
+                continue
+            link = box.element  # a box inside a link (a raised number in a back-link) has a link of its own
+            while link is not None and link.tag != "a":
+                link = parents.get(link)
+            link = box.element if link is None else link
+            labels = labels_for(_language(link, parents, root))
+            words = link_words(link, labels)
+            if kind == "internal" and target in anchor_pages and words.isdigit():
+                words = f"{labels['page_word']} {anchor_pages[target]}"  # a bare number: a page (the index's)
+            elif kind == "internal" and target in anchor_pages:
+                words = f"{words}, {labels['page_word']} {anchor_pages[target]}"
+            elif kind == "external" and target != words:
+                words = f"{words}: {target}"
+            annotation["Contents"] = pydyf.String(words)
+
+
+def link_words(element, labels: dict[str, str]) -> str:
+    """What a link says: its aria-label or title, else its text; a note reference's number becomes "Note 3"."""
+    words = element.get("aria-label") or element.get("title") or " ".join("".join(element.itertext()).split())
+    if element.get("role") == "doc-noteref" and not element.get("aria-label"):
+        return f"{labels['note']} {words}"
+    return words
+
+
+def _language(element, parents: dict, root) -> str:
+    while element is not None:
+        if element.get("lang"):
+            return element.get("lang")
+        element = parents.get(element)
+    return root.get("lang") or "en"
+
+
+# -- tags: WeasyPrint builds the structure tree from the boxes, and we add what it leaves out ---------
+
+
+def install_single_compression() -> None:
+    """Serialise (and compress) each object of a PDF once while it is written (once per process).
+
+    To make the second half of the trailer /ID, pydyf serialises the whole file again, every stream compressed
+    a second time at level 9: several per cent of a PDF build. While pydyf writes a file, each object's bytes
+    are kept when it is written and given again to the hash; the file is the same, byte for byte.
+    """
+    import pydyf
+
+    if getattr(pydyf.PDF.write, "octavo_once", False):
+        return
+    write, indirect = pydyf.PDF.write, pydyf.Object.indirect.fget
+    classes = (pydyf.Stream, pydyf.Dictionary, pydyf.Array, pydyf.String)
+    serialise = {cls: cls.data.fget for cls in classes}
+    writing = threading.local()
+
+    def kept(cls):
+        def data(obj):
+            made = getattr(writing, "made", None)
+            return made[id(obj)][1] if made is not None and id(obj) in made else serialise[cls](obj)
+
+        return property(data)
+
+    def indirect_once(obj):
+        made = getattr(writing, "made", None)
+        if made is not None and id(obj) not in made:
+            own = next(c for c in type(obj).__mro__ if c in serialise)
+            made[id(obj)] = (obj, serialise[own](obj))  # the object kept alive: its id is not reused
+        return indirect(obj)
+
+    @functools.wraps(write)
+    def write_once(pdf, *args, **kwargs):
+        writing.made = {}
+        try:
+            return write(pdf, *args, **kwargs)
+        finally:
+            writing.made = None
+
+    write_once.octavo_once = True
+    pydyf.PDF.write, pydyf.Object.indirect = write_once, property(indirect_once)
+    for cls in classes:
+        cls.data = kept(cls)
+
+
+def install_tagging() -> None:
+    """Add /Lang, header /Scope and /Formula to WeasyPrint's structure elements (once per process).
+
+    WeasyPrint (up to 70 at least) writes the document's language in the catalogue only, so a Russian
+    chapter in an English book is read with an English voice, and its header cells carry no /Scope.
+    Its tag builder is one recursive function that sees each box; wrapping it is the one place where
+    a structure element and the HTML element it comes from meet. The wrapper keeps no state, so any
+    number of builds may share it.
+    """
+    from weasyprint.pdf import tags
+
+    if getattr(tags._build_box_tree, "octavo_tagging", False):
+        return
+    tags._build_box_tree = _with_our_tags(tags._build_box_tree)
+
+
+def _with_our_tags(build):
+    import pydyf
+    from weasyprint.formatting_structure import boxes
+
+    @functools.wraps(build)
+    def build_box_tree(box, parent, pdf, *args):
+        # The page, <html> and <body> pass their children's elements up: those are not theirs to mark.
+        element = getattr(box, "element", None)
+        own = element is not None and box.element_tag not in ("html", "body") and not isinstance(box, boxes.PageBox)
+        for structure in build(box, parent, pdf, *args):
+            if own and structure.get("S") not in (None, "/Document"):
+                _add_language(structure, element, pydyf)
+                if structure.get("S") == "/TH" and isinstance(structure.get("A"), dict):
+                    scope = "/Row" if element.get("scope") == "row" else "/Column"
+                    structure["A"]["Scope"] = scope
+                if structure.get("S") == "/Figure" and "math" in (element.get("class") or "").split():
+                    structure["S"] = "/Formula"  # a formula's drawing (partials/formula.html), its LaTeX the /Alt
+            yield structure
+
+    build_box_tree.octavo_tagging = True  # type: ignore[attr-defined]
+    return build_box_tree
+
+
+def _add_language(structure, element, pydyf) -> None:
+    """/Lang on each element whose HTML states its language (a chapter, its notes); the rest inherit it."""
+    lang = element.get("lang")
+    if lang and "Lang" not in structure:
+        structure["Lang"] = pydyf.String(lang)

@@ -1,0 +1,301 @@
+"""print_html and render_pdf: the print HTML typeset by WeasyPrint, with a fetcher that reads only what we allow."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import logging
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from octavo.build.pipeline import PdfError
+from octavo.core.model import Book, Formula, Publication, footnote_lookup
+from octavo.core.options import BuildOptions
+from octavo.pdf.engine.floatdefer import placing_floats
+from octavo.pdf.engine.hyphenation import install as install_kept_hyphenation
+from octavo.pdf.engine.libraries import install as install_library_lookup
+from octavo.pdf.finish import build_time, file_identifier, finisher, install_single_compression, install_tagging
+from octavo.pdf.floats import place_floats
+from octavo.text.images import MEDIA_TYPES
+from octavo.text.index import build_index, fill_pages, mark_pages
+from octavo.theme.theme import Theme, theme_css, theme_for
+
+install_library_lookup()  # before WeasyPrint is first imported, in this process or a worker
+install_kept_hyphenation()
+
+PRINT_STYLESHEETS = ("base.css", "print.css", "code-print.css")
+
+
+@dataclass(frozen=True)
+class PrintDocument:
+    """The print HTML and the files it refers to, by their URL relative to the output folder.
+
+    The URLs all lie in one folder beside the HTML (`<slug>_files/`): the PDF reads them through a
+    fetcher that knows only these files, and `--format html` copies them there, so the page stands alone.
+    A stylesheet and the fonts it names sit in one virtual `styles/` folder even when some of them
+    come from the project and the rest from the package.
+    """
+
+    html: str
+    assets: dict[str, Path | bytes] = field(default_factory=dict)
+    identifier: bytes = b""  # the first half of the PDF's /ID, the same in every build of the publication
+    optional_toc: bool = False  # the contents list goes when the article is short (`toc: auto`)
+    book: bool = False  # a book: its chapters are laid out in parallel (bookpdf.py)
+    pieces: bool = True  # a book, or an article with an index, may be laid out in pieces (False: always whole)
+
+
+def print_html(publication: Publication, options: BuildOptions) -> PrintDocument:
+    """The exact HTML document that is typeset into the PDF, and the files it needs."""
+    theme = theme_for(options)
+    folder = f"{publication.slug}_files"
+    assets: dict[str, Path | bytes] = {}
+    for name, path in theme.files("styles").items():
+        assets[f"{folder}/styles/{name}"] = path
+    sheets = [*PRINT_STYLESHEETS, f"page-{options.page_size.lower()}.css"]
+    for sheet in sheets:
+        theme.find("styles", sheet)  # a missing stylesheet is named as what it is, before WeasyPrint runs
+    extra, extra_files = theme_css(theme.settings, "print")
+    if extra:
+        assets[f"{folder}/styles/octavo-theme.css"] = extra.encode("utf-8")
+        sheets.append("octavo-theme.css")
+        assets.update({f"{folder}/styles/{name}": path for name, path in extra_files.items()})
+    for index, sheet in enumerate(theme.settings.stylesheets, start=1):
+        name = f"project-{index}-{sheet.name}"
+        assets[f"{folder}/styles/{name}"] = sheet
+        sheets.append(name)
+
+    def image_src(figure: object) -> str:
+        url = f"{folder}/images/{figure.id}{figure.image.suffix.lower()}"  # type: ignore[attr-defined]
+        svg = figure.svg  # type: ignore[attr-defined]
+        # An SVG is typeset as sanitised when it was loaded, the same drawing the EPUB gets; never the file.
+        assets[url] = svg.data if svg is not None else figure.image  # type: ignore[attr-defined]
+        return url
+
+    def math_src(formula: Formula) -> str:
+        # WeasyPrint has no MathML: a formula is its SVG drawing, one file per drawing, named by its content.
+        data = formula.svg.encode("utf-8")
+        url = f"{folder}/math/{hashlib.sha256(data).hexdigest()[:20]}.svg"
+        assets[url] = data
+        return url
+
+    footnote = footnote_lookup(publication)
+    logo = theme.settings.logo
+    if logo is not None:
+        assets[f"{folder}/logo{logo.suffix.lower()}"] = logo
+    html = theme.render(
+        "book.html" if isinstance(publication, Book) else "print.html",
+        publication=publication,
+        article=publication,
+        book=publication,
+        epub=False,
+        labels=theme.labels(publication.language),
+        labels_for=theme.labels,  # a chapter's own words, by its language (a book's notes)
+        theme=theme_context(theme, f"{folder}/logo{logo.suffix.lower()}" if logo else None),
+        page_size=options.page_size,
+        show_toc=contents_list(publication) != "none",
+        stylesheets=[f"{folder}/styles/{name}" for name in sheets],
+        href=lambda anchor: f"#{anchor}",
+        notes_href="",
+        footnote_for=footnote,
+        index=build_index(publication),
+        calls_footnote=lambda text: any(ref.first and footnote(ref.note_id) for ref in text.refs),
+        image_src=image_src,
+        math_src=math_src,
+        placeholder_src=None,
+    )
+    optional = contents_list(publication) == "optional"
+    return PrintDocument(html, assets, file_identifier(publication), optional_toc=optional,
+                         book=isinstance(publication, Book))
+
+
+# The `toc: auto` rule: a contents list helps from four sections on, and not in a handout of a page or two.
+TOC_MIN_SECTIONS = 4
+TOC_MIN_PAGES = 3
+
+
+def contents_list(publication: Publication) -> str:
+    """Whether an article prints its contents list: "shown", "none", or "optional" (shown unless the
+    article, typeset with it, comes to fewer than TOC_MIN_PAGES pages). A book always has one."""
+    if isinstance(publication, Book):
+        return "shown"
+    if publication.toc_mode == "false" or not (publication.toc or publication.references or publication.notes):
+        return "none"
+    if publication.toc_mode == "true":
+        return "shown"
+    return "optional" if len(publication.toc) >= TOC_MIN_SECTIONS else "none"
+
+
+def theme_context(theme: Theme, logo_src: str | None) -> dict[str, object]:
+    """What templates see of the theme settings (documented in docs/templates.md)."""
+    return {"logo_src": logo_src, "date_format": theme.settings.date_format}
+
+
+def render_pdf(document: PrintDocument, options: BuildOptions) -> tuple[bytes, int]:
+    """Typeset the HTML into (PDF bytes, page count); any error WeasyPrint logs fails the build."""
+    if document.pieces and (document.book or 'class="index-pages"' in document.html):
+        from octavo.pdf.bookpdf import render_in_pieces
+
+        made = render_in_pieces(document, options)
+        if made is not None:
+            pdf, pages, errors = made
+            if errors:
+                raise PdfError("; ".join(errors))
+            return pdf, pages
+    fetcher = fetcher_for(document, options)
+    problems = LogCollector()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(problems)
+    try:
+        rendered = typeset(document, options, fetcher)
+        rendered = with_index_pages(document, options, fetcher, rendered)
+        # The build's time, not the article's date (which may be 1863): CreationDate, ModDate and the XMP.
+        rendered.metadata.created = rendered.metadata.modified = build_time(options)
+        install_tagging()
+        install_single_compression()
+        pdf = rendered.write_pdf(
+            pdf_tags=True,
+            pdf_variant=options.pdf_variant,
+            pdf_identifier=document.identifier or True,
+            finisher=finisher(theme_for(options).labels, options.pdf_variant),
+        )
+        pages = len(rendered.pages)
+    finally:
+        logger.removeHandler(problems)
+    refused = fetcher.refused + problems.errors
+    if refused:
+        raise PdfError("; ".join(refused))
+    return pdf, pages
+
+
+def with_index_pages(document: PrintDocument, options: BuildOptions, fetcher: object, rendered):
+    """The document typeset again with the index's page numbers, read from where each mark landed.
+
+    The index comes last and starts a page of its own, so filling it in moves nothing before it; should the
+    pages change all the same (a contents list kept or dropped by the new length), it is filled in again.
+    """
+    if 'class="index-pages"' not in document.html:
+        return rendered
+    for _attempt in range(3):
+        pages = mark_pages(rendered.pages)
+        filled = dataclasses.replace(document, html=fill_pages(document.html, pages))
+        rendered = typeset(filled, options, fetcher)
+        if all(mark_pages(rendered.pages).get(anchor) == page for anchor, page in pages.items()):
+            break
+    return rendered
+
+
+_NO_TOC = "nav.toc { display: none !important; }"  # a user sheet: !important beats the theme
+
+
+# Where the print HTML sees itself, and its files beside it: a folder of no machine. WeasyPrint names each
+# image of the PDF by a hash of its URL, so a real folder (the output's) made the PDF's bytes depend on
+# where it was built; and a relative link would have carried that folder's path into the PDF.
+DOCUMENT_ROOT = Path("/octavo")
+DOCUMENT_BASE_URL = PurePosixPath(DOCUMENT_ROOT.as_posix()).as_uri() + "/"
+
+
+def typeset(document: PrintDocument, options: BuildOptions, fetcher: object):
+    """The laid-out pages (a weasyprint.Document): the contents list kept or dropped, floats placed."""
+    import weasyprint  # imported here: it is slow to import and only PDF builds need it
+
+    html = weasyprint.HTML(string=document.html, base_url=DOCUMENT_BASE_URL, url_fetcher=fetcher)
+    return typeset_html(html, [], optional_toc=document.optional_toc)
+
+
+def typeset_html(html, sheets: list, optional_toc: bool = False, cache: dict | None = None):
+    """The layout of a weasyprint.HTML with extra stylesheets: the contents list kept or dropped, floats placed.
+
+    `cache`: WeasyPrint's image cache for this layout; by default the one the builds of a run share.
+    """
+    import weasyprint
+
+    cache = _IMAGE_CACHE if cache is None else cache
+    # Floats may move later in the PDF than in the HTML, which is the document before pagination: as they
+    # are met during layout where that is exact, else after it.
+    with placing_floats(html) as placing:
+        rendered = html.render(cache=cache, stylesheets=sheets)
+        if optional_toc and len(rendered.pages) < TOC_MIN_PAGES:
+            # A short article reads without a contents list; the HTML keeps it, the PDF leaves it out.
+            sheets = [*sheets, weasyprint.CSS(string=_NO_TOC)]
+            rendered = html.render(cache=cache, stylesheets=sheets)
+        return place_floats(html, lambda: html.render(cache=cache, stylesheets=sheets), rendered, placing.put_back)
+
+
+def fetcher_for(document: PrintDocument, options: BuildOptions):
+    """A URL fetcher that serves this document's own files and refuses everything else."""
+    return fetcher_for_assets(document.assets, options)
+
+
+def fetcher_for_assets(assets: dict[str, Path | bytes], options: BuildOptions,
+                       css_filter: Callable[[str], str] | None = None):  # fmt: skip
+    """A URL fetcher that serves these files (by URL relative to the output folder), each stylesheet passed
+    through `css_filter` if one is given, and refuses everything else."""
+    import weasyprint
+
+    return _restricted_fetcher(weasyprint, {DOCUMENT_ROOT / url: source for url, source in assets.items()}, css_filter)
+
+
+# WeasyPrint's in-memory image cache, shared by the builds of one run: an article and the books
+# that include it decode their images once. It is keyed by URL, so every run starts it afresh
+# (watch mode runs many builds in one process), and WeasyPrint's on-disk cache is not used.
+_IMAGE_CACHE: dict = {}
+
+
+def clear_image_cache() -> None:
+    _IMAGE_CACHE.clear()
+
+
+class LogCollector(logging.Handler):
+    """The errors WeasyPrint logs while it works (a missing file, say): each fails the build."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.errors: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.errors.append(record.getMessage())
+
+
+def _restricted_fetcher(weasyprint, allowed: dict[Path, Path | bytes], css_filter: Callable[[str], str] | None = None):
+    class RestrictedFetcher(weasyprint.URLFetcher):
+        """Serves the files this build named itself, and nothing else: no network, no other files."""
+
+        def __init__(self) -> None:
+            super().__init__(fail_on_errors=False)
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: dict | None = None):
+            parts = urlsplit(url)
+            data_image = _data_image(url) if parts.scheme == "data" else None
+            if data_image is not None:  # an image inside a sanitised SVG: its bytes are in the URL, nothing is read
+                return weasyprint.urls.URLFetcherResponse(url, data_image[1], headers={"Content-Type": data_image[0]})
+            # The URL's path, normalised but not resolved: the names are virtual and symlinks do not matter.
+            path = Path(os.path.normpath(unquote(parts.path))) if parts.scheme == "file" else None
+            if path is None or path not in allowed:
+                self.refused.append(f"refused to read {url}")
+                raise ValueError(f"octavo does not let the PDF read {url}")
+            source = allowed[path]
+            data = source if isinstance(source, bytes) else source.read_bytes()
+            if css_filter is not None and path.suffix.lower() == ".css":
+                data = css_filter(data.decode("utf-8")).encode("utf-8")
+            media_type = MEDIA_TYPES.get(path.suffix.lower()) or _STYLE_TYPES.get(path.suffix.lower(), "")
+            return weasyprint.urls.URLFetcherResponse(
+                url, data, headers={"Content-Type": media_type} if media_type else {}
+            )
+
+    return RestrictedFetcher()
+
+
+def _data_image(url: str) -> tuple[str, bytes] | None:
+    """The media type and bytes of a data: URL holding a raster image (all the SVG sanitiser leaves), else None."""
+    match = re.fullmatch(r"data:(image/(?:png|jpeg|gif|webp));base64,([A-Za-z0-9+/=]*)", url, re.IGNORECASE)
+    return (match[1].lower(), base64.b64decode(match[2])) if match else None
+
+
+_STYLE_TYPES = {".css": "text/css", ".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff",
+                ".woff2": "font/woff2"}  # fmt: skip

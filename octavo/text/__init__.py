@@ -1,0 +1,1 @@
+"""Inline text features: markup, smart punctuation, formulas, citations, index terms, images, SVG."""

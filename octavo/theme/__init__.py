@@ -1,0 +1,1 @@
+"""The theme: templates, stylesheets, fonts and labels, the project's files over the package's."""
