@@ -67,7 +67,7 @@ def test_imports_point_down_the_stages():
                 upward.append(f"{name} ({here}) imports {target} ({there})")
             elif there and frozenset({here, there}) in SIDE_BY_SIDE:
                 upward.append(f"{name} ({here}) imports the other writer's {target}")
-    assert upward == []
+    assert upward == [], "\n".join(upward)
 
 
 def test_no_import_circle():
@@ -86,7 +86,7 @@ def test_no_import_circle():
     for name in sorted(graph):
         if name not in state:
             visit(name, [name])
-    assert circles == []
+    assert circles == [], "\n".join(circles)
 
 
 def test_no_module_over_400_lines():
@@ -108,7 +108,7 @@ def test_engine_internals_only_behind_the_door():
                                                or rest.split(".")[0] in WEASYPRINT_PUBLIC)  # fmt: skip
             if not public:
                 outside.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: {target}")
-    assert outside == []
+    assert outside == [], "\n".join(outside)
 
 
 @pytest.mark.parametrize("broken", ["upward", "circle"])

@@ -15,9 +15,9 @@ import yaml
 
 from octavo.core.diagnostics import Report
 from octavo.core.options import BuildOptions
-from octavo.pdf.pieces import split_book, splittable
-from octavo.pdf.writer import prepress
+from octavo.pdf import prepress
 from octavo.pdf import writer as pdf
+from octavo.pdf.pieces import split_book, splittable
 from octavo.source.load import load_document
 from tests.conftest import FIXTURES, PROJECT, build_into, need
 

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from octavo.core import usercache
-from octavo.epub.writer import cover
+from octavo.epub import cover
 from octavo.epub import writer as epub
 from octavo.theme import theme
 

@@ -8,17 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from octavo.core.diagnostics import Report
+from octavo.core.diagnostics import PdfError, Report
 from octavo.core.model import Publication, with_notes
 from octavo.core.options import BuildOptions
 from octavo.theme.theme import MissingAsset, ThemeTemplateError
 
 if TYPE_CHECKING:
     from octavo.pdf.writer import PrintDocument
-
-
-class PdfError(Exception):
-    """WeasyPrint reported a problem that would make the PDF wrong (a missing resource, say)."""
 
 
 @dataclass(frozen=True)
@@ -84,19 +80,19 @@ def build_publication(publication: Publication, options: BuildOptions) -> tuple[
         checked = [(target(".pdf"), "pdf", data)]  # the booklet is checked as its pages, before imposition
         # prepress and preflight import pypdf (about 50 ms in each process): only when they are asked for.
         if options.booklet:
-            from octavo.pdf.writer import prepress
+            from octavo.pdf import prepress
 
             booklet, sides, half_pages = prepress.booklet_pdf(publication, options)
             files.append((target(".booklet.pdf"), "booklet", booklet, sides))
             checked.append((target(".booklet.pdf"), "booklet", half_pages))
         if options.print_ready:
-            from octavo.pdf.writer import prepress
+            from octavo.pdf import prepress
 
             made = prepress.print_ready_pdf(publication, options)
             files.append((target(".print.pdf"), "print", *made))
             checked.append((target(".print.pdf"), "print", made[0]))
         for path, kind, pdf_data in checked if options.preflight else ():
-            from octavo.pdf.writer import preflight
+            from octavo.pdf import preflight
 
             found = preflight.check(pdf_data, publication, path, kind, options)
             if options.strict:  # every warning is an error, these too: the input's files are not written

@@ -60,7 +60,7 @@ def build(inputs: list[Path], options: BuildOptions, jobs: int, force: bool = Fa
     emit = emit or (lambda diagnostic: print(diagnostic, file=sys.stderr))
     from octavo.build.cache import BuildCache
 
-    pdf = sys.modules.get("octavo.pdf")  # loaded by a PDF built earlier in this process (watch mode)
+    pdf = sys.modules.get("octavo.pdf.typeset")  # loaded by a PDF built earlier in this process (watch mode)
     if pdf is not None:
         pdf.clear_image_cache()
     log = log or (lambda line: print(line))

@@ -90,3 +90,7 @@ def display_path(path: Path) -> str:
 
 def _below_cwd(path: Path) -> bool:
     return Path(path).resolve().is_relative_to(Path.cwd().resolve())
+
+
+class PdfError(Exception):
+    """WeasyPrint reported a problem that would make the PDF wrong (a missing resource, say)."""

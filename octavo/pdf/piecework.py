@@ -44,7 +44,7 @@ class PieceWorker:
     """Lays out and draws the pieces of one book; one per layout process (or the build's own process)."""
 
     def __init__(self, assets: dict, options: BuildOptions, folder: Path) -> None:
-        from octavo.pdf.writer import fetcher_for_assets
+        from octavo.pdf.typeset import fetcher_for_assets
 
         self.options = options
         self.folder = folder  # where drawn pieces are written: the parent joins them from there
@@ -70,7 +70,7 @@ class PieceWorker:
         """
         import weasyprint
 
-        from octavo.pdf.writer import DOCUMENT_BASE_URL, LogCollector, typeset_html
+        from octavo.pdf.typeset import DOCUMENT_BASE_URL, LogCollector, typeset_html
 
         self.numbered_by_us, self.first_piece = not own_numbers, index == 0
         _record_margin_states()
@@ -106,7 +106,7 @@ class PieceWorker:
     def draw(self, index: int, first_page: int, identifier: bytes) -> tuple[Path, list[str]]:
         """The piece's PDF file, its pages numbered from `first_page`; the piece is forgotten afterwards."""
         from octavo.pdf.finish import build_time, finisher, install_single_compression, install_tagging
-        from octavo.pdf.writer import LogCollector
+        from octavo.pdf.typeset import LogCollector
         from octavo.theme.theme import theme_for
 
         document = self.documents.pop(index)

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import hashlib
 import logging
-import os
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlsplit
+from pathlib import Path
 
-from octavo.build.pipeline import PdfError
+from octavo.core.diagnostics import PdfError
 from octavo.core.model import Book, Formula, Publication, footnote_lookup
 from octavo.core.options import BuildOptions
-from octavo.pdf.engine.floatdefer import placing_floats
 from octavo.pdf.engine.hyphenation import install as install_kept_hyphenation
 from octavo.pdf.engine.libraries import install as install_library_lookup
 from octavo.pdf.finish import build_time, file_identifier, finisher, install_single_compression, install_tagging
-from octavo.pdf.floats import place_floats
-from octavo.text.images import MEDIA_TYPES
+from octavo.pdf.typeset import DOCUMENT_BASE_URL, LogCollector, fetcher_for_assets, typeset_html
 from octavo.text.index import build_index, fill_pages, mark_pages
 from octavo.theme.theme import Theme, theme_css, theme_for
 
@@ -115,7 +108,6 @@ def print_html(publication: Publication, options: BuildOptions) -> PrintDocument
 
 # The `toc: auto` rule: a contents list helps from four sections on, and not in a handout of a page or two.
 TOC_MIN_SECTIONS = 4
-TOC_MIN_PAGES = 3
 
 
 def contents_list(publication: Publication) -> str:
@@ -188,17 +180,6 @@ def with_index_pages(document: PrintDocument, options: BuildOptions, fetcher: ob
             break
     return rendered
 
-
-_NO_TOC = "nav.toc { display: none !important; }"  # a user sheet: !important beats the theme
-
-
-# Where the print HTML sees itself, and its files beside it: a folder of no machine. WeasyPrint names each
-# image of the PDF by a hash of its URL, so a real folder (the output's) made the PDF's bytes depend on
-# where it was built; and a relative link would have carried that folder's path into the PDF.
-DOCUMENT_ROOT = Path("/octavo")
-DOCUMENT_BASE_URL = PurePosixPath(DOCUMENT_ROOT.as_posix()).as_uri() + "/"
-
-
 def typeset(document: PrintDocument, options: BuildOptions, fetcher: object):
     """The laid-out pages (a weasyprint.Document): the contents list kept or dropped, floats placed."""
     import weasyprint  # imported here: it is slow to import and only PDF builds need it
@@ -207,95 +188,6 @@ def typeset(document: PrintDocument, options: BuildOptions, fetcher: object):
     return typeset_html(html, [], optional_toc=document.optional_toc)
 
 
-def typeset_html(html, sheets: list, optional_toc: bool = False, cache: dict | None = None):
-    """The layout of a weasyprint.HTML with extra stylesheets: the contents list kept or dropped, floats placed.
-
-    `cache`: WeasyPrint's image cache for this layout; by default the one the builds of a run share.
-    """
-    import weasyprint
-
-    cache = _IMAGE_CACHE if cache is None else cache
-    # Floats may move later in the PDF than in the HTML, which is the document before pagination: as they
-    # are met during layout where that is exact, else after it.
-    with placing_floats(html) as placing:
-        rendered = html.render(cache=cache, stylesheets=sheets)
-        if optional_toc and len(rendered.pages) < TOC_MIN_PAGES:
-            # A short article reads without a contents list; the HTML keeps it, the PDF leaves it out.
-            sheets = [*sheets, weasyprint.CSS(string=_NO_TOC)]
-            rendered = html.render(cache=cache, stylesheets=sheets)
-        return place_floats(html, lambda: html.render(cache=cache, stylesheets=sheets), rendered, placing.put_back)
-
-
 def fetcher_for(document: PrintDocument, options: BuildOptions):
     """A URL fetcher that serves this document's own files and refuses everything else."""
     return fetcher_for_assets(document.assets, options)
-
-
-def fetcher_for_assets(assets: dict[str, Path | bytes], options: BuildOptions,
-                       css_filter: Callable[[str], str] | None = None):  # fmt: skip
-    """A URL fetcher that serves these files (by URL relative to the output folder), each stylesheet passed
-    through `css_filter` if one is given, and refuses everything else."""
-    import weasyprint
-
-    return _restricted_fetcher(weasyprint, {DOCUMENT_ROOT / url: source for url, source in assets.items()}, css_filter)
-
-
-# WeasyPrint's in-memory image cache, shared by the builds of one run: an article and the books
-# that include it decode their images once. It is keyed by URL, so every run starts it afresh
-# (watch mode runs many builds in one process), and WeasyPrint's on-disk cache is not used.
-_IMAGE_CACHE: dict = {}
-
-
-def clear_image_cache() -> None:
-    _IMAGE_CACHE.clear()
-
-
-class LogCollector(logging.Handler):
-    """The errors WeasyPrint logs while it works (a missing file, say): each fails the build."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.errors: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.errors.append(record.getMessage())
-
-
-def _restricted_fetcher(weasyprint, allowed: dict[Path, Path | bytes], css_filter: Callable[[str], str] | None = None):
-    class RestrictedFetcher(weasyprint.URLFetcher):
-        """Serves the files this build named itself, and nothing else: no network, no other files."""
-
-        def __init__(self) -> None:
-            super().__init__(fail_on_errors=False)
-            self.refused: list[str] = []
-
-        def fetch(self, url: str, headers: dict | None = None):
-            parts = urlsplit(url)
-            data_image = _data_image(url) if parts.scheme == "data" else None
-            if data_image is not None:  # an image inside a sanitised SVG: its bytes are in the URL, nothing is read
-                return weasyprint.urls.URLFetcherResponse(url, data_image[1], headers={"Content-Type": data_image[0]})
-            # The URL's path, normalised but not resolved: the names are virtual and symlinks do not matter.
-            path = Path(os.path.normpath(unquote(parts.path))) if parts.scheme == "file" else None
-            if path is None or path not in allowed:
-                self.refused.append(f"refused to read {url}")
-                raise ValueError(f"octavo does not let the PDF read {url}")
-            source = allowed[path]
-            data = source if isinstance(source, bytes) else source.read_bytes()
-            if css_filter is not None and path.suffix.lower() == ".css":
-                data = css_filter(data.decode("utf-8")).encode("utf-8")
-            media_type = MEDIA_TYPES.get(path.suffix.lower()) or _STYLE_TYPES.get(path.suffix.lower(), "")
-            return weasyprint.urls.URLFetcherResponse(
-                url, data, headers={"Content-Type": media_type} if media_type else {}
-            )
-
-    return RestrictedFetcher()
-
-
-def _data_image(url: str) -> tuple[str, bytes] | None:
-    """The media type and bytes of a data: URL holding a raster image (all the SVG sanitiser leaves), else None."""
-    match = re.fullmatch(r"data:(image/(?:png|jpeg|gif|webp));base64,([A-Za-z0-9+/=]*)", url, re.IGNORECASE)
-    return (match[1].lower(), base64.b64decode(match[2])) if match else None
-
-
-_STYLE_TYPES = {".css": "text/css", ".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff",
-                ".woff2": "font/woff2"}  # fmt: skip
