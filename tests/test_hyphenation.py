@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyphen
 import pytest
-from octavo.pdf.writer.engine import hyphenation
+from octavo.pdf.engine import hyphenation
 
 from octavo.core import usercache
 

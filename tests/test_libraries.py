@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from octavo.pdf.writer.engine import libraries
+from octavo.pdf.engine import libraries
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the lookup changes only on Linux")
 
