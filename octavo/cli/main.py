@@ -327,13 +327,14 @@ def build_once(args: argparse.Namespace, options: BuildOptions, inputs: list[Pat
                emit: Callable[[Diagnostic], None]) -> int:  # fmt: skip
     """One build of the given inputs, with progress on a terminal and an optional JSON report."""
     from octavo.build import runner
+    from octavo.cli.verbose import build_notes
 
     if not inputs:
         print("octavo: nothing to build in this shard", file=sys.stderr)
         return EXIT_OK
     extra = int(options.booklet) + int(options.print_ready)  # more PDFs beside the PDF
     per_input = len(options.formats) + (extra if "pdf" in options.formats else 0)
-    with progress(len(inputs) * per_input) as log:
+    with progress(len(inputs) * per_input) as log, build_notes(args.verbose):
         result = runner.build(inputs, options, jobs, force=args.force, log=log, emit=emit)
     if args.report:
         runner.write_report(args.report, result)

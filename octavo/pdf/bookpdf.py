@@ -7,13 +7,16 @@ before it is settled, and laid out again only when a page number it shows turns 
 the one it was given: the contents list, whose numbers are known last, and the back matter, laid
 out once the chapters are (the notes show the pages of their references, the index the pages of its
 marks). With `--jobs 1` the same happens in one forked process, one piece after another, so only
-one piece's layout is in memory at a time, and that memory is given back before the join.
+one piece's layout is in memory at a time, and that memory is given back before the join. How the PDF was
+laid out goes to this module's logger at INFO (`--verbose` prints it): in how many pieces with how many jobs,
+or whole and why; the record's `pieces` and `jobs` attributes hold the numbers (0 pieces: laid out whole).
 """
 
 from __future__ import annotations
 
 import copy
 import gc
+import logging
 import multiprocessing
 import tempfile
 import traceback
@@ -30,6 +33,7 @@ from octavo.pdf.piecework import Laid, PieceWorker
 
 FORCED = {"page": None, "always": None, "right": 1, "recto": 1, "left": 0, "verso": 0}  # -> parity of the first page
 MAX_LAYOUTS = 4  # of one piece; page numbers that still move after that are left as they are
+LOG = logging.getLogger(__name__)
 
 
 class NotSplittable(Exception):
@@ -39,11 +43,12 @@ class NotSplittable(Exception):
 def render_in_pieces(document: Any, options: BuildOptions) -> tuple[bytes, int, list[str]] | None:
     """(PDF, page count, WeasyPrint's errors) of a book, or an article with an index, laid out in pieces; None
     to lay it out whole."""
+    slug = next((url.split("/", 1)[0].removesuffix("_files") for url in document.assets), "the document")
     if not splittable(_stylesheets(document)):
-        return None
+        return _whole(slug, "a stylesheet needs the whole document at once")
     pieces = split_book(document.html) if document.book else split_article(document.html)
     if pieces is None:
-        return None
+        return _whole(slug, "nothing to cut it at")
     # An article's two pieces are laid out one after the other (the index shows the article's pages): no
     # process would wait less for another. A book's chapters go to as many processes as --jobs allows.
     jobs = max(1, min(options.layout_jobs, len(pieces))) if document.book else 1
@@ -56,12 +61,18 @@ def render_in_pieces(document: Any, options: BuildOptions) -> tuple[bytes, int, 
                 schedule = _Schedule(pieces, workers, document.identifier)
                 del pieces  # the schedule keeps what it needs
                 parts = schedule.run()
-        except NotSplittable:
-            return None
+        except NotSplittable as exc:
+            return _whole(slug, str(exc))
         missing = sorted(links - set(schedule.anchor_pages))
         unknown = (f"No anchor #{name} for internal URI reference" for name in missing)
         errors = [*dict.fromkeys(schedule.errors), *unknown]
+        count = {"pieces": len(schedule.pieces), "jobs": jobs}
+        LOG.info("%s: laid out in %d pieces, %d jobs", slug, count["pieces"], jobs, extra=count)
         return join_parts(parts, schedule.anchor_pages, document.identifier), schedule.total_pages, errors
+
+
+def _whole(slug: str, why: str) -> None:
+    LOG.info("%s: laid out whole: %s", slug, why, extra={"pieces": 0, "jobs": 1})
 
 
 def _stylesheets(document: Any) -> list[str]:
