@@ -19,10 +19,11 @@ from octavo.core.model import Inline, iter_blocks
 from octavo.epub.writer import anchor_files
 from octavo.source.load import load_article, load_document
 from octavo.source.reader import NodeReader
+from octavo.source.references import read_library
 from octavo.source.yamlsrc import read
 from octavo.text import markup
 from octavo.text.bibtex import bibtex_items
-from octavo.text.citations import STYLE_FOLDER, locator, read_library
+from octavo.text.citations import STYLE_FOLDER, locator
 
 from .conftest import FIXTURES, PROJECT, body_text, build_into, epub_files, epubcheck_messages, node_tool, squash
 

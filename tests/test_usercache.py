@@ -9,7 +9,7 @@ import stat
 import pytest
 from PIL import Image
 
-from octavo.core import usercache
+from octavo.core import labels, usercache
 from octavo.epub import cover
 from octavo.epub import writer as epub
 from octavo.theme import theme
@@ -118,11 +118,11 @@ def test_the_labels_are_parsed_once_and_data_marshal_cannot_hold_every_time(cach
     package = (theme.packaged_dir("templates") / "labels.yaml",)
     dated = tmp_path / "labels.yaml"
     dated.write_text("en:\n  figure: Fig.\n  since: 2024-03-05\n", encoding="utf-8")
-    first = theme._labels.__wrapped__(package)
-    assert theme._labels.__wrapped__((*package, dated))["en"]["since"] == datetime.date(2024, 3, 5)
+    first = labels.merged_labels.__wrapped__(package)
+    assert labels.merged_labels.__wrapped__((*package, dated))["en"]["since"] == datetime.date(2024, 3, 5)
     parsed = []
     load = yaml.load
     monkeypatch.setattr(yaml, "load", lambda *args, **kwargs: parsed.append(1) or load(*args, **kwargs))
-    assert theme._labels.__wrapped__(package) == first and parsed == []
-    again = theme._labels.__wrapped__((*package, dated))
+    assert labels.merged_labels.__wrapped__(package) == first and parsed == []
+    again = labels.merged_labels.__wrapped__((*package, dated))
     assert again["en"]["since"] == datetime.date(2024, 3, 5) and again["en"]["figure"] == "Fig." and parsed == [1]

@@ -28,12 +28,16 @@ class RunResult:
 def load_inputs(inputs: list[Path], root: Path, strict: bool, emit: Callable[[Diagnostic], None]):
     """Load every input, then show every problem at once, in file and line order."""
     from octavo.source.load import load_document
+    from octavo.theme.theme import Theme
 
+    # The project's labels over the package's, so that cross-references say what captions say. They come
+    # from the project's folders alone, so the root is enough (octavo.toml's theme settings do not change them).
+    labels = Theme(root).labels
     report = Report()
     documents = []
     for path in inputs:
         try:
-            documents.append(load_document(path, root, report))
+            documents.append(load_document(path, root, report, labels))
         except Exception as exc:  # a bug in octavo: said for this input, and the others are still read
             traceback.print_exc()
             report.internal_error(path, "reading it", exc)

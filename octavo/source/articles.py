@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from octavo.core.diagnostics import Report
+from octavo.core.labels import Labels
 from octavo.core.model import Article, Section, TocEntry, with_notes
 from octavo.source import shapes
 from octavo.source.blocks import Context, registry
@@ -19,7 +20,7 @@ from octavo.source.yamlsrc import SourceError, not_utf8, read
 from octavo.text import smart as smart_quotes
 
 if TYPE_CHECKING:
-    from octavo.text.citations import BookReferences
+    from octavo.source.references import BookReferences
 
 DATE_PATTERN = re.compile(shapes.DATE_PATTERN)
 # A fixed namespace, so that the default identifier is the same on every machine and build.
@@ -51,14 +52,15 @@ def is_book(tree: MappingNode) -> bool:
     return any(isinstance(k, ScalarNode) and k.value == "articles" for k, _ in tree.value)
 
 
-def load_article(path: Path, root: Path, report: Report, id_prefix: str = "",
-                 book: BookReferences | None = None, smart: bool = True) -> Article | None:  # fmt: skip
+def load_article(path: Path, root: Path, report: Report, id_prefix: str = "", book: BookReferences | None = None,
+                 smart: bool = True, labels: Labels | None = None) -> Article | None:  # fmt: skip
     """Load and validate one article; problems go to the report, None when any is an error.
 
     In a book every id of the article starts with `id_prefix`, so no two articles collide,
     `book` holds the book's references and citation style, and `smart` its smart punctuation.
+    `labels` are the theme's words by language (the project's; the package's when not given).
     """
-    ctx = Context(path, root, report, registry(), id_prefix)
+    ctx = Context(path, root, report, registry(), id_prefix, labels)
     tree = read_tree(ctx)
     if tree is None:
         return None
@@ -77,7 +79,8 @@ def read_article(ctx: Context, tree: MappingNode, fields: dict[str, Node],
     second, silent one builds the model with their formatted texts.
     """
     if book is not None or "references" in fields or "citation-style" in fields:  # else there is no library
-        from octavo.text.citations import Citations, read_library  # here: most articles cite nothing
+        from octavo.source.references import read_library  # here: most articles cite nothing
+        from octavo.text.citations import Citations
 
         library = read_library(ctx, fields, book)
         if library is not None:
@@ -87,7 +90,7 @@ def read_article(ctx: Context, tree: MappingNode, fields: dict[str, Node],
     cites = citations is not None and bool(citations.cited)
     if article is None or not (cites or ctx.resolver.xref_uses) or ctx.errors:
         return article
-    again = Context(ctx.path, ctx.root, Report(), ctx.kinds, ctx.resolver.prefix)
+    again = Context(ctx.path, ctx.root, Report(), ctx.kinds, ctx.resolver.prefix, ctx.resolver.labels)
     # A cross-reference may come before its target: the second reading knows every target.
     again.resolver.known_targets = ctx.resolver.targets
     try:

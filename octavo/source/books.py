@@ -21,7 +21,7 @@ def read_book(ctx: Context, tree: MappingNode) -> Book | None:
     metadata = read_metadata(ctx, tree, fields)
     if not ctx.require(tree, fields, "articles", ""):
         return None
-    from octavo.text.citations import read_book_references  # here: an article alone may have no references
+    from octavo.source.references import read_book_references  # here: an article alone may have no references
 
     references = read_book_references(ctx, fields)
     paths = _article_paths(ctx, fields["articles"])
@@ -29,7 +29,7 @@ def read_book(ctx: Context, tree: MappingNode) -> Book | None:
     articles: list[Article] = []
     for (path, _node), prefix in zip(paths, prefixes, strict=True):
         errors_before = len(ctx.report.errors)
-        article = load_article(path, ctx.root, ctx.report, prefix, references, smart)
+        article = load_article(path, ctx.root, ctx.report, prefix, references, smart, ctx.resolver.labels)
         if article is None:
             # The article's own problems carry its path; the book only needs to fail.
             ctx.errors += max(1, len(ctx.report.errors) - errors_before)

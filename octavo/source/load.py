@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from octavo.core.diagnostics import Report
+from octavo.core.labels import Labels
 from octavo.core.model import Article, Book
 from octavo.source.articles import is_book, load_article, read_article, read_tree
 from octavo.source.blocks import Context, registry
@@ -14,9 +15,13 @@ from octavo.source.shapes import ARTICLE
 __all__ = ["load_article", "load_document"]
 
 
-def load_document(path: Path, root: Path, report: Report) -> Article | Book | None:
-    """Load an article or a book (a file with an `articles` key); None when any error was found."""
-    ctx = Context(path, root, report, registry())
+def load_document(path: Path, root: Path, report: Report, labels: Labels | None = None) -> Article | Book | None:
+    """Load an article or a book (a file with an `articles` key); None when any error was found.
+
+    `labels` are the theme's words by language, for cross-references: a build passes its project's
+    (octavo.theme.theme.Theme.labels); without them, the package's own.
+    """
+    ctx = Context(path, root, report, registry(), labels=labels)
     tree = read_tree(ctx)
     if tree is None:
         return None

@@ -10,12 +10,12 @@ from markupsafe import Markup, escape
 from slugify import slugify
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from octavo.core.labels import Labels, package_labels
 from octavo.core.model import Citation, Formula, IndexMark, Inline, Note, NoteRef, XRef
 from octavo.source import shapes
 from octavo.source.reader import NodeReader, kind_name, suggestion
 from octavo.source.yamlsrc import position
 from octavo.text import markup, smart
-from octavo.theme.theme import Theme
 
 if TYPE_CHECKING:
     from octavo.text.citations import Citations
@@ -46,12 +46,14 @@ NOTE_KEY_PATTERN = re.compile(shapes.NOTE_KEY_PATTERN)
 class Resolver:
     """Numbers notes at their first reference, keeps ids unique, and counts numbered blocks in reading order.
 
-    In a book every id of an article starts with its `prefix`, so no two articles collide.
+    In a book every id of an article starts with its `prefix`, so no two articles collide. `labels` are the
+    theme's words by language (a build passes the project's), for the text of cross-references.
     """
 
-    def __init__(self, reader: NodeReader, prefix: str = "") -> None:
+    def __init__(self, reader: NodeReader, prefix: str = "", labels: Labels | None = None) -> None:
         self.reader = reader
         self.prefix = prefix
+        self.labels = labels or package_labels
         self.note_defs: dict[str, tuple[Node, markup.Parsed]] = {}
         self.note_numbers: dict[str, int] = {}
         self.note_refs: dict[str, list[NoteRef]] = {}
@@ -91,7 +93,7 @@ class Resolver:
         target = (self.known_targets or self.targets).get(wanted)
         if target is None:
             return None
-        labels = Theme(None).labels(self.language)
+        labels = self.labels(self.language)
         if target.kind == "section" and target.title is not None:
             quotes = smart.quotes_for(self.language)
             title = smart.nested(target.title.parts, quotes), smart.nested((target.title.plain,), quotes)[0]

@@ -1,40 +1,25 @@
-"""References (CSL-JSON, BibTeX or YAML items) and citations, formatted together by a CSL style with citeproc-py."""
+"""Citations and References, formatted together by a CSL style with citeproc-py (source.references reads them)."""
 
 from __future__ import annotations
 
-import html
-import json
 import re
 import warnings
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from markupsafe import Markup
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from octavo.core.model import Citation, Reference
-from octavo.source.reader import NodeReader, kind_name, suggestion
-from octavo.text.bibtex import BibtexError, bibtex_items
 from octavo.text.markup import CiteItems
 
 STYLE_FOLDER = Path(__file__).resolve().parent.parent / "csl"
 BUNDLED_STYLES = ("chicago-author-date", "apa", "modern-language-association")
 DEFAULT_STYLE = "chicago-author-date"
-REFERENCE_SUFFIXES = (".json", ".bib")
-MAX_BYTES = 20 * 2**20
-# More references than any article cites, and items deeper than CSL-JSON's: refused, so that a hostile
-# file costs neither minutes of parsing nor the reader's recursion.
-MAX_REFERENCES = 10_000
-MAX_ITEM_DEPTH = 8  # CSL-JSON needs four: item, names, name, value (or dates, date-parts, part, number)
-BIBTEX_ENTRY = re.compile(r"@\s*[A-Za-z]+\s*[{(]")
 # Control characters never occur in an author's text (the loader refuses them), so they can mark where each
 # cited item's part of a formatted citation starts and ends.
 START, MIDDLE, END = "\x02", "\x03", "\x04"
 ITEM_MARK = re.compile(f"{START}(\\d+){MIDDLE}(.*?){END}", re.DOTALL)
-NOCASE_ESCAPED = re.compile(r'&lt;span class="nocase"&gt;(.*?)&lt;/span&gt;', re.DOTALL)
-YEAR_MONTH_DAY = re.compile(r"(-?[0-9]{1,4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?")
 # What a locator's first word means ("p. 33", "chap. 2"); a locator without one of these is a page.
 LOCATOR_LABELS = {
     **dict.fromkeys(("p", "pp", "page", "pages", "s", "с", "стр", "σ"), "page"),  # and de/no, ru/uk, el
@@ -66,282 +51,17 @@ class Library:
     files: tuple[Path, ...] = ()  # the project's files it was read from, for incremental builds
 
 
-@dataclass(frozen=True)
-class BookReferences:
-    """A book's `references` and `citation-style`, read once for all its articles."""
-
-    items: dict[str, dict] | None = field(default=None, hash=False)  # for articles that give none of their own
-    style: Path | None = None  # every article's style, when the book names one
-    items_file: Path | None = None
-
-
-def read_book_references(reader: NodeReader, fields: dict[str, Node]) -> BookReferences:
-    items = read_references(reader, fields["references"]) if "references" in fields else None
-    style = read_style(reader, fields["citation-style"]) if "citation-style" in fields else None
-    return BookReferences(items, style, _named_file(reader, fields.get("references")))
-
-
-def read_library(reader: NodeReader, fields: dict[str, Node], book: BookReferences | None = None) -> Library | None:
-    """An article's library: its own references, else its book's; the book's style, else its own, else the default."""
-    own_style = read_style(reader, fields["citation-style"]) if "citation-style" in fields else None
-    style = (book.style if book else None) or own_style or default_style()
-    own_style_file = (style,) if style.parent != STYLE_FOLDER else ()
-    if "references" in fields:
-        items = read_references(reader, fields["references"])
-        named = _named_file(reader, fields["references"])
-        return Library(items or {}, style, items is not None, (*own_style_file, *((named,) if named else ())))
-    if book is not None and book.items is not None:
-        return Library(book.items, style, files=(*own_style_file, *((book.items_file,) if book.items_file else ())))
-    return None
-
-
-def _named_file(reader: NodeReader, node: Node | None) -> Path | None:
-    """The file a `references` value names (not a list of items), whether or not it could be read."""
-    if not isinstance(node, ScalarNode) or not node.value.lower().endswith(REFERENCE_SUFFIXES):
-        return None
-    return (reader.path.parent / node.value).resolve()
-
-
-# -- reading references --------------------------------------------------------------------
-
-
-def read_references(reader: NodeReader, node: Node, where: str = "references") -> dict[str, dict] | None:
-    """A `references` value: a .json or .bib file relative to the file, or a list of CSL-JSON items in YAML."""
-    if isinstance(node, SequenceNode):
-        return _yaml_items(reader, node, where)
-    name = reader.string(node, where)
-    if name is None:
-        return None
-    path = _project_file(reader, node, where, name, REFERENCE_SUFFIXES, "references")
-    if path is None:
-        return None
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        reader.error(node, f"{where}: '{name}' is not UTF-8 text")
-        return None
-    if path.suffix.lower() == ".bib" and len(BIBTEX_ENTRY.findall(text)) > MAX_REFERENCES:
-        reader.error(node, f"{where}: '{name}' has more than {MAX_REFERENCES:,} entries")
-        return None
-    try:
-        items = json.loads(text) if path.suffix.lower() == ".json" else bibtex_items(text)
-    except json.JSONDecodeError as exc:
-        _file_error(reader, path, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}")
-        return None
-    except RecursionError:  # the C decoder gives up on arrays in arrays some thousands deep
-        _file_error(reader, path, 1, 1, "not usable JSON: it is nested too deeply")
-        return None
-    except BibtexError as exc:
-        _file_error(reader, path, exc.line, 0, str(exc))
-        return None
-    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-        reader.error(node, f"{where}: '{name}' is not CSL-JSON (a list of items, each a mapping)")
-        return None
-    if len(items) > MAX_REFERENCES:
-        reader.error(node, f"{where}: '{name}' has more than {MAX_REFERENCES:,} entries")
-        return None
-    return _checked_items(reader, node, where, items)
-
-
-def _file_error(reader: NodeReader, path: Path, line: int, column: int, message: str) -> None:
-    """A problem inside a references file, located in that file."""
-    reader.errors += 1
-    reader.report.add(path, line, column, "error", message)
-
-
-def _project_file(reader: NodeReader, node: Node, where: str, name: str, suffixes: tuple[str, ...],
-                  what: str) -> Path | None:  # fmt: skip
-    """A file named relative to the article, checked like an image: inside the project, a regular file."""
-    if urlsplit(name).scheme and len(urlsplit(name).scheme) > 1:
-        reader.error(node, f"{where}: '{name}' is a URL; {what} are read from files inside the project folder")
-        return None
-    path = (reader.path.parent / name).resolve()  # resolve() follows symlinks, so a link cannot lead outside
-    problem = None
-    if path.suffix.lower() not in suffixes:
-        problem = f"'{name}' is not a {' or '.join(suffixes)} file"
-    elif not path.is_relative_to(reader.root.resolve()):
-        problem = f"'{name}' is outside the project folder"
-    elif not path.exists():
-        problem = f"the file '{name}' does not exist"
-    elif not path.is_file():
-        problem = f"'{name}' is not a regular file"
-    elif path.stat().st_size > MAX_BYTES:
-        problem = f"'{name}' is larger than {MAX_BYTES // 2**20} MB"
-    if problem:
-        reader.error(node, f"{where}: {problem}")
-        return None
-    return path
-
-
-def _yaml_items(reader: NodeReader, node: SequenceNode, where: str) -> dict[str, dict] | None:
-    """CSL-JSON items written in YAML, each problem located at its item or field."""
-    errors = reader.errors
-    if len(node.value) > MAX_REFERENCES:
-        reader.error(node, f"{where}: more than {MAX_REFERENCES:,} references")
-        return None
-    for index, item in enumerate(node.value):
-        if _deeper_than(item, MAX_ITEM_DEPTH):  # before _data, which recurses
-            reader.error(item, f"{where}[{index}]: the reference is nested more than {MAX_ITEM_DEPTH} levels deep")
-            continue
-        if not isinstance(item, MappingNode):
-            reader.error(item, f"{where}[{index}]: a reference is a mapping of CSL-JSON fields, found a "
-                         f"{kind_name(item)}")  # fmt: skip
-            continue
-        for key_node, _value in item.value:
-            key = key_node.value if isinstance(key_node, ScalarNode) else ""
-            if key not in csl().fields:
-                reader.warning(key_node, f"{where}[{index}].{key}: not a CSL variable that the citation style "
-                               f"reads (it is ignored){suggestion(key, csl().fields)}")  # fmt: skip
-    if reader.errors > errors:
-        return None
-    return _checked_items(reader, node, where, [_data(item) for item in node.value], node.value)
-
-
-def _deeper_than(value: object, limit: int) -> bool:
-    """Whether data, or a YAML node, nests more than `limit` levels; found without recursion."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(item, MappingNode):
-            children: list = [child for _key, child in item.value]
-        elif isinstance(item, SequenceNode):
-            children = item.value
-        elif isinstance(item, dict):
-            children = list(item.values())
-        else:
-            children = item if isinstance(item, list) else []
-        stack.extend((child, depth + 1) for child in children)
-    return False
-
-
-def _data(node: Node) -> object:
-    """A YAML node as plain data: every scalar stays the text the author typed."""
-    if isinstance(node, MappingNode):
-        return {str(k.value): _data(v) for k, v in node.value}
-    if isinstance(node, SequenceNode):
-        return [_data(v) for v in node.value]
-    return node.value
-
-
-def _checked_items(reader: NodeReader, node: Node, where: str, items: list[dict],
-                   nodes: list[Node] | None = None) -> dict[str, dict] | None:  # fmt: skip
-    """Items by id: each has an id, once (citeproc-py ignores case in ids), and a type it knows."""
-    found: dict[str, dict] = {}
-    folded: dict[str, str] = {}
-    errors = reader.errors
-    for index, item in enumerate(items):
-        at = nodes[index] if nodes else node
-        here = f"{where}[{index}]"
-        if _deeper_than(item, MAX_ITEM_DEPTH):  # a JSON item: str() of it would recurse
-            reader.error(at, f"{here}: the reference is nested more than {MAX_ITEM_DEPTH} levels deep")
-            continue
-        key = str(item.get("id", "")).strip()
-        if not key:
-            reader.error(at, f"{here}: a reference needs an 'id' (the key that cites it)")
-            continue
-        if key.lower() in folded:
-            reader.error(at, f"{here}: the id '{key}' is already used by '{folded[key.lower()]}'"
-                         " (ids that differ only in case are the same id)")  # fmt: skip
-            continue
-        kind = str(item.get("type", ""))
-        if kind not in csl().types:
-            given = f"'{kind}' is not a CSL type" if kind else "a reference needs a 'type'"
-            reader.error(at, f"{here} ({key}): {given}{suggestion(kind, csl().types) if kind else ''}"
-                         " (such as book, article-journal, chapter, webpage)")  # fmt: skip
-            continue
-        folded[key.lower()] = key
-        found[key] = _normalised(key, item)
-    return found if reader.errors == errors else None
-
-
-def _normalised(key: str, item: dict) -> dict:
-    """The item as citeproc-py reads it: dates as date-parts, only the variables it knows, text escaped."""
-    out = {"id": key, "type": str(item["type"])}
-    for key, value in item.items():
-        if key in ("id", "type") or key not in csl().fields:
-            continue
-        if key.replace("-", "_") in csl().dates:
-            out[key] = _date(value)
-        elif key.replace("-", "_") in csl().names:
-            names = [name if isinstance(name, dict) else {"literal": name}
-                     for name in (value if isinstance(value, list) else [value])]  # fmt: skip
-            out[key] = [{part: _escaped(text) for part, text in name.items()} for name in names]
-        elif key == "language":
-            out[key] = str(value)
-        elif not isinstance(value, (list, dict)):  # the other variables are text; a structure cannot be shown
-            out[key] = _escaped(value)
-    return out
-
-
-def _escaped(value: object) -> str:
-    """Text as HTML, for citeproc-py's HTML formatter writes the items' own text as it finds it.
-
-    Only CSL-JSON's one markup that citeproc-py reads, a <span class="nocase"> (a word that keeps its
-    case), stays markup; it is never written out.
-    """
-    text = html.escape(str(value), quote=False)
-    return NOCASE_ESCAPED.sub(r'<span class="nocase">\1</span>', text)
-
-
-def _date(value: object) -> dict:
-    """A CSL date: date-parts as given, or parsed from YYYY, YYYY-MM or YYYY-MM-DD text; else a literal."""
-    if isinstance(value, dict):
-        if "date-parts" in value:
-            parts = [[_number(p) for p in part] for part in value["date-parts"] if isinstance(part, list)]
-            return {**value, "date-parts": parts}
-        value = value.get("raw") or value.get("literal") or ""
-    text = str(value).strip()
-    ranges = text.split("/")
-    parsed = [YEAR_MONTH_DAY.fullmatch(t.strip()) for t in ranges]
-    if text and all(parsed) and len(parsed) <= 2:
-        return {"date-parts": [[int(p) for p in m.groups() if p] for m in parsed if m]}
-    return {"literal": text}
-
-
-def _number(part: object) -> object:
-    try:
-        return int(str(part))
-    except ValueError:
-        return part
-
-
 # -- the style -----------------------------------------------------------------------------
 
 
-def read_style(reader: NodeReader, node: Node, where: str = "citation-style") -> Path | None:
-    """A `citation-style`: the name of a bundled style, or a .csl file relative to the file."""
-    name = reader.string(node, where)
-    if name is None:
-        return None
-    if name in BUNDLED_STYLES:
-        return STYLE_FOLDER / f"{name}.csl"
-    if not name.lower().endswith(".csl"):
-        reader.error(node, f"{where}: '{name}' is not a citation style octavo has{suggestion(name, BUNDLED_STYLES)}"
-                     f" (it has {', '.join(BUNDLED_STYLES)}; or name a .csl file)")  # fmt: skip
-        return None
-    path = _project_file(reader, node, where, name, (".csl",), "citation styles")
-    if path is None:
-        return None
-    try:
-        root = _style(path, path.stat().st_mtime_ns, "en-US").root
-    except Exception as exc:  # lxml and citeproc-py raise many kinds: any of them means the file is unusable
-        reader.error(node, f"{where}: '{name}' is not a CSL style ({exc})")
-        return None
-    if root.get("class") != "in-text":
-        reader.error(node, f"{where}: '{name}' is a note style; octavo places citations in the text, so it "
-                     "needs an in-text style (author-date, author or numeric)")  # fmt: skip
-        return None
-    return path
-
-
 def default_style() -> Path:
+    """The bundled style used when neither an article nor its book names one."""
     return STYLE_FOLDER / f"{DEFAULT_STYLE}.csl"
 
 
 @cache
-def _style(path: Path, _mtime: int, locale: str):  # the mtime makes an edited project style load afresh
+def csl_style(path: Path, _mtime: int, locale: str):  # the mtime makes an edited project style load afresh
+    """A CSL style file as citeproc-py reads it, in a locale; kept for the process."""
     from citeproc import CitationStylesStyle
 
     _fix_citeproc()
@@ -380,7 +100,7 @@ def locale_for(path: Path, language: str) -> str:
     """The CSL locale for a BCP 47 tag: the style's own default-locale, else the language's (en-US at worst)."""
     from citeproc import LOCALES_PATH, PRIMARY_DIALECTS
 
-    forced = _style(path, path.stat().st_mtime_ns, "en-US").root.get("default-locale")
+    forced = csl_style(path, path.stat().st_mtime_ns, "en-US").root.get("default-locale")
     primary = language.split("-")[0].lower()
     for candidate in (forced, language, PRIMARY_DIALECTS.get(primary), {"no": "nb-NO"}.get(primary)):
         if candidate and (Path(LOCALES_PATH) / f"locales-{candidate}.xml").is_file():
@@ -478,7 +198,7 @@ def format_citations(library: Library, cited: list[CiteItems], language: str,
     from citeproc.source.json import CiteProcJSON
 
     keys = list(dict.fromkeys(key for items in cited for key, _ in items))
-    style = _style(library.style, library.style.stat().st_mtime_ns, locale_for(library.style, language))
+    style = csl_style(library.style, library.style.stat().st_mtime_ns, locale_for(library.style, language))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         bibliography = CitationStylesBibliography(style, CiteProcJSON([library.items[k] for k in keys]),

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path, PurePath
 
-import yaml
 from jinja2 import (
     ChoiceLoader,
     Environment,
@@ -21,19 +20,13 @@ from jinja2 import (
 from jinja2.sandbox import SandboxedEnvironment
 
 from octavo import __version__
+from octavo.core.labels import labels_in, packaged_dir
 from octavo.core.options import BuildOptions, ThemeSettings
 
 FOLDERS = ("templates", "styles")
 # The [theme] font settings: the faces of the body type, as @font-face style and weight.
 FONT_FACES = (("font", "normal", "normal"), ("font_italic", "italic", "normal"),
               ("font_bold", "normal", "bold"), ("font_bold_italic", "italic", "bold"))  # fmt: skip
-_HERE = Path(__file__).resolve().parent.parent  # the octavo package
-
-
-def packaged_dir(folder: str) -> Path:
-    """The default theme's folder: inside the installed package, or at the top of a source checkout."""
-    installed = _HERE / folder
-    return installed if installed.is_dir() else _HERE.parent / folder
 
 
 class MissingAsset(Exception):
@@ -98,10 +91,7 @@ class Theme:
 
     def labels(self, language: str) -> dict[str, str]:
         """The labels for a BCP 47 tag, by its primary language; English where a label is missing."""
-        table = _labels(tuple(self.find_all("templates", "labels.yaml")))
-        primary = language.split("-")[0].lower()
-        primary = table.get("aliases", {}).get(primary, primary)
-        return {**table["en"], **table.get(primary, {})}
+        return labels_in(tuple(self.find_all("templates", "labels.yaml")), language)
 
     def find_all(self, folder: str, name: str) -> list[Path]:
         """Every copy of a file, the package's first: for files that merge rather than replace."""
@@ -227,40 +217,6 @@ def _bytecode_cache() -> FileSystemBytecodeCache | None:
     except OSError:
         return None
     return FileSystemBytecodeCache(str(own))
-
-
-@cache
-def _labels(files: tuple[Path, ...]) -> dict[str, dict[str, str]]:
-    """labels.yaml of the package, then the project's merged over it key by key."""
-    merged: dict[str, dict[str, str]] = {}
-    for path in files:
-        table = _read_labels(path) or {}
-        for language, labels in table.items():
-            merged[language] = {**merged.get(language, {}), **(labels or {})}
-    return merged
-
-
-def _read_labels(path: Path) -> object:
-    """A labels.yaml as data, kept in the user's cache (in marshal's format) under its text and PyYAML's
-    version: constructing the package's took about 2 ms of every build, loading the kept data 0.06 ms."""
-    import marshal
-
-    from octavo.core.usercache import cached_bytes
-
-    text = path.read_text(encoding="utf-8")
-    # A theme's labels.yaml belongs to the project (like its templates), so it is trusted input.
-    # libyaml's C loader where PyYAML has it: the same data, read many times faster.
-    loader = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
-
-    def marshalled() -> bytes:
-        try:
-            return marshal.dumps(yaml.load(text, Loader=loader))
-        except ValueError:  # data marshal cannot hold (a date, say): kept as nothing, read every time
-            return b""
-
-    key = "\0".join([text, yaml.__version__, loader.__name__, str(marshal.version)]).encode("utf-8")
-    data = cached_bytes("labels", key, marshalled)
-    return marshal.loads(data) if data else yaml.load(text, Loader=loader)
 
 
 def _template_frame(exc: BaseException, folders: list[Path]) -> tuple[Path | None, int]:

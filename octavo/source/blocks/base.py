@@ -11,6 +11,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from octavo.core.diagnostics import Report
+from octavo.core.labels import Labels
 from octavo.core.model import Inline, Paragraph
 from octavo.source.reader import NodeReader, close_matches, kind_name, suggestion
 from octavo.source.resolve import Resolver
@@ -43,10 +44,11 @@ class BlockType:
 class Context(NodeReader):
     """An article being read: the node reader, its resolver, and the block kinds to dispatch to."""
 
-    def __init__(self, path: Path, root: Path, report: Report, kinds: dict[str, BlockType], prefix: str = "") -> None:
+    def __init__(self, path: Path, root: Path, report: Report, kinds: dict[str, BlockType], prefix: str = "",
+                 labels: Labels | None = None) -> None:  # fmt: skip
         super().__init__(path, root, report)
         self.kinds = kinds
-        self.resolver = Resolver(self, prefix)
+        self.resolver = Resolver(self, prefix, labels)
         self.depth = 0  # how many lists of blocks enclose the one being read (a box's body is one deeper)
 
     def inline(self, node: Node, where: str, refs: bool = True, required: bool = False) -> Inline | None:
