@@ -1,9 +1,26 @@
-"""The settings of one build, shared by every output writer."""
+"""The settings of one build, shared by every output writer, and every option of build, check and watch."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from octavo.core.optionspec import (
+    ALL_COMMANDS,
+    Choice,
+    CmykProfile,
+    Count,
+    File,
+    Folder,
+    Formats,
+    Kind,
+    Millimetres,
+    Option,
+    Switch,
+)
 
 PAGE_SIZES = ("A4", "Letter", "A5")
 FORMATS = ("pdf", "epub", "html")
@@ -12,6 +29,66 @@ NOTES = ("footnotes", "endnotes")  # --notes: overrides every article's and book
 SHEETS = ("A4", "Letter", "A3", "Tabloid")  # --sheet: the paper a booklet is printed on
 MARKS = ("crop",)  # --marks: printer's marks around a print-ready page
 PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2")
+ERROR_FORMATS = ("text", "github")
+
+
+def _cpus() -> int:
+    return os.cpu_count() or 1
+
+
+# Every option, once: the command line of each command (cli/arguments.py), octavo.toml's [build] table
+# (source/config.py), the defaults below and the table in docs/using-octavo.md are made from these. The order
+# is the order of the flags in --help.
+OPTIONS: tuple[Option, ...] = (
+    Option("root", Folder(), None, "the project folder; inputs and images must lie inside it (default: {default})",
+           flag="--root", commands=ALL_COMMANDS, build_field=False,
+           shown_default="the nearest folder with octavo.toml or content/, else the current folder"),
+    Option("strict", Switch(), False, "treat every warning as an error", flag="--strict", key="strict",
+           commands=ALL_COMMANDS),
+    Option("error_format", Choice(ERROR_FORMATS, "error format", listed=True, exact=True), "text",
+           "text (file:line:col: ...) or github (annotations on a pull request)", flag="--error-format",
+           commands=ALL_COMMANDS, build_field=False),
+    Option("formats", Formats(FORMATS), ("pdf", "epub"), "comma-separated: {values} (default: {default})",
+           flag="--format", key="formats"),
+    Option("out", Folder(), Path("dist"), "output folder (default: {default})", flag="--out", key="out"),
+    Option("page_size", Choice(PAGE_SIZES, "page size"), "A4", "A4, Letter or A5 (default: {default})",
+           flag="--page-size", key="page-size"),
+    Option("booklet", Switch(), False, "also write <slug>.booklet.pdf: pages two-up in saddle-stitch order",
+           flag="--booklet", key="booklet"),
+    Option("sheet", Choice(SHEETS, "sheet"), None,
+           "the booklet's paper: {values} (default: {default}); its pages are half the sheet",
+           flag="--sheet", key="sheet", shown_default="Letter for Letter pages, else A4"),
+    Option("creep", Millimetres(), 0.0, "move the booklet's innermost pages this far toward the fold "
+           "(default: {default})", flag="--creep", key="creep", metavar="MM"),
+    Option("print_ready", Switch(), False, "also write <slug>.print.pdf: PDF/X-4 with 3 mm bleed, for print "
+           "services", flag="--print-ready", key="print-ready"),
+    Option("marks", Choice(MARKS, "kind of printer's marks", listed=True), None,
+           "printer's marks on the print-ready PDF", flag="--marks", key="marks"),
+    Option("output_intent", CmykProfile(), None, "the printer's CMYK ICC profile for the print-ready PDF",
+           key="output-intent", commands=(), shown_default="sRGB"),
+    Option("preflight", Switch(), False, "check the PDFs for print: fonts embedded, images at 200 ppi, page boxes",
+           flag="--preflight", key="preflight", commands=ALL_COMMANDS,
+           help_for={"check": "also typeset the PDFs as a build would, and check them for print; write nothing"}),
+    Option("pdf_variant", Choice(PDF_VARIANTS, "PDF variant"), None, "a PDF standard to follow: {values}",
+           flag="--pdf-variant", key="pdf-variant"),
+    Option("notes", Choice(NOTES, "kind of notes", listed=True), None,
+           "footnotes or endnotes everywhere (default: {default})", flag="--notes", key="notes",
+           shown_default="as each article or book says"),
+    Option("jobs", Count(), _cpus, "inputs built in parallel (default: {default})", flag="--jobs", key="jobs",
+           build_field=False, shown_default="the number of CPUs"),
+    Option("force", Switch(), False, "rebuild even what is up to date", flag="--force", build_field=False),
+    Option("report", File(), None, "write a JSON summary of the build to this file", flag="--report",
+           build_field=False),
+    Option("verbose", Switch(), False, "say more about the machine and the build", flag="--verbose",
+           build_field=False),
+    Option("shard", Kind(), None, "build only the K-th of N stable parts of the inputs (CI)", flag="--shard",
+           commands=("build",), build_field=False, metavar="K/N"),
+)  # fmt: skip
+OPTION = {option.name: option for option in OPTIONS}
+
+
+# Each option's default, for BuildOptions' fields (Any: each is of its own field's type).
+DEFAULTS: dict[str, Any] = {option.name: option.default for option in OPTIONS if option.build_field}
 
 
 @dataclass(frozen=True)
@@ -37,21 +114,29 @@ class ThemeSettings:
 
 @dataclass(frozen=True)
 class BuildOptions:
+    """One build's settings; the defaults are the OPTIONS' (the output folder has none: the caller knows it)."""
+
     out: Path
     root: Path  # the project folder: inputs and images must lie inside it
-    formats: tuple[str, ...] = ("pdf", "epub")
-    page_size: str = "A4"
-    strict: bool = False
+    formats: tuple[str, ...] = DEFAULTS["formats"]
+    page_size: str = DEFAULTS["page_size"]
+    strict: bool = DEFAULTS["strict"]
     source_date_epoch: int | None = None  # fixes every timestamp, for byte-identical builds
-    booklet: bool = False  # also write <slug>.booklet.pdf, imposed for saddle stitching
-    pdf_variant: str | None = None  # passed to WeasyPrint (pdf/ua-1, pdf/a-3b, ...)
-    notes: str | None = None  # footnotes or endnotes for every input; None: as each article or book says
-    sheet: str | None = None  # the booklet's paper; None: Letter for Letter pages, else A4
-    creep: float = 0.0  # millimetres the booklet's innermost pages move toward the fold
-    print_ready: bool = False  # also write <slug>.print.pdf: PDF/X-4 with bleed, for print services
-    marks: str | None = None  # printer's marks on the print-ready PDF ("crop")
-    output_intent: Path | None = None  # a CMYK ICC profile for the print-ready PDF; None: sRGB
-    preflight: bool = False  # check the PDFs made for print: fonts, image resolution, boxes
+    booklet: bool = DEFAULTS["booklet"]  # also write <slug>.booklet.pdf
+    pdf_variant: str | None = DEFAULTS["pdf_variant"]  # pdf/ua-1, pdf/a-3b, ...
+    notes: str | None = DEFAULTS["notes"]  # None: as each article or book says
+    sheet: str | None = DEFAULTS["sheet"]  # None: Letter for Letter pages, else A4
+    creep: float = DEFAULTS["creep"]  # mm the innermost pages move to the fold
+    print_ready: bool = DEFAULTS["print_ready"]  # also write <slug>.print.pdf
+    marks: str | None = DEFAULTS["marks"]  # printer's marks on the print-ready PDF
+    output_intent: Path | None = DEFAULTS["output_intent"]  # CMYK ICC; None: sRGB
+    preflight: bool = DEFAULTS["preflight"]  # check the PDFs made for print
     theme: ThemeSettings = field(default_factory=ThemeSettings)  # octavo.toml's [theme]
     config: Path | None = None  # the octavo.toml these options were read with, if any
     layout_jobs: int = 1  # processes that lay out the pieces of a book's PDF at once (--jobs)
+
+
+def build_options(values: Mapping[str, object], root: Path, **others: object) -> BuildOptions:
+    """BuildOptions from every option's merged value (optionspec.merge) and what no option gives (`others`)."""
+    fields = {option.name: values[option.name] for option in OPTIONS if option.build_field}
+    return BuildOptions(root=root, layout_jobs=values["jobs"], **fields, **others)  # type: ignore[arg-type]

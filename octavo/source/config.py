@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from octavo.core.diagnostics import Report
-from octavo.core.options import FORMATS, MARKS, NOTES, PAGE_SIZES, PDF_VARIANTS, SHEETS, ThemeSettings
+from octavo.core.options import OPTIONS, ThemeSettings
+from octavo.core.optionspec import Option, OptionValueError, Place, kind_of, project_file, show_value, text_value
 from octavo.source.reader import suggestion
 
 CONFIG_NAME = "octavo.toml"
@@ -22,7 +23,7 @@ DATE_STYLES = ("iso", "short", "medium", "long", "full")
 
 @dataclass
 class Config:
-    """What octavo.toml says: build option defaults (by command-line name) and the theme settings."""
+    """What octavo.toml says: build option defaults (by their key in [build]) and the theme settings."""
 
     path: Path | None = None
     build: dict[str, object] = field(default_factory=dict)
@@ -70,6 +71,7 @@ class _Checker:
 
     def __init__(self, path: Path, root: Path, text: str, report: Report) -> None:
         self.path, self.root, self.report = path, root, report
+        self.place = Place(path.parent, root)
         self.positions = _key_positions(text)
 
     def error(self, table: str, key: str, message: str) -> None:
@@ -81,7 +83,7 @@ class _Checker:
             if table not in TABLES:
                 self.error("", table, f"unknown table '[{table}]'{suggestion(table, tuple(TABLES))}")
             elif not isinstance(value, dict):
-                self.error("", table, f"expected a table '[{table}]', found a {_kind(value)}")
+                self.error("", table, f"expected a table '[{table}]', found a {kind_of(value)}")
         build = self.table(data, "build")
         theme = self.table(data, "theme")
         theme_values = {key.replace("-", "_"): value for key, value in theme.items()}
@@ -104,61 +106,7 @@ class _Checker:
                 self.error(name, key, str(exc))
         return values
 
-    # -- value checks: each returns the value to use, or raises _BadValue -----------------------
-
-    def formats(self, value: object) -> tuple[str, ...]:
-        items = [v.strip().lower() for v in value.split(",")] if isinstance(value, str) else value
-        if not isinstance(items, list) or not items or not all(isinstance(v, str) for v in items):
-            raise _BadValue(f"expected a list of formats such as [\"pdf\", \"epub\"], found {_show(value)}")
-        for item in items:
-            if item.lower() not in FORMATS:
-                raise _BadValue(f"unknown format '{item}'{suggestion(item.lower(), FORMATS)} "
-                                f"(choose from {', '.join(FORMATS)})")  # fmt: skip
-        return tuple(dict.fromkeys(item.lower() for item in items))
-
-    def folder(self, value: object) -> Path:
-        return self.path.parent / _text(value, "a folder name such as \"dist\"")
-
-    def page_size(self, value: object) -> str:
-        return _choice(value, PAGE_SIZES, "page size")
-
-    def sheet(self, value: object) -> str:
-        return _choice(value, SHEETS, "sheet")
-
-    def marks(self, value: object) -> str:
-        return _choice(value, MARKS, "kind of printer's marks")
-
-    def creep(self, value: object) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 10:
-            raise _BadValue(f"expected millimetres from 0 to 10, such as 0.5, found {_show(value)}")
-        return float(value)
-
-    def icc_profile(self, value: object) -> Path:
-        """A CMYK printer profile: an ICC file whose header says so (ICC.1, 7.2: 'acsp' at 36, the space at 16)."""
-        path = self.project_file(value, "an ICC profile such as \"profiles/coated.icc\"")
-        header = path.read_bytes()[:40]
-        if len(header) < 40 or header[36:40] != b"acsp":
-            raise _BadValue(f"'{value}' is not an ICC colour profile")
-        if header[16:20] != b"CMYK":
-            space = header[16:20].decode("latin-1").strip()
-            raise _BadValue(f"'{value}' is a profile for {space}, not CMYK; leave it out for sRGB")
-        return path
-
-    def pdf_variant(self, value: object) -> str:
-        return _choice(value, PDF_VARIANTS, "PDF variant").lower()
-
-    def notes(self, value: object) -> str:
-        return _choice(value, NOTES, "kind of notes")
-
-    def flag(self, value: object) -> bool:
-        if not isinstance(value, bool):
-            raise _BadValue(f"expected true or false, found {_show(value)}")
-        return value
-
-    def jobs(self, value: object) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise _BadValue(f"expected a whole number of at least 1, found {_show(value)}")
-        return value
+    # -- the [theme] table's value checks: each returns the value to use, or raises _BadValue ------------
 
     def font(self, value: object) -> Path:
         path = self.project_file(value, "a font file such as \"fonts/MyFace-Regular.ttf\"")
@@ -173,19 +121,19 @@ class _Checker:
         return path
 
     def length(self, value: object) -> str:
-        text = _text(value, "a size such as \"10.5pt\"")
+        text = text_value(value, "a size such as \"10.5pt\"")
         if not LENGTH_PATTERN.match(text):
             raise _BadValue(f"'{text}' is not a size such as 10.5pt, 11px or 4mm")
         return text
 
     def margins(self, value: object) -> str:
-        text = " ".join(_text(value, "margins such as \"25mm 22mm 28mm\"").split())
+        text = " ".join(text_value(value, "margins such as \"25mm 22mm 28mm\"").split())
         if not MARGINS_PATTERN.match(text):
             raise _BadValue(f"'{text}' is not one to four lengths such as \"25mm 22mm 28mm\"")
         return text
 
     def colour(self, value: object) -> str:
-        text = _text(value, "a colour such as \"#1f4e79\"")
+        text = text_value(value, "a colour such as \"#1f4e79\"")
         from PIL import ImageColor  # knows the CSS colour names
 
         try:
@@ -199,14 +147,14 @@ class _Checker:
     def logo(self, value: object) -> Path:
         from octavo.text.images import ImageProblem, check_image
 
-        name = _text(value, "an image file such as \"images/logo.png\"")
+        name = text_value(value, "an image file such as \"images/logo.png\"")
         try:
             return check_image(name, self.path.parent, self.root)
         except ImageProblem as problem:
             raise _BadValue(str(problem)) from None
 
     def date_format(self, value: object) -> str:
-        text = _text(value, f"one of {', '.join(DATE_STYLES)} or a pattern such as \"d MMMM y\"")
+        text = text_value(value, f"one of {', '.join(DATE_STYLES)} or a pattern such as \"d MMMM y\"")
         if text in DATE_STYLES:
             return text
         from babel.dates import parse_pattern
@@ -223,7 +171,7 @@ class _Checker:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            raise _BadValue(f"expected a list of CSS files, found {_show(value)}")
+            raise _BadValue(f"expected a list of CSS files, found {show_value(value)}")
         paths = [self.project_file(v, "a CSS file such as \"styles/handout.css\"") for v in value]
         for path, name in zip(paths, value, strict=True):
             if path.suffix.lower() != ".css":
@@ -231,36 +179,19 @@ class _Checker:
         return tuple(paths)
 
     def project_file(self, value: object, expected: str) -> Path:
-        name = _text(value, expected)
-        path = (self.path.parent / name).resolve()
-        if not path.is_relative_to(self.root.resolve()):
-            raise _BadValue(f"'{name}' is outside the project folder")
-        if not path.is_file():
-            raise _BadValue(f"no such file '{name}'")
-        return path
+        return project_file(value, self.place, expected)
 
 
-class _BadValue(Exception):
-    """A value octavo.toml may not have; the message says what was expected."""
+_BadValue = OptionValueError  # a value octavo.toml may not have; the message says what was expected
+
+
+def _build_check(option: Option) -> Callable[[_Checker, object], object]:
+    """The check of an option's key in [build]: its kind's, as declared."""
+    return lambda checker, value: option.kind.from_toml(value, checker.place)
 
 
 TABLES: dict[str, dict[str, Callable[[_Checker, object], object]]] = {
-    "build": {
-        "formats": _Checker.formats,
-        "out": _Checker.folder,
-        "page-size": _Checker.page_size,
-        "strict": _Checker.flag,
-        "jobs": _Checker.jobs,
-        "pdf-variant": _Checker.pdf_variant,
-        "booklet": _Checker.flag,
-        "notes": _Checker.notes,
-        "sheet": _Checker.sheet,
-        "creep": _Checker.creep,
-        "print-ready": _Checker.flag,
-        "marks": _Checker.marks,
-        "output-intent": _Checker.icc_profile,
-        "preflight": _Checker.flag,
-    },
+    "build": {option.key: _build_check(option) for option in OPTIONS if option.key is not None},
     "theme": {
         "font": _Checker.font,
         "font-italic": _Checker.font,
@@ -274,34 +205,6 @@ TABLES: dict[str, dict[str, Callable[[_Checker, object], object]]] = {
         "stylesheets": _Checker.stylesheets,
     },
 }
-
-
-def _text(value: object, expected: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise _BadValue(f"expected {expected}, found {_show(value)}")
-    return value.strip()
-
-
-def _choice(value: object, choices: tuple[str, ...], what: str) -> str:
-    text = _text(value, f"a {what} ({', '.join(choices)})")
-    for choice in choices:
-        if text.lower() == choice.lower():
-            return choice
-    by_lower = {c.lower(): c for c in choices}
-    close = suggestion(text.lower(), tuple(by_lower))
-    for lower, choice in by_lower.items():  # say the suggestion as the choices are written
-        close = close.replace(f"'{lower}'", f"'{choice}'")
-    raise _BadValue(f"unknown {what} '{text}'{close} (choose {', '.join(choices)})")
-
-
-def _kind(value: object) -> str:
-    return {bool: "true/false", int: "number", float: "number", str: "text", list: "list", dict: "table"}.get(
-        type(value), type(value).__name__
-    )
-
-
-def _show(value: object) -> str:
-    return f"{_kind(value)} {value!r}" if not isinstance(value, (list, dict)) else f"a {_kind(value)}"
 
 
 def _key_positions(text: str) -> dict[tuple[str, str], tuple[int, int]]:

@@ -1,0 +1,106 @@
+"""The commands: build (once, or again on every save: watch), check, new and schema."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from octavo.cli.progress import progress
+from octavo.cli.settings import find_inputs, settings
+from octavo.cli.status import EXIT_CONTENT, EXIT_OK, UsageError, summary
+from octavo.core.diagnostics import Diagnostic, Report, display_path
+from octavo.core.options import BuildOptions
+
+
+def check(args: argparse.Namespace, options: BuildOptions, inputs: list[Path],
+          emit: Callable[[Diagnostic], None]) -> int:  # fmt: skip
+    """`octavo check`: every input read and checked; with preflight (flag or octavo.toml), its PDFs too."""
+    from octavo.build.runner import load_inputs  # after argument parsing, so --help stays fast
+
+    ready, report = load_inputs(inputs, options.root, options.strict, emit)
+    if options.preflight:
+        report.extend(preflight_only(ready, options, emit))
+    return summary(report, args.error_format)
+
+
+def preflight_only(ready: list, options: BuildOptions, emit: Callable[[Diagnostic], None]) -> Report:
+    """`check --preflight`: the PDFs a build would make (octavo.toml's print settings too), checked, not written."""
+    from octavo.build.pipeline import build_publication
+
+    report = Report()
+    for publication in ready:
+        _, problems = build_publication(publication, replace(options, formats=("pdf",), preflight=True))
+        for diagnostic in problems.items:
+            emit(diagnostic)
+        report.extend(problems)
+    return report
+
+
+def build_once(args: argparse.Namespace, options: BuildOptions, inputs: list[Path], jobs: int,
+               emit: Callable[[Diagnostic], None]) -> int:  # fmt: skip
+    """One build of the given inputs, with progress on a terminal and an optional JSON report."""
+    from octavo.build import runner
+    from octavo.cli.verbose import build_notes
+
+    if not inputs:
+        print("octavo: nothing to build in this shard", file=sys.stderr)
+        return EXIT_OK
+    extra = int(options.booklet) + int(options.print_ready)  # more PDFs beside the PDF
+    per_input = len(options.formats) + (extra if "pdf" in options.formats else 0)
+    with progress(len(inputs) * per_input) as log, build_notes(args.verbose):
+        result = runner.build(inputs, options, jobs, force=args.force, log=log, emit=emit)
+    if args.report:
+        runner.write_report(args.report, result)
+    return summary(result.report, args.error_format)
+
+
+def watch(args: argparse.Namespace, options: BuildOptions, emit: Callable[[Diagnostic], None]) -> int:
+    """`octavo watch`: a build now and after every save, until Ctrl-C."""
+    from octavo.build.watch import watch as watch_paths
+
+    def rebuild() -> int:  # octavo.toml is read again: a change to it applies at the next save
+        again = settings(args, options.root, emit)
+        if again is None:
+            return EXIT_CONTENT
+        return build_once(args, again[0], find_inputs(args.paths, options.root), again[1], emit)
+
+    return watch_paths(args.paths, options, rebuild)
+
+
+def describe_machine(options: BuildOptions) -> None:
+    """--verbose: what this machine means for speed."""
+    import ctypes.util  # here: only --verbose looks for the library, and the import costs every run time
+
+    if "pdf" in options.formats and ctypes.util.find_library("harfbuzz-subset") is None:
+        print("octavo: note: HarfBuzz's subsetter (libharfbuzz-subset0) is not installed; WeasyPrint falls back "
+              "to fontTools, and writing PDFs takes 20-50% longer", file=sys.stderr)  # fmt: skip
+
+
+def new_project(folder: Path) -> int:
+    """`octavo new DIR`: a project that builds at once."""
+    from octavo.cli.new import ProjectExists, create
+
+    try:
+        files = create(folder)
+    except ProjectExists as exc:
+        raise UsageError(str(exc)) from None
+    print(f"created {display_path(folder.resolve())}: {len(files)} files")
+    print(f"next: cd {folder} && octavo build   (then open dist/)")
+    return EXIT_OK
+
+
+def print_schema(out: Path | None) -> int:
+    """`octavo schema`: the JSON Schema of the format, for editors' YAML support."""
+    from octavo.build.output import write_atomic
+    from octavo.source.schema import schema_text
+
+    text = schema_text()
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(out, text.encode("utf-8"))
+        print(f"wrote {display_path(out.resolve())}", file=sys.stderr)
+    return EXIT_OK
