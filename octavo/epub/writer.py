@@ -1,50 +1,32 @@
-"""epub_bytes(publication, ...): XHTML documents -> ebooklib -> a reproducible zip."""
+"""epub_bytes(publication, ...): the XHTML documents, images and stylesheets, handed to package.py to zip."""
 
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import hashlib
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ebooklib import epub
-from lxml import etree
 
-from octavo.core.model import (
-    Article,
-    Book,
-    Inline,
-    Note,
-    NoteRef,
-    Publication,
-    TocEntry,
-    articles_of,
-    footnote_lookup,
-)
+from octavo.core.model import Article, Book, Inline, Note, NoteRef, Publication, articles_of, footnote_lookup
 from octavo.core.options import BuildOptions
 from octavo.core.usercache import cached_bytes
 from octavo.epub.cover import cover_png
+from octavo.epub.package import INDEX_FILE, REFERENCES_FILE, add_metadata, ncx_toc, write_package
 from octavo.source.blocks.figure import Figure
 from octavo.text.images import RASTER_TYPES, media_type
 from octavo.theme.theme import Theme, theme_css, theme_for
 
 EPUB_STYLESHEETS = ("base.css", "epub.css", "code-epub.css")
 MAX_IMAGE_SIDE = 2000
-ZIP_EPOCH_MIN = 315532800  # 1980-01-01: the earliest time a zip entry can hold
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SVG_NS = b"http://www.w3.org/2000/svg"
 MATHML_NS = b"http://www.w3.org/1998/Math/MathML"
-REFERENCES_FILE = "references.xhtml"
-INDEX_FILE = "index.xhtml"
 # The anchor of an index mark, inside the HTML of its text (the mark is a span, not a part of its own).
 INDEX_MARK_ID = re.compile(r'<span class="index-mark" id="([^"]+)"')
-NCX = {"ncx": "http://www.daisy.org/z3986/2005/ncx/"}
-NCX_POINT = "{http://www.daisy.org/z3986/2005/ncx/}navPoint"
 
 
 @dataclass
@@ -101,7 +83,7 @@ def epub_bytes(publication: Publication, options: BuildOptions) -> bytes:
     """The recipe: metadata, images, documents, navigation, then the package."""
     theme = theme_for(options)
     package = _Package(epub.EpubBook(), [], {})
-    _add_metadata(package.book, publication)
+    add_metadata(package.book, publication)
     stylesheets = _add_stylesheets(package.book, theme)
     _add_images(package, publication)
     cover_name = _add_cover(package.book, publication, theme)
@@ -134,10 +116,10 @@ def epub_bytes(publication: Publication, options: BuildOptions) -> bytes:
     if values["index"]:
         _add_document(package, "index", INDEX_FILE, theme, "epub/index.xhtml", values)
     package.book.add_item(epub.EpubNcx())
-    package.book.toc = _ncx_toc(publication, values["labels"]["notes"], files, values["labels"]["references"],
+    package.book.toc = ncx_toc(publication, values["labels"]["notes"], files, values["labels"]["references"],
                                 values["labels"]["index"])  # fmt: skip
     package.book.spine = package.spine
-    return _write(package.book, options)
+    return write_package(package.book, options)
 
 
 def _footnotes_in(article: Article, files: dict[str, str], chunk: int) -> list[Note]:
@@ -194,54 +176,6 @@ def _add_document(package: _Package, uid: str, name: str, theme: Theme, template
     package.book.add_item(item)
     package.spine.append(item)
     return item
-
-
-def _add_metadata(book: epub.EpubBook, publication: Publication) -> None:
-    book.set_identifier(publication.identifier)
-    book.set_title(publication.title.plain)
-    book.set_language(publication.language)
-    role = "edt" if isinstance(publication, Book) else "aut"  # a book's authors are its editors
-    for index, author in enumerate(publication.authors, start=1):
-        book.add_metadata("DC", "creator", author, {"id": f"creator-{index}"})
-        book.add_metadata(None, "meta", role, {"refines": f"#creator-{index}", "property": "role",
-                                               "scheme": "marc:relators"})  # fmt: skip
-    optional = {"date": publication.date, "publisher": publication.publisher,
-                "description": publication.description, "rights": publication.rights}  # fmt: skip
-    for name, value in optional.items():
-        if value:
-            book.add_metadata("DC", name, value)
-    for keyword in publication.keywords:
-        book.add_metadata("DC", "subject", keyword)
-    for prop, value in _accessibility(publication):
-        book.add_metadata(None, "meta", value, {"property": prop})
-
-
-def _accessibility(publication: Publication) -> list[tuple[str, str]]:
-    """EPUB Accessibility metadata that is true of this publication, derived from its content."""
-    figures = publication.figures
-    all_alt = all(f.alt for f in figures)
-    features = ["tableOfContents", "readingOrder", "structuralNavigation"]
-    if figures and all_alt:
-        features.append("alternativeText")
-    if publication.notes:
-        features.append("displayTransformability")
-    summary = "Text with a navigable table of contents and headings in reading order."
-    if figures:
-        summary += (" Every figure has a text description." if all_alt
-                    else " Some figures have only a caption as their description.")  # fmt: skip
-    modes = [("schema:accessMode", "textual")]
-    if figures:
-        modes.append(("schema:accessMode", "visual"))
-    sufficient = [("schema:accessModeSufficient", "textual")] if not figures or all_alt else []
-    if figures:
-        sufficient.append(("schema:accessModeSufficient", "textual,visual"))
-    return [
-        *modes,
-        *sufficient,
-        *[("schema:accessibilityFeature", f) for f in features],
-        ("schema:accessibilityHazard", "none"),
-        ("schema:accessibilitySummary", summary),
-    ]
 
 
 def _add_stylesheets(book: epub.EpubBook, theme: Theme) -> list[str]:
@@ -327,84 +261,3 @@ def _add_cover(book: epub.EpubBook, publication: Publication, theme: Theme) -> s
     book.add_item(item)
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
     return name
-
-
-def _ncx_toc(publication: Publication, notes_label: str, files: dict[str, str], references_label: str,
-             index_label: str = "Index") -> list:  # fmt: skip
-    """The EPUB 2 NCX tree for older readers (ebooklib writes it from book.toc)."""
-    counter = iter(range(1, 100_000))
-
-    def link(target: str, title: str) -> epub.Link:
-        # Positional ids: the NCX's DTD allows fewer characters in an id than XHTML does.
-        return epub.Link(target, title, f"toc-{next(counter)}")
-
-    def entry(article: Article, e: TocEntry) -> object:
-        target = link(f"{files[e.id]}#{e.id}", e.title.plain)
-        children = [entry(article, c) for c in e.children]
-        return (epub.Section(e.title.plain, target.href), children) if children else target
-
-    def chapter(article: Article) -> object:
-        opening = link(f"{files[article.anchor]}#{article.anchor}", article.title.plain)
-        children = [entry(article, e) for e in article.toc]
-        return (epub.Section(article.title.plain, opening.href), children) if children else opening
-
-    if isinstance(publication, Book):
-        toc: list = [link("title.xhtml#title", publication.title.plain)]
-        toc += [chapter(a) for a in publication.articles]
-    else:
-        toc = [chapter(publication)]  # the article's sections beneath its title, as in the nav
-    if publication.references:
-        toc.append(link(f"{REFERENCES_FILE}#references", references_label))
-    if publication.notes:
-        toc.append(link("notes.xhtml#notes", notes_label))
-    if publication.index:
-        toc.append(link(f"{INDEX_FILE}#index", index_label))
-    return toc
-
-
-class _Writer(epub.EpubWriter):
-    """ebooklib's writer, completed: the package's language, and the NCX's real depth (ebooklib writes 0)."""
-
-    def _write_opf_file(self, root: etree._Element) -> None:
-        root.set(XML_LANG, self.book.language)  # Ace and reading systems read the package's language here
-        super()._write_opf_file(root)
-
-    def _get_ncx(self) -> bytes:
-        ncx = etree.fromstring(super()._get_ncx())
-        depth = max((len(p.xpath("ancestor-or-self::ncx:navPoint", namespaces=NCX)) for p in ncx.iter(NCX_POINT)),
-                    default=1)  # fmt: skip
-        for meta in ncx.iterfind("ncx:head/ncx:meta[@name='dtb:depth']", NCX):
-            meta.set("content", str(depth))
-        return etree.tostring(ncx, encoding="utf-8", xml_declaration=True)
-
-
-def _write(book: epub.EpubBook, options: BuildOptions) -> bytes:
-    """Let ebooklib write the package, then re-pack it with fixed timestamps and order."""
-    epoch = options.source_date_epoch
-    modified = (
-        datetime.datetime.fromtimestamp(epoch, datetime.UTC)
-        if epoch is not None
-        else datetime.datetime.now(datetime.UTC).replace(microsecond=0)
-    )
-    raw = io.BytesIO()
-    # Deflated at level 0, that is not compressed: _repack compresses every entry once, at level 9.
-    writer = _Writer(raw, book, {"epub3_pages": False, "raise_exceptions": True, "mtime": modified,
-                                 "compresslevel": 0})  # fmt: skip
-    writer.process()
-    writer.write()
-    return _repack(raw.getvalue(), max(int(modified.timestamp()), ZIP_EPOCH_MIN))
-
-
-def _repack(data: bytes, timestamp: int) -> bytes:
-    """mimetype first and stored; every entry with the same timestamp and permissions."""
-    date_time = datetime.datetime.fromtimestamp(timestamp, datetime.UTC).timetuple()[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        names = source.namelist()
-        ordered = ["mimetype", *[n for n in names if n != "mimetype"]]
-        for name in ordered:
-            info = zipfile.ZipInfo(name, date_time=date_time)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(name), compresslevel=9)
-    return out.getvalue()
