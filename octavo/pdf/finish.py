@@ -1,12 +1,14 @@
-"""What WeasyPrint's PDF lacks: build dates, XMP, a stable /ID, and tags for screen readers (/Lang, /Scope, links)."""
+"""What WeasyPrint's PDF lacks: build dates, XMP, a stable /ID, link descriptions; a WeasyPrint finisher.
+
+The tags for screen readers (/Lang, /Scope, /Formula) are added while WeasyPrint builds its structure tree:
+octavo/pdf/engine/tagging.py.
+"""
 
 from __future__ import annotations
 
 import datetime
-import functools
 import hashlib
 import re
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -94,10 +96,16 @@ def _no_interpolation(pdf) -> None:
 
 
 def _describe_links(document, labels_for: Labels, pages_later: bool = False) -> None:
-    """Every link's /Contents in words ("Note 3, page 8"), where WeasyPrint writes the raw target ("note-3")."""
+    """Every link's /Contents in words ("Note 3, page 8"), where WeasyPrint writes the raw target ("note-3").
+
+    The links' annotations are read from WeasyPrint's boxes (octavo/pdf/engine/boxes.py); should those not be as
+    expected, the links keep WeasyPrint's descriptions.
+    """
     import pydyf
 
-    root = document.pages[0]._page_box.children[0].element if document.pages else None
+    from octavo.pdf.engine import link_annotations, readable, root_element
+
+    root = root_element(document) if readable() else None
     if root is None:
         return
     parents = {child: parent for parent in root.iter() for child in parent}
@@ -105,24 +113,20 @@ def _describe_links(document, labels_for: Labels, pages_later: bool = False) -> 
     for number, page in enumerate(document.pages, start=1):
         for name in page.anchors:
             anchor_pages.setdefault(name, PAGE_LATER if pages_later else number)
-    for page in document.pages:
-        for kind, target, _, box in page.links:
-            annotation = getattr(box, "link_annotation", None)
-            if annotation is None or box.element is None:
-                continue
-            link = box.element  # a box inside a link (a raised number in a back-link) has a link of its own
-            while link is not None and link.tag != "a":
-                link = parents.get(link)
-            link = box.element if link is None else link
-            labels = labels_for(_language(link, parents, root))
-            words = link_words(link, labels)
-            if kind == "internal" and target in anchor_pages and words.isdigit():
-                words = f"{labels['page_word']} {anchor_pages[target]}"  # a bare number: a page (the index's)
-            elif kind == "internal" and target in anchor_pages:
-                words = f"{words}, {labels['page_word']} {anchor_pages[target]}"
-            elif kind == "external" and target != words:
-                words = f"{words}: {target}"
-            annotation["Contents"] = pydyf.String(words)
+    for kind, target, element, annotation in link_annotations(document):
+        link = element  # a box inside a link (a raised number in a back-link) has a link of its own
+        while link is not None and link.tag != "a":
+            link = parents.get(link)
+        link = element if link is None else link
+        labels = labels_for(_language(link, parents, root))
+        words = link_words(link, labels)
+        if kind == "internal" and target in anchor_pages and words.isdigit():
+            words = f"{labels['page_word']} {anchor_pages[target]}"  # a bare number: a page (the index's)
+        elif kind == "internal" and target in anchor_pages:
+            words = f"{words}, {labels['page_word']} {anchor_pages[target]}"
+        elif kind == "external" and target != words:
+            words = f"{words}: {target}"
+        annotation["Contents"] = pydyf.String(words)
 
 
 def link_words(element, labels: dict[str, str]) -> str:
@@ -139,96 +143,3 @@ def _language(element, parents: dict, root) -> str:
             return element.get("lang")
         element = parents.get(element)
     return root.get("lang") or "en"
-
-
-# -- tags: WeasyPrint builds the structure tree from the boxes, and we add what it leaves out ---------
-
-
-def install_single_compression() -> None:
-    """Serialise (and compress) each object of a PDF once while it is written (once per process).
-
-    To make the second half of the trailer /ID, pydyf serialises the whole file again, every stream compressed
-    a second time at level 9: several per cent of a PDF build. While pydyf writes a file, each object's bytes
-    are kept when it is written and given again to the hash; the file is the same, byte for byte.
-    """
-    import pydyf
-
-    if getattr(pydyf.PDF.write, "octavo_once", False):
-        return
-    write, indirect = pydyf.PDF.write, pydyf.Object.indirect.fget
-    classes = (pydyf.Stream, pydyf.Dictionary, pydyf.Array, pydyf.String)
-    serialise = {cls: cls.data.fget for cls in classes}
-    writing = threading.local()
-
-    def kept(cls):
-        def data(obj):
-            made = getattr(writing, "made", None)
-            return made[id(obj)][1] if made is not None and id(obj) in made else serialise[cls](obj)
-
-        return property(data)
-
-    def indirect_once(obj):
-        made = getattr(writing, "made", None)
-        if made is not None and id(obj) not in made:
-            own = next(c for c in type(obj).__mro__ if c in serialise)
-            made[id(obj)] = (obj, serialise[own](obj))  # the object kept alive: its id is not reused
-        return indirect(obj)
-
-    @functools.wraps(write)
-    def write_once(pdf, *args, **kwargs):
-        writing.made = {}
-        try:
-            return write(pdf, *args, **kwargs)
-        finally:
-            writing.made = None
-
-    write_once.octavo_once = True
-    pydyf.PDF.write, pydyf.Object.indirect = write_once, property(indirect_once)
-    for cls in classes:
-        cls.data = kept(cls)
-
-
-def install_tagging() -> None:
-    """Add /Lang, header /Scope and /Formula to WeasyPrint's structure elements (once per process).
-
-    WeasyPrint (up to 70 at least) writes the document's language in the catalogue only, so a Russian
-    chapter in an English book is read with an English voice, and its header cells carry no /Scope.
-    Its tag builder is one recursive function that sees each box; wrapping it is the one place where
-    a structure element and the HTML element it comes from meet. The wrapper keeps no state, so any
-    number of builds may share it.
-    """
-    from weasyprint.pdf import tags
-
-    if getattr(tags._build_box_tree, "octavo_tagging", False):
-        return
-    tags._build_box_tree = _with_our_tags(tags._build_box_tree)
-
-
-def _with_our_tags(build):
-    import pydyf
-    from weasyprint.formatting_structure import boxes
-
-    @functools.wraps(build)
-    def build_box_tree(box, parent, pdf, *args):
-        # The page, <html> and <body> pass their children's elements up: those are not theirs to mark.
-        element = getattr(box, "element", None)
-        own = element is not None and box.element_tag not in ("html", "body") and not isinstance(box, boxes.PageBox)
-        for structure in build(box, parent, pdf, *args):
-            if own and structure.get("S") not in (None, "/Document"):
-                _add_language(structure, element, pydyf)
-                if structure.get("S") == "/TH" and isinstance(structure.get("A"), dict):
-                    scope = "/Row" if element.get("scope") == "row" else "/Column"
-                    structure["A"]["Scope"] = scope
-                if structure.get("S") == "/Figure" and "math" in (element.get("class") or "").split():
-                    structure["S"] = "/Formula"  # a formula's drawing (partials/formula.html), its LaTeX the /Alt
-            yield structure
-
-    build_box_tree.octavo_tagging = True  # type: ignore[attr-defined]
-    return build_box_tree
-
-
-def _add_language(structure, element, pydyf) -> None:
-    """/Lang on each element whose HTML states its language (a chapter, its notes); the rest inherit it."""
-    lang = element.get("lang")
-    if lang and "Lang" not in structure:
-        structure["Lang"] = pydyf.String(lang)

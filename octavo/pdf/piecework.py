@@ -4,25 +4,20 @@ Laying out is the expensive part and needs no page numbers: the folios are margi
 WeasyPrint after the text is paginated. So a piece is laid out as soon as a process is free, and its
 margin boxes are made again, with the page counter moved on by the pages before it, once those are
 known (`draw`). Links to other pieces get stand-in anchors so that WeasyPrint keeps them; the join
-points them at the real ones.
+points them at the real ones. Both rest on WeasyPrint's internals, through octavo/pdf/engine/: when its
+margin boxes cannot be recorded (engine.Unrecorded), the book is laid out whole instead.
 """
 
 from __future__ import annotations
 
-import copy
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from octavo.core.options import BuildOptions
-from octavo.pdf.engine.libraries import install as install_library_lookup
+from octavo.pdf.engine import hooks, load_weasyprint, recording, renumber, states_of, styled, use_tree
 from octavo.pdf.pieces import PAGE_ATTRIBUTE, PIECE_ATTRIBUTE, with_link_pages
-
-install_library_lookup()  # before WeasyPrint is first imported, in this process or a worker
-
-_MARGIN_STATES: dict[int, tuple[Any, Any]] = {}  # id(page box) -> (layout context, page state), latest layout
-_RECORDING: list[bool] = [False]  # on while a piece is laid out; other layouts in this process keep nothing
 
 
 @dataclass(frozen=True)
@@ -52,7 +47,7 @@ class PieceWorker:
         self.numbered_by_us = True  # the piece being laid out takes its link page numbers from data-octavo-page
         self.first_piece = True  # the piece being laid out is the first: its first page is the document's
         self.documents: dict[int, Any] = {}
-        self.margins: dict[int, dict[int, tuple[Any, Any]]] = {}
+        self.margins: dict[int, list[tuple[Any, Any]]] = {}  # each page's margin boxes' state, by piece
         self.last_anchors: set[str] = set()  # the anchors of the piece drawn last (not the stand-ins)
 
     def _stylesheet(self, css: str) -> str:
@@ -68,26 +63,22 @@ class PieceWorker:
         `own_numbers`: WeasyPrint numbers its links' targets itself (the first piece, all of whose links land
         in it). `stub`: its last page holds only a stand-in for the next piece, and is not part of it.
         """
-        import weasyprint
-
         from octavo.pdf.typeset import DOCUMENT_BASE_URL, LogCollector, typeset_html
 
+        weasyprint = load_weasyprint()
         self.numbered_by_us, self.first_piece = not own_numbers, index == 0
-        _record_margin_states()
         errors = LogCollector()
         logging.getLogger("weasyprint").addHandler(errors)
-        _RECORDING[0] = True
         try:
             html = weasyprint.HTML(string="<html></html>", base_url=DOCUMENT_BASE_URL, url_fetcher=self.fetcher)
-            _use_tree(html, with_link_pages(tree, pages))
+            use_tree(html, with_link_pages(tree, pages))
             side = weasyprint.CSS(string=f"html {{ break-before: {'right' if right_first else 'left'} }}")
             # Each piece has its own image cache, let go with the piece once it is drawn: a chapter's figures are
             # its own, and a cache shared by every piece would hold all the book's images to the end.
-            document = typeset_html(html, [side], cache={})
-            self.margins[index] = {id(p._page_box): _MARGIN_STATES[id(p._page_box)] for p in document.pages}
+            with hooks(), recording() as recorded:  # engine.Unrecorded when it cannot be: the book is laid out whole
+                document = typeset_html(html, [side], cache={})
+            self.margins[index] = states_of(document, recorded)
         finally:
-            _RECORDING[0] = False
-            _MARGIN_STATES.clear()
             logging.getLogger("weasyprint").removeHandler(errors)
         next_break = _stub_break(document) if stub else ""
         if stub:
@@ -105,12 +96,12 @@ class PieceWorker:
 
     def draw(self, index: int, first_page: int, identifier: bytes) -> tuple[Path, list[str]]:
         """The piece's PDF file, its pages numbered from `first_page`; the piece is forgotten afterwards."""
-        from octavo.pdf.finish import build_time, finisher, install_single_compression, install_tagging
+        from octavo.pdf.finish import build_time, finisher
         from octavo.pdf.typeset import LogCollector
         from octavo.theme.theme import theme_for
 
         document = self.documents.pop(index)
-        _renumber(document, self.margins.pop(index), first_page - 1)
+        renumber(document, self.margins.pop(index), first_page - 1)
         own = {name for page in document.pages for name in page.anchors}
         self.last_anchors = own
         if document.pages:  # links to other pieces keep their names; the join points them at the real places
@@ -120,19 +111,18 @@ class PieceWorker:
                     if kind == "internal" and target not in own:
                         stand_ins.setdefault(target, (0, 0, 0, 0))
         document.metadata.created = document.metadata.modified = build_time(self.options)
-        install_tagging()
-        install_single_compression()
         errors = LogCollector()
         logging.getLogger("weasyprint").addHandler(errors)
         try:
             path = self.folder / f"piece-{index}-page-{first_page}.pdf"
-            document.write_pdf(
-                path,
-                pdf_tags=True,
-                pdf_variant=self.options.pdf_variant,
-                pdf_identifier=identifier or True,
-                finisher=finisher(theme_for(self.options).labels, self.options.pdf_variant, pages_later=True),
-            )
+            with hooks():
+                document.write_pdf(
+                    path,
+                    pdf_tags=True,
+                    pdf_variant=self.options.pdf_variant,
+                    pdf_identifier=identifier or True,
+                    finisher=finisher(theme_for(self.options).labels, self.options.pdf_variant, pages_later=True),
+                )
         finally:
             logging.getLogger("weasyprint").removeHandler(errors)
         return path, errors.errors
@@ -142,27 +132,15 @@ class PieceWorker:
         self.margins.pop(index, None)
 
 
-def _use_tree(html: Any, tree: Any) -> None:
-    """Give a weasyprint.HTML this element tree instead of the one it parsed."""
-    import cssselect2
-
-    html.wrapper_element = cssselect2.ElementWrapper.from_html_root(tree, content_language=None)
-    html.etree_element = html.wrapper_element.etree_element
-
-
 def _shown_pages_and_break(document: Any) -> tuple[dict[str, str], str]:
     """The link page numbers the piece shows, by target, and its first element's break-before."""
     shown: dict[str, str] = {}
     first_break = "auto"
     for number, page in enumerate(document.pages):
-        for box in page._page_box.descendants():
-            element = getattr(box, "element", None)
-            if element is None:
-                continue
+        for element, tag, style in styled(page):
             if number == 0 and first_break == "auto" and element.get(PIECE_ATTRIBUTE) is not None:
-                first_break = box.style["break_before"]
-            tag = getattr(box, "element_tag", "") or ""
-            if "::" in tag and _reads_page_attribute(box.style["content"]):
+                first_break = style["break_before"]
+            if "::" in tag and _reads_page_attribute(style["content"]):
                 href = element.get("href") or ""
                 if href.startswith("#"):
                     shown[href[1:]] = element.get(PAGE_ATTRIBUTE, "")
@@ -173,10 +151,9 @@ def _stub_break(document: Any) -> str:
     """The break-before of the stub on the last page (that of the piece it stands for)."""
     from octavo.pdf.pieces import STUB_ATTRIBUTE
 
-    for box in document.pages[-1]._page_box.descendants():
-        element = getattr(box, "element", None)
-        if element is not None and element.get(STUB_ATTRIBUTE) is not None:
-            return box.style["break_before"]
+    for element, _tag, style in styled(document.pages[-1]):
+        if element.get(STUB_ATTRIBUTE) is not None:
+            return style["break_before"]
     return ""
 
 
@@ -185,41 +162,3 @@ def _reads_page_attribute(content: Any) -> bool:
         return False
     return any(kind == "attr()" and value[0] == PAGE_ATTRIBUTE for kind, value in content
                if isinstance(value, tuple) and value)  # fmt: skip
-
-
-def _record_margin_states() -> None:
-    """Make WeasyPrint keep, for each page it lays out, what it needs to make the page's margin boxes again."""
-    import weasyprint.layout as layout
-
-    if getattr(layout.make_margin_boxes, "octavo_recording", False):
-        return
-    original = layout.make_margin_boxes
-
-    def make_margin_boxes(context, page, state):
-        if _RECORDING[0]:
-            _MARGIN_STATES[id(page)] = (context, state)
-        return original(context, page, state)
-
-    make_margin_boxes.octavo_recording = True  # type: ignore[attr-defined]
-    make_margin_boxes.original = original  # type: ignore[attr-defined]
-    layout.make_margin_boxes = make_margin_boxes
-
-
-def _renumber(document: Any, states: dict[int, tuple[Any, Any]], offset: int) -> None:
-    """Make every page's margin boxes again with the page counter moved on by `offset` (the folios)."""
-    if offset == 0:
-        return
-    import weasyprint.layout as layout
-    from weasyprint.formatting_structure import boxes
-    from weasyprint.layout.background import layout_backgrounds
-
-    make = getattr(layout.make_margin_boxes, "original", layout.make_margin_boxes)
-    for number, page in enumerate(document.pages, start=1):
-        box = page._page_box
-        context, (quote_depth, counters, scopes, groups) = states[id(box)]
-        counters = copy.deepcopy(counters)
-        counters["page"] = [value + offset for value in counters.get("page", [0])]
-        context.current_page = number
-        kept = [child for child in box.children if not isinstance(child, boxes.MarginBox)]
-        box.children = tuple(kept + list(make(context, box, (quote_depth, counters, scopes, groups))))
-        layout_backgrounds(box, context.get_image_from_uri)

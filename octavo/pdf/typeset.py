@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from octavo.core.options import BuildOptions
-from octavo.pdf.engine.floatdefer import placing_floats
+from octavo.pdf.engine import hooks, load_weasyprint, placing_floats
 from octavo.pdf.floats import place_floats
 from octavo.text.images import MEDIA_TYPES
 
@@ -27,19 +27,16 @@ DOCUMENT_ROOT = Path("/octavo")
 DOCUMENT_BASE_URL = PurePosixPath(DOCUMENT_ROOT.as_posix()).as_uri() + "/"
 
 
-
-
 def typeset_html(html, sheets: list, optional_toc: bool = False, cache: dict | None = None):
     """The layout of a weasyprint.HTML with extra stylesheets: the contents list kept or dropped, floats placed.
 
     `cache`: WeasyPrint's image cache for this layout; by default the one the builds of a run share.
     """
-    import weasyprint
-
+    weasyprint = load_weasyprint()
     cache = _IMAGE_CACHE if cache is None else cache
     # Floats may move later in the PDF than in the HTML, which is the document before pagination: as they
-    # are met during layout where that is exact, else after it.
-    with placing_floats(html) as placing:
+    # are met during layout where that is exact, else after it. octavo's hooks are in place for its layouts only.
+    with hooks(), placing_floats(html) as placing:
         rendered = html.render(cache=cache, stylesheets=sheets)
         if optional_toc and len(rendered.pages) < TOC_MIN_PAGES:
             # A short article reads without a contents list; the HTML keeps it, the PDF leaves it out.
@@ -48,14 +45,11 @@ def typeset_html(html, sheets: list, optional_toc: bool = False, cache: dict | N
         return place_floats(html, lambda: html.render(cache=cache, stylesheets=sheets), rendered, placing.put_back)
 
 
-
-
 def fetcher_for_assets(assets: dict[str, Path | bytes], options: BuildOptions,
                        css_filter: Callable[[str], str] | None = None):  # fmt: skip
     """A URL fetcher that serves these files (by URL relative to the output folder), each stylesheet passed
     through `css_filter` if one is given, and refuses everything else."""
-    import weasyprint
-
+    weasyprint = load_weasyprint()
     return _restricted_fetcher(weasyprint, {DOCUMENT_ROOT / url: source for url, source in assets.items()}, css_filter)
 
 

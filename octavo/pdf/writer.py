@@ -11,15 +11,11 @@ from pathlib import Path
 from octavo.core.diagnostics import PdfError
 from octavo.core.model import Book, Formula, Publication, footnote_lookup
 from octavo.core.options import BuildOptions
-from octavo.pdf.engine.hyphenation import install as install_kept_hyphenation
-from octavo.pdf.engine.libraries import install as install_library_lookup
-from octavo.pdf.finish import build_time, file_identifier, finisher, install_single_compression, install_tagging
+from octavo.pdf.engine import hooks, load_weasyprint
+from octavo.pdf.finish import build_time, file_identifier, finisher
 from octavo.pdf.typeset import DOCUMENT_BASE_URL, LogCollector, fetcher_for_assets, typeset_html
 from octavo.text.index import build_index, fill_pages, mark_pages
 from octavo.theme.theme import Theme, theme_css, theme_for
-
-install_library_lookup()  # before WeasyPrint is first imported, in this process or a worker
-install_kept_hyphenation()
 
 PRINT_STYLESHEETS = ("base.css", "print.css", "code-print.css")
 
@@ -143,19 +139,18 @@ def render_pdf(document: PrintDocument, options: BuildOptions) -> tuple[bytes, i
     logger = logging.getLogger("weasyprint")
     logger.addHandler(problems)
     try:
-        rendered = typeset(document, options, fetcher)
-        rendered = with_index_pages(document, options, fetcher, rendered)
-        # The build's time, not the article's date (which may be 1863): CreationDate, ModDate and the XMP.
-        rendered.metadata.created = rendered.metadata.modified = build_time(options)
-        install_tagging()
-        install_single_compression()
-        pdf = rendered.write_pdf(
-            pdf_tags=True,
-            pdf_variant=options.pdf_variant,
-            pdf_identifier=document.identifier or True,
-            finisher=finisher(theme_for(options).labels, options.pdf_variant),
-        )
-        pages = len(rendered.pages)
+        with hooks():  # octavo's hooks into WeasyPrint and pydyf: for octavo's own layout and PDF only
+            rendered = typeset(document, options, fetcher)
+            rendered = with_index_pages(document, options, fetcher, rendered)
+            # The build's time, not the article's date (which may be 1863): CreationDate, ModDate and the XMP.
+            rendered.metadata.created = rendered.metadata.modified = build_time(options)
+            pdf = rendered.write_pdf(
+                pdf_tags=True,
+                pdf_variant=options.pdf_variant,
+                pdf_identifier=document.identifier or True,
+                finisher=finisher(theme_for(options).labels, options.pdf_variant),
+            )
+            pages = len(rendered.pages)
     finally:
         logger.removeHandler(problems)
     refused = fetcher.refused + problems.errors
@@ -182,8 +177,7 @@ def with_index_pages(document: PrintDocument, options: BuildOptions, fetcher: ob
 
 def typeset(document: PrintDocument, options: BuildOptions, fetcher: object):
     """The laid-out pages (a weasyprint.Document): the contents list kept or dropped, floats placed."""
-    import weasyprint  # imported here: it is slow to import and only PDF builds need it
-
+    weasyprint = load_weasyprint()  # imported here: it is slow to import and only PDF builds need it
     html = weasyprint.HTML(string=document.html, base_url=DOCUMENT_BASE_URL, url_fetcher=fetcher)
     return typeset_html(html, [], optional_toc=document.optional_toc)
 

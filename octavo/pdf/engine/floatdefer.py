@@ -10,16 +10,27 @@ The trade is made only where it gives exactly what laying out the changed HTML w
 selector matches the float, its neighbours or their descendants differently once they trade places
 (octavo's `p + p` indent, for one, treats floats as transparent), and when the float uses no CSS
 counter. Otherwise the float stays, and octavo/floats.py moves it afterwards with a full layout.
+
+The hook wraps WeasyPrint's `layout.block._in_flow_layout` (which sees each child laid out) and
+`layout.page.remake_page` (which makes a page, and makes it again after a trade, with the layout context
+put back as pagestate.py saved it). Both act only within `placing_floats`, in the thread that entered it.
+The check: the two functions take the parameters used and are called through their modules' global names,
+the layout context has the parts pagestate.py saves, and WeasyPrint's cascade has the sheets and precedence
+cascade.py reads; each child's layout must give the 8-tuple unpacked below. Without it floats move after
+layout only (octavo/floats.py), each move costing a full layout, with the same pages.
 """
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from octavo.pdf.engine.cascade import Cascade, uses_counters
+from octavo.pdf.engine.pagestate import check as check_page_state
+from octavo.pdf.engine.pagestate import restore, save
+from octavo.pdf.engine.scope import Hook, Patch, calls, parameters, register
 from octavo.pdf.floats import EMPTY_LIMIT, MAX_PASSES, is_float, move_later
 
 _local = threading.local()  # the layout under way in this thread, if octavo asked for floats to be placed
@@ -31,8 +42,8 @@ class _Moved(Exception):
 
 @contextmanager
 def placing_floats(html: Any) -> Iterator[_Layout]:
-    """Within this block, layouts of `html` (a weasyprint.HTML) move stranded floats as they meet them."""
-    _install()
+    """Within this block (inside hooks()), layouts of `html` (a weasyprint.HTML) move stranded floats as they meet
+    them; with the hook off, nothing moves here and `put_back` has nothing to do."""
     _local.layout = layout = _Layout(html)
     try:
         yield layout
@@ -64,19 +75,32 @@ class _Layout:
         return self.parents.get(element)
 
 
-_INSTALLED = False
-_INSTALLING = threading.Lock()  # an article's PDF and EPUB, or two PDFs, may be built in two threads
+_SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
+_RESULT_SIZE = 8  # abort, stop, resume_at, position_y, adjoining_margins, next_page, new_children, max_lines
 
 
-def _install() -> None:
-    """Wrap WeasyPrint's page making and in-flow block layout once; the wrappers act only inside placing_floats."""
-    with _INSTALLING:
-        if not _INSTALLED:
-            _wrap_layout()
+def _check() -> str | None:
+    import cssselect2
+    from weasyprint import css
+    from weasyprint.layout import block, page
+
+    if parameters(block._in_flow_layout)[:5] != ["context", "box", "index", "child", "new_children"]:
+        return f"weasyprint.layout.block._in_flow_layout takes {parameters(block._in_flow_layout)}"
+    if not calls(block.block_container_layout, "_in_flow_layout"):
+        return "block_container_layout does not lay its children out through _in_flow_layout"
+    if parameters(page.remake_page) != ["index", "context", "root_box", "html"]:
+        return f"weasyprint.layout.page.remake_page takes {parameters(page.remake_page)}"
+    if not (calls(page.make_all_pages, "remake_page") and calls(page.remake_page, "make_page")):
+        return "make_all_pages does not make its pages through remake_page and make_page"
+    if parameters(css.declaration_precedence) != ["origin", "importance"] or not calls(css.StyleFor.__init__,
+                                                                                       "_sheets"):  # fmt: skip
+        return "WeasyPrint's cascade has no declaration_precedence(origin, importance) or StyleFor._sheets"
+    if not hasattr(cssselect2.ElementWrapper, "from_html_root"):
+        return "cssselect2 has no ElementWrapper.from_html_root"
+    return check_page_state()
 
 
-def _wrap_layout() -> None:
-    global _INSTALLED
+def _patches() -> list[Patch]:
     from weasyprint.layout import block, page
 
     original_layout, original_remake = block._in_flow_layout, page.remake_page
@@ -84,8 +108,14 @@ def _wrap_layout() -> None:
     def in_flow_layout(context, box, index, child, new_children, *rest):
         result = original_layout(context, box, index, child, new_children, *rest)
         layout = getattr(_local, "layout", None)
-        if layout is not None and layout.root_box is not None:
-            _trade_if_stranded(layout, context, box, index, child, result)
+        if layout is not None and layout.root_box is not None and HOOK.state == "on":
+            if not isinstance(result, tuple) or len(result) != _RESULT_SIZE:
+                HOOK.turn_off(f"_in_flow_layout gave {type(result).__name__} of {len(result)}, not {_RESULT_SIZE}")
+            else:
+                try:
+                    _trade_if_stranded(layout, context, box, index, child, result)
+                except _SHAPE_ERRORS as error:  # WeasyPrint's boxes or cascade are not what they were
+                    HOOK.turn_off(f"reading the layout failed ({type(error).__name__}: {error})")
         return result
 
     def remake_page(index, context, root_box, html):
@@ -93,18 +123,20 @@ def _wrap_layout() -> None:
         if layout is None or html is not layout.html:
             return original_remake(index, context, root_box, html)
         for _ in range(MAX_PASSES):
-            saved = _context_state(context)
+            saved = save(context)
             layout.root_box = root_box
             try:
                 return original_remake(index, context, root_box, html)
             except _Moved:
-                _restore_context_state(context, saved)
+                restore(context, saved)
             finally:
                 layout.root_box = None
         return original_remake(index, context, root_box, html)  # no more trading on this page
 
-    block._in_flow_layout, page.remake_page = in_flow_layout, remake_page
-    _INSTALLED = True
+    return [(block, "_in_flow_layout", in_flow_layout), (page, "remake_page", remake_page)]
+
+
+HOOK = register(Hook("floats", _check, _patches))
 
 
 def _trade_if_stranded(layout: _Layout, context: Any, box: Any, index: int, child: Any, result: tuple) -> None:
@@ -117,13 +149,18 @@ def _trade_if_stranded(layout: _Layout, context: Any, box: Any, index: int, chil
     parent = layout.parent_of(element)
     if following is None or not _plain(following) or parent is None or getattr(box, "element", None) is not parent:
         return  # the next box is a pseudo-element's or an anonymous one, or the boxes do not follow the HTML
-    if _uses_counters(context.style_for, element):
+    if uses_counters(context.style_for, element):
         return
-    cascade = _Cascade(context.style_for, layout.html.etree_element, layout.parent_of, _following(parent, element))
+    cascade = Cascade(context.style_for, layout.html.etree_element, layout.parent_of, _following(parent, element))
     before = cascade.winners()
     undo = (list(parent), {e: e.tail for e in parent})
-    moved = move_later(element, parents={element: parent})
-    if not moved or _previous_element(parent, element) is not following.element or cascade.winners() != before:
+    try:
+        moved = move_later(element, parents={element: parent})
+        exact = moved and _previous_element(parent, element) is following.element and cascade.winners() == before
+    except _SHAPE_ERRORS:
+        _undo(parent, undo)
+        raise
+    if not exact:
         _undo(parent, undo)  # a selector sees the order: laying out the changed HTML is the only exact way
         return
     layout.origins.setdefault(element, _previous_element(undo[0], element))
@@ -153,7 +190,7 @@ def _plain(box: Any) -> bool:
 
 def _following(parent: Any, element: Any) -> list[Any]:
     """The elements whose own selectors may see the float trade places with the element after it: the one
-    before it and all after it (sibling selectors look back, and may chain). _Cascade adds the ancestors."""
+    before it and all after it (sibling selectors look back, and may chain). Cascade adds the ancestors."""
     siblings = [e for e in parent if isinstance(e.tag, str)]
     return siblings[max(0, siblings.index(element) - 1) :]
 
@@ -170,88 +207,3 @@ def _undo(parent: Any, undo: tuple) -> None:
     parent[:] = children
     for child, tail in tails.items():
         child.tail = tail
-
-
-class _Cascade:
-    """For some elements with their descendants, and for their ancestors, the declaration that wins each
-    property, found as WeasyPrint's cascade finds it. Two orders of the same elements style them alike
-    when each property's winning value is the same."""
-
-    def __init__(self, style_for: Any, root: Any, parent_of, elements: list[Any]) -> None:
-        self.style_for, self.root, self.parent_of, self.elements = style_for, root, parent_of, elements
-        self.ancestors = []
-        ancestor = parent_of(elements[0])
-        while ancestor is not None:
-            self.ancestors.append(ancestor)
-            ancestor = parent_of(ancestor)
-
-    def winners(self) -> list[tuple]:
-        import cssselect2
-
-        wrapper_root = cssselect2.ElementWrapper.from_html_root(self.root, content_language=None)
-        found = [self._winners(self._wrapper_of(wrapper_root, a)) for a in self.ancestors]
-        for element in self.elements:
-            found += [self._winners(w) for w in self._wrapper_of(wrapper_root, element).iter_subtree()]
-        return found
-
-    def _winners(self, wrapper: Any) -> tuple:
-        from weasyprint.css import declaration_precedence
-
-        winners: dict[tuple, tuple] = {}
-        for sheet, origin, sheet_specificity in self.style_for._sheets:
-            for specificity, _order, pseudo_type, (declarations, layer) in sheet.matcher.match(wrapper):
-                layer_order = float("inf") if layer is None else sheet.layers.index(layer)
-                for name, values, importance in declarations:
-                    weight = (declaration_precedence(origin, importance), layer_order, sheet_specificity or specificity)
-                    old = winners.get((pseudo_type, name))
-                    if old is None or old[1] <= weight:
-                        winners[pseudo_type, name] = (values, weight)
-        return id(wrapper.etree_element), {key: values for key, (values, _) in winners.items()}
-
-    def _wrapper_of(self, wrapper_root: Any, element: Any) -> Any:
-        """The selector wrapper of an element, reached from the root through its ancestors."""
-        path = []
-        while element is not None and element is not wrapper_root.etree_element:
-            path.append(element)
-            element = self.parent_of(element)
-        wrapper = wrapper_root
-        for ancestor in reversed(path):
-            wrapper = next(w for w in wrapper.iter_children() if w.etree_element is ancestor)
-        return wrapper
-
-
-def _uses_counters(style_for: Any, element: Any) -> bool:
-    """Whether the float or anything in it sets, increments or shows a CSS counter: its place in the
-    document would then change numbers."""
-    for descendant in element.iter():
-        if not isinstance(descendant.tag, str):
-            continue
-        for pseudo in (None, "before", "after", "marker"):
-            style = style_for(descendant, pseudo)
-            if style is None:
-                continue
-            if style["counter_reset"] or style["counter_set"] or style["counter_increment"] not in ("auto", ()):
-                return True
-            if "list-item" in style["display"] or any("counter" in str(kind) for kind, *_ in _content(style)):
-                return True
-    return False
-
-
-def _content(style: Any) -> list:
-    content = style["content"]
-    return content if isinstance(content, (list, tuple)) else []
-
-
-def _context_state(context: Any) -> dict:
-    """The parts of a WeasyPrint layout context that making a page changes, copied one level deep."""
-    saved = {}
-    for name in ("footnotes", "page_footnotes", "current_page_footnotes", "reported_footnotes",
-                 "broken_out_of_flow", "_excluded_shapes_root_boxes", "in_column", "forced_break"):  # fmt: skip
-        saved[name] = copy.copy(getattr(context, name))
-    saved["_excluded_shapes"] = {key: copy.copy(value) for key, value in context._excluded_shapes.items()}
-    return saved
-
-
-def _restore_context_state(context: Any, saved: dict) -> None:
-    for name, value in saved.items():
-        setattr(context, name, value)

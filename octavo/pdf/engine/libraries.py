@@ -13,12 +13,19 @@ The same module also parses WeasyPrint's C declarations with cffi's parser (pycp
 are read instead from cffi's own out-of-line form of them (generated Python, kept in the user's cache like
 the compiled templates, keyed by cffi's version and the declarations' text), which needs no parser at all.
 Anything unexpected in the module's text (another WeasyPrint) leaves the module to run as it stands.
+
+Both hold for octavo's own first import of WeasyPrint only (`load_weasyprint`): the finder is on
+`sys.meta_path` for the length of that import, and `ctypes.util.find_library` answers "not found" only to the
+thread that imports, only while the module runs. Should WeasyPrint already be imported (by the program that
+uses octavo), nothing changes. The check (`_check`) looks for the module's source file, the `ffi.cdef` statement
+in the form above and the `_dlopen` helper, and cffi's out-of-line writer; anything else: imported as it comes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib.machinery
+import importlib.util
 import io
 import re
 import sys
@@ -30,10 +37,11 @@ from pathlib import Path
 from types import CodeType, ModuleType
 
 from octavo.core.usercache import cache_dir, cached_bytes
+from octavo.pdf.engine.scope import Hook, say_once
 
 MODULE = "weasyprint.text.ffi"
 
-_installed = threading.Lock()
+_importing = threading.Lock()
 
 
 # `ffi = cffi.FFI()` then `ffi.cdef('''...''')`, as WeasyPrint 70 writes them.
@@ -50,6 +58,7 @@ class _FileNamesFirst(importlib.machinery.SourceFileLoader):
             with _without_search(), contextlib.redirect_stdout(io.StringIO()):
                 prepared = _with_declarations_parsed(self.get_data(self.path).decode("utf-8"), self.path)
                 if prepared is None:
+                    say_once(HOOK.name, "WeasyPrint's C declarations are parsed as it parses them (none kept)")
                     super().exec_module(module)
                 else:
                     code, module.ffi = prepared
@@ -92,11 +101,14 @@ def _out_of_line(declarations: str) -> bytes:
 
 
 class _Finder:
-    """A meta path finder for one module only: WeasyPrint's foreign function interface."""
+    """A meta path finder for one module only: WeasyPrint's foreign function interface, in one thread."""
 
-    @staticmethod
-    def find_spec(name: str, path: Sequence[str] | None = None, target: ModuleType | None = None) -> ModuleSpec | None:
-        if name != MODULE:
+    def __init__(self) -> None:
+        self.thread = threading.get_ident()
+
+    def find_spec(self, name: str, path: Sequence[str] | None = None,
+                  target: ModuleType | None = None) -> ModuleSpec | None:  # fmt: skip
+        if name != MODULE or threading.get_ident() != self.thread:
             return None
         spec = importlib.machinery.PathFinder.find_spec(name, path, target)
         if spec is None or type(spec.loader) is not importlib.machinery.SourceFileLoader:
@@ -109,19 +121,55 @@ class _Finder:
 def _without_search() -> Iterator[None]:
     import ctypes.util
 
-    search = ctypes.util.find_library
-    # For the length of one import, under the import lock; octavo runs no other thread that looks for libraries.
-    ctypes.util.find_library = lambda name: None
+    search, thread = ctypes.util.find_library, threading.get_ident()
+
+    def not_searched(name: str) -> str | None:
+        return None if threading.get_ident() == thread else search(name)  # another thread searches as ever
+
+    ctypes.util.find_library = not_searched
     try:
         yield
     finally:
         ctypes.util.find_library = search
 
 
-def install() -> None:
-    """Open WeasyPrint's libraries by file name when it is imported (Linux only; elsewhere nothing changes)."""
-    if not sys.platform.startswith("linux") or MODULE in sys.modules:
-        return
-    with _installed:
-        if not any(isinstance(finder, _Finder) for finder in sys.meta_path):
-            sys.meta_path.insert(0, _Finder())
+def _check() -> str | None:
+    """What differs from the WeasyPrint this was made for: its platform, its ffi module's text, cffi's writer."""
+    if not sys.platform.startswith("linux"):
+        return "libraries are opened by file name on Linux only"
+    spec = importlib.util.find_spec("weasyprint")  # the package's spec only: nothing of it is run
+    if spec is None or not spec.submodule_search_locations:
+        return "WeasyPrint is not installed as a package of source files"
+    source = Path(next(iter(spec.submodule_search_locations))) / "text" / "ffi.py"
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError:
+        return f"no {MODULE} source file"
+    if _DECLARATIONS.search(text) is None or "def _dlopen(" not in text:
+        return f"{MODULE} does not declare and open its libraries as WeasyPrint 70 does"
+    import cffi
+
+    if not all(hasattr(cffi.FFI, name) for name in ("cdef", "set_source", "emit_python_code")):
+        return "cffi has no out-of-line writer (FFI.set_source, FFI.emit_python_code)"
+    return None
+
+
+HOOK = Hook("libraries", _check)  # installed around octavo's first import of WeasyPrint only, not by hooks()
+
+
+def load_weasyprint() -> ModuleType:
+    """WeasyPrint, imported the first time with its libraries opened by file name (Linux) and its declarations
+    read parsed; the finder is gone again once the import is done. Already imported: as it is."""
+    module = sys.modules.get("weasyprint")
+    if module is not None:
+        return module
+    with _importing:
+        if "weasyprint" not in sys.modules and MODULE not in sys.modules and HOOK.usable():
+            finder = _Finder()
+            sys.meta_path.insert(0, finder)
+            try:
+                import weasyprint
+            finally:
+                sys.meta_path.remove(finder)
+        import weasyprint
+    return weasyprint
