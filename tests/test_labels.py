@@ -35,13 +35,17 @@ body:
       image: drawing.png
       caption: "A detail of [#fig-map]."
 """
+BOOK = """\
+title: A labelled book
+articles: [en.yaml]
+"""
 XHTML = {"x": "http://www.w3.org/1999/xhtml"}
 WORDS = [("en", "Fig.", "Figure"), ("de", "Abb.", "Abbildung")]
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    """Two articles (English and German) in a project that renames the figure label, built as PDF and EPUB."""
+    """Two articles (English and German) and a book of one, in a project that renames the figure label."""
     folder = tmp_path_factory.mktemp("labels")
     (folder / "content").mkdir()
     (folder / "templates").mkdir()
@@ -49,6 +53,7 @@ def project(tmp_path_factory) -> Path:
     shutil.copy(FIXTURES / "images" / "drawing.png", folder / "content" / "drawing.png")
     for language, _word, _package_word in WORDS:
         (folder / "content" / f"{language}.yaml").write_text(ARTICLE.format(language=language), encoding="utf-8")
+    (folder / "content" / "book.yaml").write_text(BOOK, encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(folder)
         patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
@@ -94,3 +99,11 @@ def test_captions_and_cross_references_use_the_project_label_in_the_epub(project
     assert captions == [f"{word} 1. A map that is not there.", f"{word} 2. A detail of {word} 1."]
     assert alts == [f"A detail of {word}\u00a01."]
     assert not any(package_word in found for found in links + captions + alts)
+
+
+def test_a_books_chapters_use_the_project_label_too(project):
+    pdf = PdfReader(project / "book.pdf")
+    assert "A detail of Fig.\u00a01." in alt_texts(pdf.trailer["/Root"]["/StructTreeRoot"])
+    alts = [img.get("alt") for name, data in epub_files(project / "book.epub").items() if name.endswith(".xhtml")
+            for img in etree.fromstring(data).iterfind(".//x:figure//x:img", XHTML)]  # fmt: skip
+    assert alts == ["A detail of Fig.\u00a01."]
