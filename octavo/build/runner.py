@@ -9,11 +9,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from octavo.build.output import WriteFailed, write_all, write_atomic
+from octavo.build.pipeline import Built, Output
 from octavo.core.diagnostics import Diagnostic, Report, display_path
 from octavo.core.model import articles_of
 from octavo.core.options import BuildOptions
-from octavo.build.output import WriteFailed, write_all, write_atomic
-from octavo.build.pipeline import Built, Output
 
 
 @dataclass
