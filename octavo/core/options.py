@@ -16,10 +16,10 @@ from octavo.core.optionspec import (
     File,
     Folder,
     Formats,
-    Kind,
     Millimetres,
     Option,
     Switch,
+    Text,
 )
 
 PAGE_SIZES = ("A4", "Letter", "A5")
@@ -49,10 +49,10 @@ OPTIONS: tuple[Option, ...] = (
            "text (file:line:col: ...) or github (annotations on a pull request)", flag="--error-format",
            commands=ALL_COMMANDS, build_field=False),
     Option("formats", Formats(FORMATS), ("pdf", "epub"), "comma-separated: {values} (default: {default})",
-           flag="--format", key="formats"),
+           flag="--format", key="formats", doc="the outputs to write; html is the document the PDF is typeset from"),
     Option("out", Folder(), Path("dist"), "output folder (default: {default})", flag="--out", key="out"),
     Option("page_size", Choice(PAGE_SIZES, "page size"), "A4", "A4, Letter or A5 (default: {default})",
-           flag="--page-size", key="page-size"),
+           flag="--page-size", key="page-size", doc="the page size of the PDF and the HTML"),
     Option("booklet", Switch(), False, "also write <slug>.booklet.pdf: pages two-up in saddle-stitch order",
            flag="--booklet", key="booklet"),
     Option("sheet", Choice(SHEETS, "sheet"), None,
@@ -68,9 +68,11 @@ OPTIONS: tuple[Option, ...] = (
            key="output-intent", commands=(), shown_default="sRGB"),
     Option("preflight", Switch(), False, "check the PDFs for print: fonts embedded, images at 200 ppi, page boxes",
            flag="--preflight", key="preflight", commands=ALL_COMMANDS,
-           help_for={"check": "also typeset the PDFs as a build would, and check them for print; write nothing"}),
+           help_for={"check": "also typeset the PDFs as a build would, and check them for print; write nothing"},
+           doc="check the PDFs for print: fonts embedded, images at 200 ppi, page boxes; check typesets the PDFs "
+           "as a build would and writes nothing"),
     Option("pdf_variant", Choice(PDF_VARIANTS, "PDF variant"), None, "a PDF standard to follow: {values}",
-           flag="--pdf-variant", key="pdf-variant"),
+           flag="--pdf-variant", key="pdf-variant", doc="a PDF standard the PDF follows"),
     Option("notes", Choice(NOTES, "kind of notes", listed=True), None,
            "footnotes or endnotes everywhere (default: {default})", flag="--notes", key="notes",
            shown_default="as each article or book says"),
@@ -81,7 +83,7 @@ OPTIONS: tuple[Option, ...] = (
            build_field=False),
     Option("verbose", Switch(), False, "say more about the machine and the build", flag="--verbose",
            build_field=False),
-    Option("shard", Kind(), None, "build only the K-th of N stable parts of the inputs (CI)", flag="--shard",
+    Option("shard", Text("K/N"), None, "build only the K-th of N stable parts of the inputs (CI)", flag="--shard",
            commands=("build",), build_field=False, metavar="K/N"),
 )  # fmt: skip
 OPTION = {option.name: option for option in OPTIONS}

@@ -24,7 +24,7 @@ class Place(NamedTuple):
 class Kind:
     """One kind of option value: how it is read from command-line text and from an octavo.toml value."""
 
-    values = ""  # the values, in words, for the docs' table
+    values = "text"  # the values, in words, for the docs' table
     switch = False  # a command-line flag without a value (store_true)
 
     def from_text(self, text: str) -> object:
@@ -38,6 +38,13 @@ class Kind:
     def show(self, value: object) -> str:
         """A default value as the help and the docs write it."""
         return str(value)
+
+
+@dataclass(frozen=True)
+class Text(Kind):
+    """Text the command reads itself (--shard K/N)."""
+
+    values: str = "text"
 
 
 class Switch(Kind):
@@ -210,6 +217,7 @@ class Option:
     shown_default: str | None = None  # the default in words, when the value itself would not say it
     metavar: str | None = None
     help_for: Mapping[str, str] = field(default_factory=dict)  # a command's own help for the flag
+    doc: str | None = None  # the docs' words for it, when the help says little more than the values
 
     def default_value(self) -> object:
         """The default, computed now when it is a function (the number of CPUs)."""
@@ -224,6 +232,10 @@ class Option:
     def help_text(self, command: str = "build") -> str:
         """The help of the flag in `command`: "{default}" and "{values}" in it filled in."""
         return self.help_for.get(command, self.help).format(default=self.default_text(), values=self.kind.values)
+
+    def description(self) -> str:
+        """What the docs' table says the option does: `doc`, else the help without its "(default: ...)"."""
+        return self.doc or self.help.replace(" (default: {default})", "").format(values=self.kind.values)
 
 
 def merge(options: tuple[Option, ...], flags: Mapping[str, object], project: Mapping[str, object],
@@ -250,9 +262,15 @@ def markdown_table(options: tuple[Option, ...]) -> str:
         flag = f"`{option.flag}`" if option.flag else "—"
         key = f"`{option.key}`" if option.key else "—"
         commands = ", ".join(option.commands) if option.flag else "—"
-        cells = (flag, key, commands, option.kind.values, option.default_text(), option.help_text())
-        rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+        values = "—" if option.kind.switch and option.key is None else option.kind.values  # a flag, nothing more
+        cells = (flag, key, commands, values, option.default_text(), option.description())
+        rows.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
     return "\n".join(rows) + "\n"
+
+
+def _cell(text: str) -> str:
+    """Text in a table cell: no | to end the cell, no <slug> taken for an HTML tag."""
+    return text.replace("|", "\\|").replace("<", "\\<").replace(">", "\\>")
 
 
 def project_file(value: object, place: Place, expected: str) -> Path:
