@@ -4,8 +4,12 @@ each, same contents numbers, outline, links, named destinations and structure tr
 from __future__ import annotations
 
 import dataclasses
+import logging
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
@@ -19,7 +23,9 @@ from octavo.pdf import prepress
 from octavo.pdf import writer as pdf
 from octavo.pdf.pieces import split_book, splittable
 from octavo.source.load import load_document
+from tests import pdfx
 from tests.conftest import FIXTURES, PROJECT, build_into, need
+from tests.test_prepress import BLEED
 
 EPOCH = 1700000000
 FILLER = ("The council met in the long hall above the market, as it had every spring since the town received "
@@ -72,7 +78,34 @@ def indexed_article(tmp_path_factory) -> Path:
     return folder / "indexed.yaml"
 
 
-def whole_and_pieces(source: Path, root: Path, out: Path, print_ready: bool = False) -> tuple[bytes, bytes]:
+@contextmanager
+def layouts() -> Iterator[list[tuple[int, int]]]:
+    """(pieces, jobs) of each PDF laid out while the block runs, as octavo.pdf.bookpdf's log records give them
+    ((0, 1): laid out whole after all); nothing is recorded for a PDF that never tried pieces."""
+    found: list[tuple[int, int]] = []
+    logger = logging.getLogger("octavo.pdf.bookpdf")
+    handler = logging.Handler(logging.INFO)
+    handler.emit = lambda record: found.append((record.pieces, record.jobs))  # type: ignore[method-assign]
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield found
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A book's PDF laid out whole and in pieces, and how the second was really laid out: (pieces, jobs)."""
+
+    whole: bytes
+    pieces: bytes
+    laid: list[tuple[int, int]]
+
+
+def whole_and_pieces(source: Path, root: Path, out: Path, print_ready: bool = False) -> Pair:
     """The book's PDF laid out whole (one WeasyPrint layout) and in pieces (in two processes); print-ready:
     PDF/X-4 with bleed and crop marks, as `--print-ready --marks crop` makes it."""
     report = Report()
@@ -87,13 +120,23 @@ def whole_and_pieces(source: Path, root: Path, out: Path, print_ready: bool = Fa
     else:
         document = pdf.print_html(publication, options)
     assert document.book or 'class="index-pages"' in document.html
-    whole, _ = pdf.render_pdf(dataclasses.replace(document, pieces=False), options)
-    pieces, _ = pdf.render_pdf(document, options)
-    return whole, pieces
+    with layouts() as laid:
+        whole, _ = pdf.render_pdf(dataclasses.replace(document, pieces=False), options)
+    assert laid == [], "laid out whole, the PDF should never have been cut"
+    with layouts() as laid:
+        pieces, _ = pdf.render_pdf(document, options)
+    return Pair(whole, pieces, laid)
+
+
+# How each case must be cut, and laid out with how many jobs (--jobs 2 for a book; an article's index waits on
+# the article). The generated book: its front matter, five chapters, the notes, the index; the reader: front
+# matter, two articles, notes, index; the apparatus fixture: front matter, seven chapters, references, notes,
+# index; the indexed article: the article, then its index. Laid out whole after all, a case records (0, 1).
+PIECES = {"generated": (8, 2), "reader": (5, 2), "apparatus": (11, 2), "indexed-article": (2, 1), "print-ready": (5, 2)}
 
 
 @pytest.fixture(scope="session")
-def pairs(tmp_path_factory, generated_book, indexed_article) -> dict[str, tuple[bytes, bytes]]:
+def pairs(tmp_path_factory, generated_book, indexed_article) -> dict[str, Pair]:
     """Each book laid out whole and in pieces, once per test run."""
     made = {}
     cases = {
@@ -183,13 +226,14 @@ def _stream(data: bytes):
 
 @pytest.mark.parametrize("name", ["generated", "reader", "apparatus", "indexed-article", "print-ready"])
 def test_pieces_give_the_pdf_laid_out_whole(pairs, name):
-    whole, pieces = (summary(data) for data in pairs[name])
+    assert pairs[name].laid == [PIECES[name]], f"{name}: not laid out in the pieces expected"
+    whole, pieces = summary(pairs[name].whole), summary(pairs[name].pieces)
     for key in whole:
         assert pieces[key] == whole[key], f"{name}: the {key} differ"
 
 
 def test_the_generated_book_is_long_enough_to_test_page_numbers(pairs):
-    whole = summary(pairs["generated"][0])
+    whole = summary(pairs["generated"].whole)
     assert whole["pages"] >= 25
     # Numbers that only a book laid out with the right offsets shows: folios, "on page N", back-links, index.
     assert any(text.rstrip().endswith(str(whole["pages"] - 1)) for text in whole["text"])
@@ -198,18 +242,23 @@ def test_the_generated_book_is_long_enough_to_test_page_numbers(pairs):
 
 def test_an_article_with_an_index_is_cut_before_it(pairs):
     """The index laid out on its own: its left-hand pages still carry the article's title."""
-    whole = summary(pairs["indexed-article"][0])
+    whole = summary(pairs["indexed-article"].whole)
     index_pages = [number for number, text in enumerate(whole["text"]) if "Almond 1" in text and "Birch 1" in text]
     assert len(index_pages) >= 2, "the index should fill more than one page"
     assert any("An Indexed Article" in whole["text"][number] for number in index_pages if number % 2 == 1)
 
 
-def test_jobs_one_and_two_give_the_same_bytes(tmp_path_factory, generated_book):
-    """Reproducible: the same book, built with one layout process or two, is the same file."""
+def test_jobs_one_and_two_give_the_same_bytes_and_verbose_says_how(tmp_path_factory, generated_book, capsys):
+    """Reproducible: the same book, built with one layout process or two, is the same file. --verbose says how
+    the book was laid out; without it nothing is said."""
     out = tmp_path_factory.mktemp("same-bytes")
     built = []
-    for jobs in ("1", "2"):
-        build_into(out, str(generated_book), "--format", "pdf", "--jobs", jobs, "--force")
+    for jobs, verbose in (("1", ()), ("2", ("--verbose",))):
+        with layouts() as laid:
+            build_into(out, str(generated_book), "--format", "pdf", "--jobs", jobs, "--force", *verbose)
+        assert laid == [(PIECES["generated"][0], int(jobs))]
+        said = [line for line in capsys.readouterr().err.splitlines() if "laid out" in line]
+        assert said == ([f"octavo: book: laid out in {PIECES['generated'][0]} pieces, 2 jobs"] if verbose else [])
         built.append((out / "book.pdf").read_bytes())
     assert built[0] == built[1]
 
@@ -234,18 +283,27 @@ def test_one_job_lays_out_in_a_forked_process_or_else_here_with_the_same_bytes(t
         return real(self, index, *args, **kwargs)
 
     monkeypatch.setattr(PieceWorker, "lay_out", lay_out)
-    forked, _ = pdf.render_pdf(document, options)
-    assert laid_here == []
+    with layouts() as laid:
+        forked, _ = pdf.render_pdf(document, options)
+    assert laid == [(PIECES["generated"][0], 1)] and laid_here == []
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
-    here, _ = pdf.render_pdf(document, options)
-    assert laid_here and here == forked
+    with layouts() as laid:
+        here, _ = pdf.render_pdf(document, options)
+    assert laid == [(PIECES["generated"][0], 1)]
+    assert sorted(set(laid_here)) == list(range(PIECES["generated"][0])) and here == forked
+
+
+def test_the_print_ready_book_passes_a_pdf_x_4_preflight_laid_out_whole_and_in_pieces(pairs):
+    """The join keeps what a print service checks: boxes and bleed, embedded fonts, the output intent, trapping."""
+    for data in (pairs["print-ready"].whole, pairs["print-ready"].pieces):
+        assert pdfx.problems(data, "pdf/x-4", bleed=BLEED) == []
 
 
 def test_the_joined_pdf_passes_qpdf(pairs, tmp_path):
     need("qpdf", shutil.which("qpdf"), "apt-get install qpdf")
-    for name, (_, pieces) in pairs.items():
+    for name, pair in pairs.items():
         path = tmp_path / f"{name}.pdf"
-        path.write_bytes(pieces)
+        path.write_bytes(pair.pieces)
         run = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
         assert run.returncode == 0, f"{name}: {run.stdout[-500:]} {run.stderr[-500:]}"
 

@@ -13,8 +13,9 @@ from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
 
 from octavo.cli.main import main
 from octavo.pdf.preflight import box_problems, unembedded_fonts
+from tests import pdfx
 from tests.test_booklet import qpdf_check
-from tests.test_prepress import cmyk_profile
+from tests.test_prepress import BLEED, cmyk_profile
 
 ARTICLE = """\
 title: Two photographs
@@ -82,6 +83,12 @@ def test_octavos_own_pdfs_embed_every_font_and_nest_their_boxes(preflight):
     assert not [p for p in preflight["problems"] if "embedded" in p or "Box" in p]
     for name in ("photos.booklet.pdf", "photos.print.pdf"):  # the CMYK output intent and a one-sheet booklet
         qpdf_check(preflight["dist"] / name)
+
+
+def test_the_cmyk_print_ready_pdf_passes_a_pdf_x_4_preflight(preflight):
+    """Read as a print service reads it (tests/pdfx.py), not by octavo's own preflight: boxes, bleed, fonts, the
+    CMYK output intent's profile, trapping."""
+    assert pdfx.problems(preflight["dist"] / "photos.print.pdf", "pdf/x-4", bleed=BLEED) == []
 
 
 def test_a_font_without_its_file_is_found_on_a_page_and_in_a_form():

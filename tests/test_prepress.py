@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import importlib.util
+import io
 import json
 import shutil
 from importlib.resources import files
 from pathlib import Path
 
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import FIXTURES, body_text, build_into
+from tests import pdfx
+from tests.conftest import FIXTURES, body_text, build_into, need
 from tests.test_booklet import qpdf_check
 
 A4 = (595.276, 841.89)
@@ -58,7 +62,8 @@ def test_crop_marks_have_room_outside_the_bleed_which_stays_3_mm(print_ready):
 
 
 def test_crop_marks_are_drawn_in_the_corners_and_nothing_else_outside_the_bleed(print_ready):
-    pdfium = pytest.importorskip("pypdfium2")
+    need("pypdfium2", importlib.util.find_spec("pypdfium2"), "pip install -e '.[test]'")
+    import pypdfium2 as pdfium
     page = pdfium.PdfDocument(print_ready["marks"])[0]
     image = page.render(scale=2).to_pil().convert("L")
     width, height = image.size
@@ -75,7 +80,15 @@ def test_crop_marks_are_drawn_in_the_corners_and_nothing_else_outside_the_bleed(
     assert dark(corner + 2, 0, width - corner - 2, margin) == 0  # none along the top edge between the marks
 
 
+@pytest.mark.parametrize("name", ["first", "marks"])
+def test_print_ready_pdfs_pass_a_print_services_pdf_x_4_preflight(print_ready, name):
+    """What the file holds, as tests/pdfx.py reads it: nested boxes with 3 mm of bleed, every font embedded, one
+    output intent with a whole sRGB profile, the trapping state given."""
+    assert pdfx.problems(print_ready[name], "pdf/x-4", bleed=BLEED) == []
+
+
 def test_the_pdf_says_it_is_pdf_x_4_with_an_srgb_output_intent(print_ready):
+    """What the file claims, which a preflight reads to know which rules apply."""
     reader = PdfReader(print_ready["first"])
     assert reader.metadata["/GTS_PDFXVersion"] == "PDF/X-4"
     assert b"<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in reader.xmp_metadata.stream.get_data()
@@ -150,6 +163,7 @@ def test_a_projects_cmyk_profile_is_the_output_intent(tmp_path, cli):
     (intent,) = (i.get_object() for i in reader.trailer["/Root"]["/OutputIntents"])
     assert intent["/DestOutputProfile"].get_object()["/N"] == 4
     assert intent["/DestOutputProfile"].get_object().get_data()[16:20] == b"CMYK"
+    assert pdfx.problems(tmp_path / "out" / "handout.print.pdf", "pdf/x-4", bleed=BLEED) == []
 
 
 @pytest.mark.parametrize(
@@ -180,3 +194,62 @@ def test_the_print_ready_pdf_is_reported_beside_the_others(tmp_path, cli):
     assert run.status == 0, run.err
     formats = {o["format"]: o["pages"] for o in json.loads(report.read_text())["outputs"]}
     assert set(formats) == {"pdf", "print"} and formats["print"] >= 2
+    assert pdfx.problems(tmp_path / "out" / "handout.print.pdf", "pdf/x-4", bleed=BLEED) == []
+
+
+# -- the preflight of tests/pdfx.py finds what it looks for -------------------------------------------------
+
+
+def _no_font_files(pdf: pikepdf.Pdf) -> None:
+    for font in pdf.pages[0].Resources.Font.values():
+        for face in font.get("/DescendantFonts", [font]):
+            for key in pdfx.EMBEDDED:
+                if key in face.FontDescriptor:
+                    del face.FontDescriptor[key]
+
+
+def _trim_as_bleed(pdf: pikepdf.Pdf) -> None:
+    pdf.pages[0].BleedBox = pdf.pages[0].TrimBox
+
+
+def _bleed_inside_trim(pdf: pikepdf.Pdf) -> None:
+    x1, y1, x2, y2 = (float(v) for v in pdf.pages[0].TrimBox)
+    pdf.pages[0].BleedBox = pikepdf.Array([x1 + 5, y1, x2, y2])
+
+
+def _profile_says_gray(pdf: pikepdf.Pdf) -> None:
+    profile = pdf.Root.OutputIntents[0].DestOutputProfile
+    data = bytearray(profile.read_bytes())
+    data[16:20] = b"GRAY"
+    profile.write(bytes(data))
+
+
+BREAKAGES = {
+    "no output intent": (lambda pdf: delattr(pdf.Root, "OutputIntents"), "0 output intents"),
+    "no embedded profile": (lambda pdf: delattr(pdf.Root.OutputIntents[0], "DestOutputProfile"),
+                            "embeds no ICC profile"),
+    "/N not the profile's": (_profile_says_gray, "the output profile is GRAY but its /N is 3"),
+    "a font without its file": (_no_font_files, "is not embedded"),
+    "no bleed": (_trim_as_bleed, "page 1: the bleed is 0.00 pt on one side"),
+    "a trim beyond the bleed": (_bleed_inside_trim, "page 1: the TrimBox reaches outside the BleedBox"),
+    "trapping unknown": (lambda pdf: setattr(pdf.docinfo, "Trapped", pikepdf.Name.Unknown), "/Trapped is /Unknown"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("breakage", sorted(BREAKAGES))
+def test_the_pdf_x_preflight_finds_a_broken_print_ready_pdf(print_ready, breakage):
+    """Each rule of tests/pdfx.py, broken in a copy of a print-ready PDF that passes it: the check says so."""
+    change, said = BREAKAGES[breakage]
+    with pikepdf.open(print_ready["marks"]) as pdf:
+        change(pdf)
+        out = io.BytesIO()
+        pdf.save(out, static_id=True)
+    assert any(said in problem for problem in pdfx.problems(out.getvalue(), "pdf/x-4", bleed=BLEED))
+
+
+def test_the_pdf_x_preflight_refuses_transparency_only_where_the_variant_does(print_ready):
+    """PDF/X-4 keeps transparency, which WeasyPrint draws with (groups, a transparent fill); X-3 and X-1a do not."""
+    assert pdfx.problems(print_ready["marks"], "pdf/x-4", bleed=BLEED) == []
+    for variant in ("pdf/x-3", "pdf/x-1a"):
+        found = pdfx.problems(print_ready["marks"], variant, bleed=BLEED)
+        assert "a form with a transparency group" in found and "a graphics state with /ca 0.0" in found
