@@ -40,11 +40,11 @@ class Kind:
         return str(value)
 
 
-@dataclass(frozen=True)
 class Text(Kind):
     """Text the command reads itself (--shard K/N)."""
 
-    values: str = "text"
+    def __init__(self, values: str = "text") -> None:
+        self.values = values
 
 
 class Switch(Kind):
@@ -62,18 +62,15 @@ class Switch(Kind):
         return str(value).lower()
 
 
-@dataclass(frozen=True)
 class Choice(Kind):
     """One of a few names, in any case unless `exact`; written as the choices are."""
 
-    choices: tuple[str, ...]
-    what: str  # "page size": the messages say "unknown page size 'B5'"
-    listed: bool = False  # the command line lists the choices in its usage ({crop}) and lets argparse check them
-    exact: bool = False  # only the exact spelling (error formats)
-
-    @property
-    def values(self) -> str:  # type: ignore[override]
-        return ", ".join(self.choices)
+    def __init__(self, choices: tuple[str, ...], what: str, listed: bool = False, exact: bool = False) -> None:
+        self.choices = choices
+        self.what = what  # "page size": the messages say "unknown page size 'B5'"
+        self.listed = listed  # the command line lists the choices in its usage ({crop}) and lets argparse check them
+        self.exact = exact  # only the exact spelling (error formats)
+        self.values = ", ".join(choices)
 
     def from_text(self, text: str) -> str:
         return self.pick(text)
@@ -93,15 +90,12 @@ class Choice(Kind):
         raise OptionValueError(f"unknown {self.what} '{text}'{close} (choose {', '.join(self.choices)})")
 
 
-@dataclass(frozen=True)
 class Formats(Kind):
     """Some of the output formats: comma-separated on the command line, a list (or that text) in octavo.toml."""
 
-    choices: tuple[str, ...]
-
-    @property
-    def values(self) -> str:  # type: ignore[override]
-        return ", ".join(self.choices)
+    def __init__(self, choices: tuple[str, ...]) -> None:
+        self.choices = choices
+        self.values = ", ".join(choices)
 
     def from_text(self, text: str) -> tuple[str, ...]:
         formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
