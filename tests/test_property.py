@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -81,14 +82,29 @@ def test_any_text_gives_well_formed_xml_or_located_errors(tmp_path, texts):
                 ET.fromstring(archive.read(name))
 
 
-@settings(max_examples=5, **RELAXED)
-@given(texts=loadable_strategy)
-def test_any_text_that_loads_passes_epubcheck(tmp_path, texts):
-    _, epub = outcome(tmp_path, texts)
-    assume(epub is not None)
-    path = tmp_path / "article.epub"
-    path.write_bytes(epub)
-    assert epubcheck_messages(path, usage=False) == ()
+EPUBCHECK_EXAMPLES = 5
+
+
+def test_any_text_that_loads_passes_epubcheck(tmp_path):
+    """EPUBCheck on the EPUB of every example. epubcheck_messages keeps its answer for each path, so each EPUB
+    goes to a path named by its own bytes: one path for all of them would have checked the first only."""
+    checked: list[str] = []
+    runs_before = epubcheck_messages.cache_info().misses
+
+    @settings(max_examples=EPUBCHECK_EXAMPLES, **RELAXED)
+    @given(texts=loadable_strategy)
+    def passes(texts):
+        _, epub = outcome(tmp_path, texts)
+        assume(epub is not None)
+        digest = hashlib.sha256(epub).hexdigest()[:16]
+        path = tmp_path / f"article-{digest}.epub"
+        path.write_bytes(epub)
+        assert epubcheck_messages(path, usage=False) == ()
+        checked.append(digest)
+
+    passes()
+    assert len(checked) == EPUBCHECK_EXAMPLES  # every example that loaded was checked...
+    assert epubcheck_messages.cache_info().misses - runs_before == len(set(checked))  # ...each EPUB by its own run
 
 
 # -- nested markup: whatever the depth, a clean outcome --------------------------------------------
