@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 import weasyprint.document
 
-import octavo.pdf.writer
+import octavo.pdf.engine.floatdefer
+import octavo.pdf.typeset
 
 from .conftest import FIXTURES, build_into
 from .layout import emptiness, read_pages
@@ -50,7 +52,7 @@ def build(folder: Path, stylesheet: str | None = None, during_layout: bool = Tru
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(weasyprint.document, "layout_document", lambda *a, **k: layouts.append(1) or original(*a, **k))
         if not during_layout:
-            patch.setattr(octavo.pdf.writer, "placing_floats", lambda html: _AfterLayout())
+            patch.setattr(octavo.pdf.typeset, "placing_floats", lambda html: _AfterLayout())
         out = build_into(folder / "out", str(folder / fixture.name), "--format", "pdf", "--jobs", "1")
     pages = read_pages(out / f"{fixture.stem}.pdf")
     return ["\n".join(line.text for line in page.body) for page in pages], pages, len(layouts)
@@ -87,3 +89,55 @@ def test_a_style_that_sees_the_order_leaves_the_move_to_a_second_layout(tmp_path
     after, _, _ = build(tmp_path / "after", ORDER_SEEN[rule], during_layout=False)
     assert layouts == 2
     assert during == after
+
+
+# -- a page made again keeps its running elements, notes and footnotes -------------------------------------
+
+RUNNING_NOTES = FIXTURES / "running_notes.yaml"  # each key's marker (running), sidenote (note) and footnote call
+RUNNING_SHEET = FIXTURES / "running_notes.css"  # follow its token: `*Marker A1* tokenA1 **Sidenote A1.** ...[^a1]`
+
+
+def build_running_notes(folder: Path, monkeypatch: pytest.MonkeyPatch, hooks: str) -> tuple[list, int]:
+    """The fixture's pages, built with its stylesheet and OCTAVO_ENGINE_HOOKS as given, and how many times a page
+    was made again after a float traded places."""
+    folder.mkdir(parents=True)
+    shutil.copy(RUNNING_NOTES, folder / RUNNING_NOTES.name)
+    shutil.copy(RUNNING_SHEET, folder / RUNNING_SHEET.name)
+    (folder / "octavo.toml").write_text(f'[theme]\nstylesheets = ["{RUNNING_SHEET.name}"]\n', encoding="utf-8")
+    retries = []
+    restore = octavo.pdf.engine.floatdefer.restore
+    monkeypatch.setattr(octavo.pdf.engine.floatdefer, "restore", lambda *a: retries.append(1) or restore(*a))
+    monkeypatch.setenv("OCTAVO_ENGINE_HOOKS", hooks)
+    out = build_into(folder / "out", str(folder / RUNNING_NOTES.name), "--format", "pdf", "--jobs", "1")
+    return read_pages(out / f"{RUNNING_NOTES.stem}.pdf"), len(retries)
+
+
+def misplaced(pages: list) -> list[str]:
+    """Each running element, note and footnote not found where it belongs: its marker in the top margin of its
+    token's page (WeasyPrint also counts it on the page before when its line was first tried there), its note
+    once, on that page, and its footnote once, on that page or the next (a footnote with no room is reported)."""
+    texts = [re.sub(r"[\u00ad\u2010-]\s*", "", " ".join(line.text for line in page.lines)) for page in pages]
+    heads = [page.head for page in pages]
+    keys = sorted(set(re.findall(r"token([A-C]\d)\b", " ".join(texts))))
+    assert len(keys) == 12, keys
+    wrong = []
+    for key in keys:
+        (token,) = [n for n, text in enumerate(texts) if re.search(rf"token{key}\b", text)]
+        markers = [n for n, head in enumerate(heads) if re.search(rf"Marker {key}(?!\d)", head)]
+        notes = [n for n, text in enumerate(texts) for _ in re.finditer(rf"Sidenote {key}\.", text)]
+        footnotes = [n for n, text in enumerate(texts) for _ in re.finditer(rf"Footnote {key}\.", text)]
+        if token not in markers or not set(markers) <= {token - 1, token}:
+            wrong.append(f"marker {key} on pages {markers}, its token on {token}")
+        if notes != [token]:
+            wrong.append(f"note {key} on pages {notes}, its token on {token}")
+        if len(footnotes) != 1 or footnotes[0] not in (token, token + 1):
+            wrong.append(f"footnote {key} on pages {footnotes}, its call on {token}")
+    return wrong
+
+
+@pytest.mark.parametrize("hooks", ["on", "off"])
+def test_a_page_made_again_keeps_its_running_elements_notes_and_footnotes(tmp_path, monkeypatch, hooks):
+    pages, retries = build_running_notes(tmp_path / hooks, monkeypatch, hooks)
+    assert misplaced(pages) == []
+    # With the hooks on, figures traded places during layout and their pages were made again.
+    assert (retries > 0) == (hooks == "on")

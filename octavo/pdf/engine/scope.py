@@ -4,7 +4,7 @@ A hook is a use of WeasyPrint's, pydyf's or pyphen's internals that changes what
 class attribute put in the place of theirs. When octavo enters `hooks()` (around its own `render` and
 `write_pdf` calls) each hook first checks that the internals it needs have the shape it was written for
 (names, parameter names, attributes); one that finds something else stays off, says so once on the
-`octavo.engine` logger (shown by `--verbose`), and octavo does without it. The last octavo layout to leave
+`octavo.engine` logger (at INFO: `--verbose` shows it), and octavo does without it. The last octavo layout to leave
 `hooks()` puts every original back exactly, and the wrappers pass every call from another thread straight
 to the original, so a program that uses WeasyPrint itself, beside octavo, sees WeasyPrint as it comes.
 
@@ -47,7 +47,7 @@ def say_once(name: str, message: str) -> None:
         if (name, message) in _said:
             return
         _said.add((name, message))
-    LOGGER.info("octavo: engine hook %s is off: %s", name, message)
+    LOGGER.info("engine hook %s is off: %s", name, message)
 
 
 def parameters(function: Any) -> list[str]:
