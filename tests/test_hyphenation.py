@@ -1,23 +1,27 @@
-"""Hyphenation patterns kept parsed in the user's cache: the same hyphens, without parsing the file again."""
+"""Hyphenation patterns kept parsed in the user's cache: the same hyphens, without parsing the file again, while
+octavo lays out only."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pyphen
 import pytest
-from octavo.pdf.engine import hyphenation
 
 from octavo.core import usercache
+from octavo.pdf.engine import hooks, hyphenation
 
 WORDS = ["hyphenation", "typography", "extraordinarily", "responsibilities", "Constantinople", "a", ""]
 
 
 @pytest.fixture
 def user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """An empty user cache, with octavo's hooks in place (the kept patterns are used inside them only)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     usercache.cache_dir.cache_clear()
-    yield tmp_path / "cache" / "octavo" / "hyphenation"
+    with hooks():
+        yield tmp_path / "cache" / "octavo" / "hyphenation"
     usercache.cache_dir.cache_clear()
 
 
@@ -25,11 +29,20 @@ def english() -> Path:
     return pyphen.LANGUAGES[pyphen.language_fallback("en")]
 
 
-def test_pyphen_makes_its_dictionaries_through_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pyphen, "HyphDict", pyphen.HyphDict)  # put back after the test
+def test_pyphen_makes_its_dictionaries_through_the_cache_while_octavo_lays_out(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(pyphen, "hdcache", {})
-    hyphenation.install()
-    assert isinstance(pyphen.Pyphen(lang="en").hd, hyphenation._KeptHyphDict)
+    with hooks():
+        assert isinstance(pyphen.Pyphen(lang="en").hd, hyphenation._KeptHyphDict)
+    assert pyphen.HyphDict is hyphenation._PARSER  # Pyphen's own class again once octavo is done
+
+
+def test_another_thread_parses_the_file_as_pyphen_does(user_cache: Path) -> None:
+    made: list[object] = []
+    thread = threading.Thread(target=lambda: made.append(pyphen.HyphDict(english())))
+    thread.start()
+    thread.join()
+    assert not user_cache.exists()  # nothing kept: the thread is not octavo's
+    assert made[0].patterns == hyphenation._PARSER(english()).patterns
 
 
 def test_kept_patterns_hyphenate_as_parsed_ones(user_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
