@@ -15,21 +15,18 @@ or whole and why; the record's `pieces` and `jobs` attributes hold the numbers (
 from __future__ import annotations
 
 import copy
-import gc
 import logging
-import multiprocessing
 import tempfile
-import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from octavo.core.options import BuildOptions
+from octavo.pdf.engine import pieces_possible
 from octavo.pdf.join import Part, join_parts
 from octavo.pdf.pieces import Piece, has_index, split_article, split_book, splittable
-from octavo.pdf.piecework import Laid, PieceWorker
+from octavo.pdf.piecework import Laid
+from octavo.pdf.workers import Workers, workers
 
 FORCED = {"page": None, "always": None, "right": 1, "recto": 1, "left": 0, "verso": 0}  # -> parity of the first page
 MAX_LAYOUTS = 4  # of one piece; page numbers that still move after that are left as they are
@@ -46,6 +43,8 @@ def render_in_pieces(document: Any, options: BuildOptions) -> tuple[bytes, int, 
     slug = next((url.split("/", 1)[0].removesuffix("_files") for url in document.assets), "the document")
     if not splittable(_stylesheets(document)):
         return _whole(slug, "a stylesheet needs the whole document at once")
+    if not pieces_possible():  # a piece's folios are made again through WeasyPrint's internals (docs/engine.md)
+        return _whole(slug, "the engine's hook for pieces is off")
     pieces = split_book(document.html) if document.book else split_article(document.html)
     if pieces is None:
         return _whole(slug, "nothing to cut it at")
@@ -57,8 +56,8 @@ def render_in_pieces(document: Any, options: BuildOptions) -> tuple[bytes, int, 
     # once per piece and again in the joined PDF.
     with tempfile.TemporaryDirectory(prefix="octavo-pieces-") as folder:
         try:
-            with _workers(document.assets, options, jobs, Path(folder)) as workers:
-                schedule = _Schedule(pieces, workers, document.identifier)
+            with workers(document.assets, options, jobs, Path(folder)) as running:
+                schedule = _Schedule(pieces, running, document.identifier)
                 del pieces  # the schedule keeps what it needs
                 parts = schedule.run()
         except NotSplittable as exc:
@@ -105,7 +104,7 @@ class _State:
 class _Schedule:
     """Which piece to lay out or draw next, on which worker, until every piece is drawn with the right numbers."""
 
-    def __init__(self, pieces: list[Piece], workers: _Workers, identifier: bytes) -> None:
+    def __init__(self, pieces: list[Piece], workers: Workers, identifier: bytes) -> None:
         self.pieces = pieces
         self.workers = workers
         self.identifier = identifier
@@ -264,6 +263,8 @@ class _Schedule:
         state.busy = False
         if kind == "failed":
             raise RuntimeError(f"laying out {self.pieces[index].name} failed:\n{reply[2]}")
+        if kind == "unsplittable":
+            raise NotSplittable(reply[2])
         if kind == "laid":
             laid: Laid = reply[2]
             state.laid, state.holder, state.first_break, state.redo = laid, worker, laid.first_break, False
@@ -289,112 +290,3 @@ class _Schedule:
             size = state.laid.last_page_size
         self.total_pages = page - 1
         return parts
-
-
-# -- the workers ------------------------------------------------------------------------------------------
-
-
-class _Workers:
-    """Layout processes (or, with one job where processes cannot be forked, the build's own process), each with
-    one request at a time."""
-
-    def __init__(self, assets: dict, options: BuildOptions, jobs: int, folder: Path) -> None:
-        forks = "fork" in multiprocessing.get_all_start_methods()
-        # One job still lays out in a forked process: its memory goes back to the system when it ends, so the
-        # build's own process is small when it joins the pieces. A spawned process would import WeasyPrint again.
-        self.local = PieceWorker(assets, options, folder) if jobs == 1 and not forks else None
-        self.connections: list[Any] = []
-        self.processes: list[Any] = []
-        self.pending: dict[int, tuple] = {}  # worker -> request (one at a time)
-        self.results: list[tuple[int, tuple]] = []
-        if self.local is None:
-            import weasyprint  # noqa: F401 - imported before forking, so each worker starts with it loaded
-
-            context = multiprocessing.get_context("fork" if forks else None)
-            for _ in range(jobs):
-                parent, child = context.Pipe()
-                process = context.Process(target=_serve, args=(child, assets, options, folder), daemon=True)
-                process.start()
-                child.close()
-                self.connections.append(parent)
-                self.processes.append(process)
-        self.count = 1 if self.local is not None else jobs
-
-    def idle(self) -> list[int]:
-        return [worker for worker in range(self.count) if worker not in self.pending]
-
-    def busy(self) -> bool:
-        return bool(self.pending) or bool(self.results)
-
-    def send(self, worker: int, request: tuple) -> None:
-        self.pending[worker] = request
-        if self.local is not None:
-            self.results.append((worker, _handle(self.local, request)))
-        else:
-            self.connections[worker].send(request)
-
-    def receive(self) -> tuple[int, tuple]:
-        if self.results:
-            worker, reply = self.results.pop(0)
-            del self.pending[worker]
-            return worker, reply
-        from multiprocessing.connection import wait
-
-        ready = wait([self.connections[w] for w in self.pending])
-        worker = self.connections.index(ready[0])
-        try:
-            reply = self.connections[worker].recv()
-        except EOFError:
-            raise RuntimeError("a layout process ended unexpectedly") from None
-        del self.pending[worker]
-        return worker, reply
-
-    def close(self) -> None:
-        for connection in self.connections:
-            with suppress(OSError):
-                connection.send(None)
-            connection.close()
-        for process in self.processes:
-            process.join(timeout=5)
-            if process.is_alive():
-                process.kill()
-
-
-@contextmanager
-def _workers(assets: dict, options: BuildOptions, jobs: int, folder: Path) -> Iterator[_Workers]:
-    workers = _Workers(assets, options, jobs, folder)
-    try:
-        yield workers
-    finally:
-        workers.close()
-
-
-def _handle(worker: PieceWorker, request: tuple) -> tuple:
-    kind, index, arguments, forget = request
-    for old in forget:
-        worker.forget(old)
-    try:
-        if kind == "lay out":
-            return ("laid", index, worker.lay_out(index, *arguments))
-        path, errors = worker.draw(index, *arguments)
-        return ("drawn", index, path, arguments[0], frozenset(worker.last_anchors), errors)
-    except Exception:
-        return ("failed", index, traceback.format_exc())
-
-
-def _serve(connection: Any, assets: dict, options: BuildOptions, folder: Path) -> None:
-    """A layout process: answer each request until told to stop (None) or the build goes away."""
-    # What the process was forked with stays to its end: collections pass it by (and leave its pages shared).
-    gc.freeze()
-    worker = PieceWorker(assets, options, folder)
-    while True:
-        try:
-            request = connection.recv()
-        except EOFError:
-            return
-        if request is None:
-            return
-        reply = _handle(worker, request)
-        if reply[0] == "drawn":
-            gc.collect()  # the drawn piece's boxes hold cycles: freed now, not at the next full collection
-        connection.send(reply)
