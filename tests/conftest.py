@@ -158,7 +158,11 @@ def as_read(text: Inline) -> str:
 
 
 def need(tool: str, found: object, install: str) -> None:
-    """Skip a test whose outside tool is missing, saying how to install it; CI sets OCTAVO_REQUIRE_READERS=1 to fail."""
+    """Skip a test whose outside tool is missing, saying how to install it; CI sets OCTAVO_REQUIRE_READERS=1 to fail.
+
+    Every skip over something not installed (a reader, a checker, a test-only package) goes through here, so
+    that the one switch turns them all into failures; tests/test_workflow.py holds the test suite to that.
+    """
     if found:
         return
     message = f"{tool} is not installed here ({install})"

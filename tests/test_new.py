@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import json
 import tomllib
@@ -18,7 +19,7 @@ from pypdf import PdfReader
 from octavo.cli.main import main
 from octavo.cli.new import STARTER, ProjectExists, create
 
-from .conftest import PROJECT, body_text, squash
+from .conftest import PROJECT, body_text, need, squash
 from .test_epub import check_messages
 
 EXAMPLE = Path("content/example.yaml")
@@ -96,7 +97,9 @@ def test_the_pdf_shows_the_title_and_the_real_image_on_page_one(new_project):
 
 
 def test_the_example_validates_against_the_project_schema(new_project):
-    jsonschema = pytest.importorskip("jsonschema")
+    need("jsonschema", importlib.util.find_spec("jsonschema"), "pip install -e '.[test]'")
+    import jsonschema
+
     from .test_schema import as_editor_reads  # the document typed as a YAML editor types it
 
     schema = json.loads((new_project.root / "octavo.schema.json").read_text(encoding="utf-8"))

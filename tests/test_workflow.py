@@ -1,18 +1,21 @@
-"""The daily workflow: parallel and incremental builds, reports, shards and watch mode."""
+"""The daily workflow: parallel and incremental builds, reports, shards and watch mode; the repository's own CI."""
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 import shutil
 import threading
 import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from octavo.cli.main import find_inputs, shard
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, PROJECT
 
 ARTICLES = ["all_blocks.yaml", "russian.yaml", "norwegian.yaml", "images.yaml"]
 
@@ -183,3 +186,59 @@ def test_watch_names_what_it_watches_times_each_rebuild_and_exits_130_on_ctrl_c(
     assert status == 130, text
     assert re.search(r"octavo: watching .*content", text), text
     assert re.search(r"octavo: \[\d\d:\d\d:\d\d\] content/norwegian\.yaml changed; building", text), text
+
+
+# -- the repository's own CI ---------------------------------------------------------------------------------
+
+
+def test_ci_runs_lint_and_every_test_with_the_readers_required_on_pushes_and_pull_requests():
+    """.github/workflows/test.yml: `make test` with OCTAVO_REQUIRE_READERS=1 and every reader .ci/run installs."""
+    workflow = yaml.safe_load((PROJECT / ".github/workflows/test.yml").read_text(encoding="utf-8"))
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads the key `on` as true
+    assert {"push", "pull_request"} <= set(triggers)
+    assert triggers["push"] is None and triggers["pull_request"] is None  # no branch or path left out
+    (job,) = workflow["jobs"].values()
+    steps = job["steps"]
+    runs = [step.get("run", "") for step in steps]
+    (test,) = [step for step in steps if re.search(r"(^|\s)make test\b", step.get("run", ""))]
+    required = {**workflow.get("env", {}), **job.get("env", {}), **test.get("env", {})}.get("OCTAVO_REQUIRE_READERS")
+    assert str(required) == "1" or "OCTAVO_REQUIRE_READERS=1 make test" in test["run"]
+    # Every package .ci/run installs, installed before the tests run.
+    wanted = set(re.findall(r"missing\+=\(([\w.-]+)\)", (PROJECT / ".ci" / "run").read_text(encoding="utf-8")))
+    assert {"default-jdk-headless", "nodejs", "npm", "chromium", "calibre", "qpdf"} <= wanted
+    install = next(run for run in runs if "apt-get install" in run)
+    assert wanted <= set(install.split()) and runs.index(install) < steps.index(test)
+    # A Python octavo supports, and pip's downloads kept from one run to the next.
+    pythons = {str(v) for v in job["strategy"]["matrix"]["python"]}
+    assert pythons and pythons <= {"3.11", "3.12"} and "${{ matrix.python }}" in job["container"]["image"]
+    cached = [step["with"]["path"] for step in steps if str(step.get("uses", "")).startswith("actions/cache@")]
+    assert any("~/.cache/pip" in path.split() for path in cached)
+    # The users' example stays beside it.
+    assert (PROJECT / ".github/workflows/build.yml").is_file()
+
+
+# Skips that stay outside conftest.need, none of them over something not installed: a platform, a case with
+# nothing to measure, a fixture that is meant not to load. (conftest.need's own skip has no fixed reason.)
+STRUCTURAL_SKIPS = {
+    ("conftest.py", None),
+    ("test_libraries.py", "the lookup changes only on Linux"),
+    ("test_layout.py", "too little running text to measure"),
+    ("test_smart.py", "a fixture with errors"),
+}
+SKIPS = ("pytest.skip", "pytest.importorskip", "pytest.mark.skip", "pytest.mark.skipif", "pytest.xfail",
+         "pytest.mark.xfail")  # fmt: skip
+
+
+def test_every_skip_over_something_not_installed_goes_through_need():
+    """So that OCTAVO_REQUIRE_READERS=1 fails every test that would otherwise skip over a missing reader."""
+    found = set()
+    for path in sorted((PROJECT / "tests").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        calls = {id(node.func): node for node in ast.walk(tree) if isinstance(node, ast.Call)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and ast.unparse(node) in SKIPS:
+                call = calls.get(id(node))  # a skip called with its reason, or a bare @pytest.mark.skip
+                arguments = [*call.args, *(k.value for k in call.keywords)] if call else []
+                reasons = [a.value for a in arguments if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+                found.add((path.name, reasons[0] if reasons else None))
+    assert found == STRUCTURAL_SKIPS
