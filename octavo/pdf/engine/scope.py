@@ -42,12 +42,15 @@ def active() -> bool:
 
 
 def say_once(name: str, message: str) -> None:
-    """Log why a hook is off, once per process and reason (INFO on octavo.engine: --verbose shows it)."""
+    """Log why a hook is off (every hook, for name ""), once per process and reason (INFO: --verbose shows it)."""
     with _lock:
         if (name, message) in _said:
             return
         _said.add((name, message))
-    LOGGER.info("engine hook %s is off: %s", name, message)
+    if name:
+        LOGGER.info("engine hook %s is off: %s", name, message)
+    else:
+        LOGGER.info("engine hooks are off: %s", message)
 
 
 def parameters(function: Any) -> list[str]:
@@ -83,6 +86,7 @@ class Hook:
         """Whether the hook may be used now: hooks enabled and the internals as expected (said once if not)."""
         if not enabled():
             self.state, self.reason = "disabled", f"{ENVIRONMENT}=off"
+            say_once("", self.reason)
             return False
         try:
             problem = self.check()
