@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -173,6 +174,36 @@ def test_a_program_that_uses_weasyprint_beside_octavo_sees_it_unchanged(tmp_path
     assert runs["octavo"][1] == runs["program"][1]
     assert not any("octavo" in str(where) for where in runs["octavo"][1].values())
     assert runs["octavo"][0] == runs["program"][0]
+
+
+def test_the_programs_thread_writes_as_weasyprint_does_while_octavo_lays_out_in_another():
+    """Inside octavo's hooks (one thread), the program's own PDF (another thread) comes out as it does with none."""
+    import pydyf
+
+    weasyprint = engine.load_weasyprint()
+    html = '<html lang="en"><p lang="de" style="hyphens: auto">Silbentrennungsregeln</p><table><tr><th>H</th></table>'
+
+    def plain() -> bytes:
+        return weasyprint.HTML(string=html).write_pdf(pdf_tags=True, pdf_identifier=b"fixed")
+
+    alone = plain()
+    original, entered, done, made = pydyf.PDF.write, threading.Event(), threading.Event(), []
+
+    def octavo_layout() -> None:
+        with engine.hooks(), engine.hooks():  # nested: the inner block leaves them in place
+            entered.set()
+            done.wait(60)
+            made.append(pydyf.PDF.write is not original)
+
+    layout = threading.Thread(target=octavo_layout)
+    layout.start()
+    entered.wait(60)
+    assert pydyf.PDF.write is not original  # installed, for the whole process while octavo lays out
+    meanwhile = plain()
+    done.set()
+    layout.join()
+    assert made == [True] and pydyf.PDF.write is original
+    assert meanwhile == alone
 
 
 # -- a hook that meets other internals --------------------------------------------------------------------------
