@@ -80,6 +80,7 @@ class Hook:
     patches: Callable[[], list[Patch]] = lambda: []
     state: str = "unchecked"  # "on", "off" (checked and found different), "disabled" (OCTAVO_ENGINE_HOOKS=off)
     reason: str = ""
+    broken: str = ""  # a surprise met while the hook ran: it stays off in this process
     _undo: list[tuple[Any, str, Any]] = field(default_factory=list)
 
     def usable(self) -> bool:
@@ -89,7 +90,7 @@ class Hook:
             say_once("", self.reason)
             return False
         try:
-            problem = self.check()
+            problem = self.broken or self.check()
         except Exception as error:  # a module missing, an attribute gone: the same as any other difference
             problem = f"{type(error).__name__}: {error}"
         if problem:
@@ -101,7 +102,7 @@ class Hook:
 
     def turn_off(self, problem: str) -> None:
         """Mark the hook off for the rest of this process after a surprise while it ran, and say so once."""
-        self.state, self.reason = "off", problem
+        self.state, self.reason, self.broken = "off", problem, problem
         say_once(self.name, problem)
 
     @property
@@ -110,12 +111,14 @@ class Hook:
         return bool(self._undo)
 
     def install(self) -> None:
+        """Put the replacements in place, keeping what each one replaces."""
         for owner, attribute, replacement in self.patches():
             # The owner's own entry, or _MISSING when the attribute was inherited: put back exactly as it was.
             self._undo.append((owner, attribute, vars(owner).get(attribute, _MISSING)))
             setattr(owner, attribute, replacement)
 
     def uninstall(self) -> None:
+        """Put back exactly what install replaced, last first."""
         while self._undo:
             owner, attribute, original = self._undo.pop()
             if original is _MISSING:
@@ -142,7 +145,11 @@ def installed() -> Iterator[list[Hook]]:
         if _entered[0] == 0:
             for hook in HOOKS:
                 if hook.usable():
-                    hook.install()
+                    try:
+                        hook.install()
+                    except Exception as error:  # half installed: undone, and the build goes on without it
+                        hook.uninstall()
+                        hook.turn_off(f"installing it failed ({type(error).__name__}: {error})")
         _entered[0] += 1
         installed = [hook for hook in HOOKS if hook.installed]
     _local.depth = getattr(_local, "depth", 0) + 1
