@@ -161,3 +161,18 @@ def test_the_program_exits_without_freeing_its_objects_one_by_one(start):
     result = subprocess.run([sys.executable, "-c", code], cwd=FIXTURES.parent.parent, capture_output=True,
                             text=True, check=True)  # fmt: skip
     assert result.stdout.splitlines()[-1] == "0 True (10000, 5, 5)"
+
+
+def test_verbose_says_each_note_once(tmp_path):
+    """--verbose prints octavo's notes once, even after a library gave the root logger a handler of its own."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import logging, sys; logging.basicConfig(); from octavo.cli.main import main; "
+            "sys.exit(main(sys.argv[1:]))")  # fmt: skip
+    env = {**os.environ, "OCTAVO_ENGINE_HOOKS": "off"}
+    args = ["build", str(FIXTURES / "handout.yaml"), "--format", "pdf", "--out", str(tmp_path), "--verbose"]
+    result = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=True)
+    said = [line for line in result.stderr.splitlines() if "engine hooks are off" in line]
+    assert said == ["octavo: engine hooks are off: OCTAVO_ENGINE_HOOKS=off"]

@@ -18,11 +18,14 @@ def build_notes(verbose: bool) -> Iterator[None]:
     logger = logging.getLogger("octavo")
     handler = logging.StreamHandler(sys.stderr)  # inherited by forked build processes, which print it too
     handler.setFormatter(logging.Formatter("octavo: %(message)s"))
-    level = logger.level
+    level, propagate = logger.level, logger.propagate
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+    # Said once: a library that calls logging.debug() gives the root logger a handler of its own.
+    logger.propagate = False
     try:
         yield
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
+        logger.propagate = propagate
