@@ -34,11 +34,15 @@ PLOT_CHAPTERS = (1, 4, 13, 27, 53)
 QUICK_PLOT_CHAPTERS = (1,)
 # WeasyPrint alone, with the same tagging as octavo's PDF (tagged PDF, as octavo always writes).
 WEASY = "import sys, weasyprint; weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], pdf_tags=True)"
-# The same, with the three start-up measures octavo takes for WeasyPrint's sake (cli.py, libraries.py,
-# hyphenation.py): what octavo adds of its own is the difference between octavo and this.
+# The same, with the three start-up measures octavo takes for WeasyPrint's sake (the collector's thresholds,
+# and the engine's libraries and hyphenation hooks, alone of its hooks): what octavo adds of its own is the
+# difference between octavo and this.
 WEASY_MEASURED = ("import gc, sys; gc.set_threshold(10_000, 10, 10)\n"
-                  "from octavo import hyphenation, libraries; libraries.install(); hyphenation.install()\n"
-                  "import weasyprint; weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], pdf_tags=True)")
+                  "from octavo.pdf.engine import load_weasyprint, scope\n"
+                  "from octavo.pdf.engine.hyphenation import HOOK as hyphenation\n"
+                  "weasyprint = load_weasyprint(); scope.HOOKS[:] = [hyphenation]\n"
+                  "with scope.installed():\n"
+                  "    weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], pdf_tags=True)")
 WORDS = [
     "the",
     "of",
