@@ -6,6 +6,7 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,7 +14,15 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from octavo.source.reader import NodeReader, kind_name, suggestion
 from octavo.text.bibtex import BibtexError, bibtex_items
-from octavo.text.citations import BUNDLED_STYLES, STYLE_FOLDER, Library, csl, csl_style, default_style
+from octavo.text.citations import (
+    BUNDLED_STYLES,
+    STYLE_FOLDER,
+    Library,
+    csl,
+    csl_style,
+    default_style,
+    language_tag,
+)
 
 __all__ = ["BookReferences", "Library", "read_book_references", "read_library", "read_references", "read_style"]
 
@@ -25,6 +34,7 @@ MAX_REFERENCES = 10_000
 MAX_ITEM_DEPTH = 8  # CSL-JSON needs four: item, names, name, value (or dates, date-parts, part, number)
 BIBTEX_ENTRY = re.compile(r"@\s*[A-Za-z]+\s*[{(]")
 NOCASE_ESCAPED = re.compile(r'&lt;span class="nocase"&gt;(.*?)&lt;/span&gt;', re.DOTALL)
+NOCASE = re.compile(r'<span class="nocase">(.*?)</span>', re.DOTALL)
 YEAR_MONTH_DAY = re.compile(r"(-?[0-9]{1,4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?")
 
 
@@ -231,8 +241,10 @@ def _normalised(key: str, item: dict) -> dict:
             names = [name if isinstance(name, dict) else {"literal": name}
                      for name in (value if isinstance(value, list) else [value])]  # fmt: skip
             out[key] = [{part: _escaped(text) for part, text in name.items()} for name in names]
-        elif key == "language":
-            out[key] = str(value)
+        elif key == "language":  # "ngerman", "German", "de-DE": a tag, for CSL title-cases only English items
+            tag = language_tag(value)
+            if tag:
+                out[key] = tag
         elif not isinstance(value, (list, dict)):  # the other variables are text; a structure cannot be shown
             out[key] = _escaped(value)
     return out
@@ -245,7 +257,36 @@ def _escaped(value: object) -> str:
     case), stays markup; it is never written out.
     """
     text = html.escape(str(value), quote=False)
-    return NOCASE_ESCAPED.sub(r'<span class="nocase">\1</span>', text)
+    return _nocase_words(NOCASE_ESCAPED.sub(r'<span class="nocase">\1</span>', text))
+
+
+def _nocase_words(text: str) -> str:
+    """Each word with a case-protected part protected whole ({B}erlin: Berlin).
+
+    citeproc-py title-cases the pieces of a word on either side of a nocase span as words of their own,
+    and joins them with spaces: "B Erlin".
+    """
+    if "<span" not in text:
+        return text
+    chars: list[str] = []
+    kept: list[bool] = []
+    position = 0
+    for match in [*NOCASE.finditer(text), None]:
+        plain = text[position : match.start() if match else len(text)]
+        chars += plain
+        kept += [False] * len(plain)
+        if match:
+            chars += match[1]
+            kept += [True] * len(match[1])
+            position = match.end()
+    for word in re.finditer(r"[^ \t\r\n]+", "".join(chars)):  # words as octavo has citeproc-py split them
+        if any(kept[word.start() : word.end()]):
+            kept[word.start() : word.end()] = [True] * (word.end() - word.start())
+    out = []
+    for protected, group in groupby(zip(chars, kept, strict=True), key=lambda pair: pair[1]):
+        part = "".join(char for char, _ in group)
+        out.append(f'<span class="nocase">{part}</span>' if protected else part)
+    return "".join(out)
 
 
 def _date(value: object) -> dict:

@@ -1,9 +1,11 @@
-"""BibTeX (.bib) -> CSL-JSON items: pybtex parses the file and the names, latexcodec decodes the LaTeX."""
+"""BibTeX (.bib) -> CSL-JSON items: pybtex parses the entries and the names, pylatexenc decodes the LaTeX."""
 
 from __future__ import annotations
 
-import codecs
 import re
+from functools import cache
+
+from octavo.text.citations import language_tag
 
 # BibTeX entry types -> CSL types (as pandoc and Zotero map them).
 TYPES = {
@@ -13,21 +15,24 @@ TYPES = {
     "techreport": "report", "report": "report", "unpublished": "manuscript", "online": "webpage",
     "www": "webpage", "misc": "article", "proceedings": "book", "collection": "book",
 }  # fmt: skip
-# BibTeX fields -> CSL variables; `journal` and `booktitle` are both the container's title.
+# BibTeX and biblatex fields -> CSL variables; `journal` and `booktitle` are both the container's title.
+# Text fields keep the case their braces protect ({NASA}); numbers lose their braces; identifiers are verbatim.
 FIELDS = {
     "title": "title", "journal": "container-title", "journaltitle": "container-title",
     "booktitle": "container-title", "series": "collection-title", "publisher": "publisher",
     "address": "publisher-place", "location": "publisher-place", "school": "publisher",
-    "institution": "publisher", "organization": "publisher", "volume": "volume", "edition": "edition",
-    "pages": "page", "chapter": "chapter-number", "doi": "DOI", "url": "URL", "isbn": "ISBN",
-    "issn": "ISSN", "note": "note", "howpublished": "medium", "shorttitle": "title-short",
+    "institution": "publisher", "organization": "publisher", "note": "note", "howpublished": "medium",
+    "shorttitle": "title-short", "shortjournal": "container-title-short",
 }  # fmt: skip
+NUMBERS = {"volume": "volume", "edition": "edition", "pages": "page", "chapter": "chapter-number",
+           "pagetotal": "number-of-pages"}  # fmt: skip
+VERBATIM = {"doi": "DOI", "url": "URL", "isbn": "ISBN", "issn": "ISSN"}
+NOCASE_START, NOCASE_END = '<span class="nocase">', "</span>"
+BARE_PERCENT = re.compile(r"(?<!\\)%")  # in a .bib field a % is text, but LaTeX would start a comment
 MONTHS = {name: number for number, names in enumerate(
     [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
      ("jul", "july"), ("aug", "august"), ("sep", "september"), ("oct", "october"), ("nov", "november"),
      ("dec", "december")], start=1) for name in names}  # fmt: skip
-FORMATTING = re.compile(r"\\(?:emph|textit|textbf|textsc|textrm|textsf|texttt|textup|textnormal|mbox|text)\s*(?=\{)")
-LOGOS = {r"\LaTeX": "LaTeX", r"\TeX": "TeX", r"\BibTeX": "BibTeX"}
 
 
 class BibtexError(ValueError):
@@ -59,18 +64,28 @@ def _item(key: str, entry) -> dict:
     item: dict = {"id": key, "type": kind}
     for name, value in fields.items():
         if name in FIELDS and FIELDS[name] not in item:
-            item[FIELDS[name]] = delatex(value, protect=name in ("title", "booktitle", "journal", "shorttitle"))
-    if "number" in fields:  # an issue of a journal, or the number of a report
-        item["issue" if kind == "article-journal" else "number"] = delatex(fields["number"])
+            item[FIELDS[name]] = delatex(value, protect=True)
+        elif name in NUMBERS:
+            item[NUMBERS[name]] = delatex(value)
+        elif name in VERBATIM:
+            item[VERBATIM[name]] = value.strip()
+    if "subtitle" in fields and "title" in item:  # biblatex keeps the subtitle apart
+        item["title"] += ": " + delatex(fields["subtitle"], protect=True)
+    if "number" in fields or "issue" in fields:  # an issue of a journal, or the number of a report
+        number = delatex(fields.get("number") or fields["issue"])
+        item["issue" if kind == "article-journal" else "number"] = number
     if "year" in fields or "date" in fields:
         item["issued"] = _issued(fields)
+    if "urldate" in fields:
+        item["accessed"] = {"raw": delatex(fields["urldate"])}
+    language = fields.get("langid") or fields.get("language")  # biblatex's langid names the babel language
+    if language and language_tag(delatex(language)):
+        item["language"] = language_tag(delatex(language))
     for role in ("author", "editor", "translator"):
         if role in entry.persons:
             item[role] = [_name(person) for person in entry.persons[role]]
     if kind == "thesis" and "genre" not in item:
         item["genre"] = "PhD diss." if entry.type.lower() == "phdthesis" else "Master's thesis"
-    if "page" in item:
-        item["page"] = item["page"].replace("--", "–")
     return item
 
 
@@ -101,28 +116,54 @@ def _name(person) -> dict:
 
 
 def delatex(value: str, protect: bool = False) -> str:
-    """Text from BibTeX's LaTeX: accents decoded, formatting commands and grouping braces dropped.
+    """Text from BibTeX's LaTeX, every accent and command decoded by pylatexenc ({\\"u}, \\"{u}, \\"u, {\\ss}, --).
 
-    With `protect` (titles), a braced group keeps its case in every style: a CSL-JSON nocase span.
+    With `protect`, a braced group that is not a special character ({NASA}, {B}erlin, but not {\\"U}ber)
+    keeps its case in every style: a CSL-JSON nocase span, as BibTeX keeps it when it changes case.
     """
-    import latexcodec  # noqa: F401  (registers the "ulatex" codec)
+    from pylatexenc.latexwalker import LatexGroupNode, LatexMacroNode, LatexWalker
 
-    for logo, text in LOGOS.items():
-        value = value.replace(logo, text)
-    value = FORMATTING.sub("", value)
-    value = codecs.decode(value, "ulatex")
+    value = BARE_PERCENT.sub(r"\\%", value)
+    nodes, _, _ = LatexWalker(value, tolerant_parsing=True).get_latex_nodes()
     out: list[str] = []
-    depth = 0
-    for char in value:
-        if char == "{":
-            if depth == 0 and protect:
-                out.append('<span class="nocase">')
-            depth += 1
-        elif char == "}" and depth:
-            depth -= 1
-            if depth == 0 and protect:
-                out.append("</span>")
+    run: list = []  # the nodes since the last protected group, decoded together
+    for index, node in enumerate(nodes or []):
+        before = nodes[index - 1] if index else None  # a group after a command it does not know is its argument
+        after_macro = isinstance(before, LatexMacroNode) and not (before.nodeargd and before.nodeargd.argnlist)
+        if protect and isinstance(node, LatexGroupNode) and node.delimiters == ("{", "}") and not after_macro \
+                and not _special_character(node):  # fmt: skip
+            out += [_text(run), NOCASE_START, _text(node.nodelist), NOCASE_END]
+            run = []
         else:
-            out.append(char)
-    text = re.sub(r"\\[A-Za-z]+\s*", "", "".join(out))  # a command it does not know: its argument stays
-    return re.sub(r"\s+", " ", text).strip()
+            run.append(node)
+    out.append(_text(run))
+    text = re.sub(f"{re.escape(NOCASE_START)}{re.escape(NOCASE_END)}", "", "".join(out))
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()  # a no-break space (~) stays
+
+
+def _special_character(group) -> bool:
+    """Whether a braced group starts with a command: BibTeX's special character, whose case it does change."""
+    from pylatexenc.latexwalker import LatexCharsNode, LatexMacroNode
+
+    for node in group.nodelist:
+        if isinstance(node, LatexCharsNode) and not node.chars.strip():
+            continue
+        return isinstance(node, LatexMacroNode)
+    return False
+
+
+def _text(nodes: list) -> str:
+    return _converter().nodelist_to_text(nodes) if nodes else ""
+
+
+@cache
+def _converter():
+    """pylatexenc's LaTeX-to-text, with the logos, links and citations' own commands that it does not know."""
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+    database = get_default_latex_context_db()
+    database.add_context_category("bibtex", prepend=True, macros=[
+        MacroTextSpec("LaTeX", "LaTeX"), MacroTextSpec("TeX", "TeX"), MacroTextSpec("BibTeX", "BibTeX"),
+        MacroTextSpec("LaTeXe", "LaTeX2e"), MacroTextSpec("url", "%s"), MacroTextSpec("href", "%(2)s"),
+    ])  # fmt: skip
+    return LatexNodes2Text(latex_context=database, math_mode="text", keep_comments=False)

@@ -39,6 +39,28 @@ LOCATOR_LABELS = {
     **dict.fromkeys(("fol", "fols", "folio", "folios"), "folio"),
 }
 LOCATOR = re.compile(r"([^\W\d]+\.?|§§?|¶¶?)\s*(.+)", re.DOTALL)
+# A range written the TeX way, 112--114: citeproc-py turns each hyphen of a locator into an en dash.
+TEX_DASHES = re.compile(r"(?<=\w)\s*-{2,3}\s*(?=\w)")
+# Language names that reference managers write instead of a tag: BibTeX's langid (babel's and polyglossia's
+# names) and Zotero's free text. Tags, and ISO 639-2 codes (ger, fre), are left to langcodes.
+LANGUAGE_NAMES = {
+    **dict.fromkeys(("english", "anglais", "englisch"), "en"),
+    **dict.fromkeys(("american", "usenglish", "usenglishmax"), "en-US"),
+    **dict.fromkeys(("british", "ukenglish"), "en-GB"), "canadian": "en-CA", "australian": "en-AU",
+    "newzealand": "en-NZ",
+    **dict.fromkeys(("german", "ngerman", "deutsch", "allemand", "germanb", "ngermanb"), "de"),
+    **dict.fromkeys(("austrian", "naustrian"), "de-AT"), **dict.fromkeys(("swissgerman", "nswissgerman"), "de-CH"),
+    **dict.fromkeys(("french", "francais", "français", "französisch", "frenchb"), "fr"),
+    **dict.fromkeys(("canadien", "acadian"), "fr-CA"),
+    **dict.fromkeys(("spanish", "español", "espanol"), "es"), "catalan": "ca", "italian": "it", "dutch": "nl",
+    **dict.fromkeys(("portuguese", "portuges", "português"), "pt"), **dict.fromkeys(("brazil", "brazilian"), "pt-BR"),
+    "swedish": "sv", "danish": "da", **dict.fromkeys(("norsk", "norwegian", "bokmal"), "nb"), "nynorsk": "nn",
+    "finnish": "fi", "icelandic": "is", "polish": "pl", "czech": "cs", "slovak": "sk", "slovene": "sl",
+    "croatian": "hr", "serbian": "sr", "hungarian": "hu", "magyar": "hu", "romanian": "ro", "russian": "ru",
+    "ukrainian": "uk", "greek": "el", "latin": "la", "turkish": "tr", "hebrew": "he", "arabic": "ar",
+    "japanese": "ja", "chinese": "zh", "korean": "ko", "welsh": "cy", "irish": "ga", "estonian": "et",
+    "latvian": "lv", "lithuanian": "lt", "bulgarian": "bg",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -72,16 +94,21 @@ def csl_style(path: Path, _mtime: int, locale: str):  # the mtime makes an edite
 
 
 NUMERIC_LOCATOR = re.compile(r"[A-Za-z]*[0-9]+[A-Za-z]*(?:\s*[-–,&]\s*[A-Za-z]*[0-9]+[A-Za-z]*)*")
+ASCII_SPACE = re.compile(r"[ \t\r\n]+")
 
 
 def _fix_citeproc() -> None:
-    """Correct one test of citeproc-py 0.11 (pinned below 0.12 for this reason): `is-numeric="locator"`.
+    """Correct three behaviours of citeproc-py 0.11 (pinned below 0.12 for this reason), each against CSL 1.0.
 
-    It looks for the locator among the item's data, where it never is, so every bundled style took
-    "chap. 3" for a locator that needs no label and printed "3", a page to the reader. CSL 1.0 tests
-    the citation's locator; this does, and leaves every other test to citeproc-py.
+    - `is-numeric="locator"` looked for the locator among the item's data, where it never is, so every
+      bundled style took "chap. 3" for a locator that needs no label and printed "3", a page to the reader.
+      CSL tests the citation's locator; this does, and leaves every other test to citeproc-py.
+    - A citation's items were always put in the bibliography's order, then sorted by the style's
+      `<citation><sort>`. CSL keeps the order the author wrote when the citation has no sort.
+    - Text-casing split words at every white space, a no-break space too, and joined them with spaces.
     """
-    from citeproc.model import If
+    from citeproc.model import If, Layout
+    from citeproc.string import String
 
     if getattr(If, "octavo_fixed", False):
         return
@@ -92,8 +119,44 @@ def _fix_citeproc() -> None:
             return original(self, item)
         return [item.has_locator and NUMERIC_LOCATOR.fullmatch(str(item.locator.identifier).strip()) is not None]
 
+    sorted_citation = Layout.render_citation
+
+    def render_citation(self, citation, callback):
+        if self.getparent().sort is not None:
+            return sorted_citation(self, citation, callback)
+        return _citation_as_written(self, citation, callback)
+
+    def words(self):
+        for word in ASCII_SPACE.split(str(self)):
+            if word:
+                yield self.__class__(word)
+
     If._is_numeric = is_numeric
+    Layout.render_citation = render_citation
+    String.words = words
     If.octavo_fixed = True
+
+
+def _citation_as_written(layout, citation, callback):
+    """citeproc-py's Layout.render_citation without its sort: the cited items in the order written."""
+    from citeproc.source import VariableError
+
+    out = []
+    for item in citation.cites:
+        if item.is_bad():
+            continue
+        layout.repressed = {}
+        try:
+            output = layout.render_children(item)
+        except VariableError:
+            continue
+        if output is not None:
+            out.append(item.get("prefix", "") + output + item.get("suffix", ""))
+            layout.getparent().cites.append(item)
+    for item in citation.cites:
+        if item.is_bad():
+            out.append(callback(item) or f"{item.key}?")
+    return layout.format(layout.wrap(layout.join(out)))
 
 
 def locale_for(path: Path, language: str) -> str:
@@ -108,12 +171,37 @@ def locale_for(path: Path, language: str) -> str:
     return "en-US"
 
 
+def language_tag(value: object) -> str | None:
+    """The BCP 47 tag of an item's language as BibTeX or a reference manager writes it (ngerman, German, de-DE).
+
+    A value it cannot read is kept as written: CSL counts an item with any language but English as not English.
+    """
+    import langcodes
+
+    text = str(value).strip()
+    first = re.split(r"\s+and\s+|[,;]", text)[0].strip()  # biblatex's `language` may be a list
+    if not first:
+        return None
+    if first.lower() in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[first.lower()]
+    try:
+        return langcodes.standardize_tag(first) if langcodes.tag_is_valid(first) else text
+    except ValueError:
+        return text
+
+
+def items_language(path: Path, language: str) -> str:
+    """The language of the items that give none: the style's default-locale, else the article's (CSL's rule)."""
+    forced = csl_style(path, path.stat().st_mtime_ns, "en-US").root.get("default-locale")
+    return forced or language
+
+
 # -- citations -----------------------------------------------------------------------------
 
 
 def locator(text: str) -> tuple[str, str] | None:
     """(CSL label, locator) of what follows a key: 'p. 33' -> (page, 33); a bare '33' is a page."""
-    text = text.strip()
+    text = TEX_DASHES.sub("-", text.strip())
     if not text:
         return None
     match = LOCATOR.fullmatch(text)
@@ -201,8 +289,10 @@ def format_citations(library: Library, cited: list[CiteItems], language: str,
     style = csl_style(library.style, library.style.stat().st_mtime_ns, locale_for(library.style, language))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        bibliography = CitationStylesBibliography(style, CiteProcJSON([library.items[k] for k in keys]),
-                                                  formatter.html)  # fmt: skip
+        # CSL title-cases only English items; an item that does not say its language is in the article's.
+        fallback = items_language(library.style, language)
+        items = [{**library.items[k], "language": library.items[k].get("language") or fallback} for k in keys]
+        bibliography = CitationStylesBibliography(style, CiteProcJSON(items), formatter.html)
         # citeproc-py formats an entry from the first citation of its item, and a page locator there
         # ("p. 118") would replace the item's own pages in the References: every item is registered
         # first without one, in the order first cited (which numeric styles number by).
