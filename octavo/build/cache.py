@@ -16,11 +16,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from octavo import __version__
+from octavo.build.output import write_atomic
+from octavo.build.pipeline import Output
 from octavo.core.diagnostics import Diagnostic, Report
 from octavo.core.model import Publication, articles_of
 from octavo.core.options import BuildOptions
-from octavo.build.output import write_atomic
-from octavo.build.pipeline import Output
 from octavo.theme.theme import FOLDERS, theme_for
 
 STATE_FILE = Path(".octavo-cache") / "state.json"

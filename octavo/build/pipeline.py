@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,8 +46,10 @@ class Built:
         return Output(self.path, self.format, len(self.data), self.pages, self.seconds, "built", warnings)
 
 
-def build_publication(publication: Publication, options: BuildOptions) -> tuple[list[Built], Report]:
-    """Make the outputs, writing nothing; returns them and what went wrong.
+def build_publication(publication: Publication, options: BuildOptions, *,
+                      stages: dict[str, float] | None = None) -> tuple[list[Built], Report]:  # fmt: skip
+    """Make the outputs, writing nothing; returns them and what went wrong. `stages`, when given, receives the
+    seconds each stage took (PDF, booklet, print-ready, preflight, EPUB, HTML), for --verbose.
 
     Any exception that escapes a writer is a bug in octavo: it is reported as an internal error of this
     input (exit status 3), so the run goes on with the others.
@@ -55,6 +59,15 @@ def build_publication(publication: Publication, options: BuildOptions) -> tuple[
     made: list[Built] = []
     report = Report()
     document: PrintDocument | None = None
+
+    @contextmanager
+    def timed(stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            if stages is not None:
+                stages[stage] = stages.get(stage, 0.0) + time.perf_counter() - started
 
     def target(extension: str) -> Path:
         return options.out / f"{publication.slug}{extension}"
@@ -68,33 +81,38 @@ def build_publication(publication: Publication, options: BuildOptions) -> tuple[
 
     def make_html() -> list[tuple[Path, str, bytes, int | None]]:
         # The page and, beside it, the stylesheets, fonts and images it refers to, so that it stands alone.
-        html = print_document()
+        with timed("HTML"):
+            html = print_document()
         files = [(options.out / url, "asset", _read(source), None) for url, source in html.assets.items()]
         return [*files, (target(".html"), "html", html.html.encode("utf-8"), None)]
 
     def make_pdf() -> list[tuple[Path, str, bytes, int | None]]:
         from octavo.pdf import writer as pdf
 
-        data, pages = pdf.render_pdf(print_document(), options)
+        with timed("PDF"):
+            data, pages = pdf.render_pdf(print_document(), options)
         files = [(target(".pdf"), "pdf", data, pages)]
         checked = [(target(".pdf"), "pdf", data)]  # the booklet is checked as its pages, before imposition
         # prepress and preflight import pypdf (about 50 ms in each process): only when they are asked for.
         if options.booklet:
             from octavo.pdf import prepress
 
-            booklet, sides, half_pages = prepress.booklet_pdf(publication, options)
+            with timed("booklet"):
+                booklet, sides, half_pages = prepress.booklet_pdf(publication, options)
             files.append((target(".booklet.pdf"), "booklet", booklet, sides))
             checked.append((target(".booklet.pdf"), "booklet", half_pages))
         if options.print_ready:
             from octavo.pdf import prepress
 
-            made = prepress.print_ready_pdf(publication, options)
+            with timed("print-ready"):
+                made = prepress.print_ready_pdf(publication, options)
             files.append((target(".print.pdf"), "print", *made))
             checked.append((target(".print.pdf"), "print", made[0]))
         for path, kind, pdf_data in checked if options.preflight else ():
             from octavo.pdf import preflight
 
-            found = preflight.check(pdf_data, publication, path, kind, options)
+            with timed("preflight"):
+                found = preflight.check(pdf_data, publication, path, kind, options)
             if options.strict:  # every warning is an error, these too: the input's files are not written
                 found.escalate()
             report.extend(found)
@@ -103,7 +121,8 @@ def build_publication(publication: Publication, options: BuildOptions) -> tuple[
     def make_epub() -> list[tuple[Path, str, bytes, int | None]]:
         from octavo.epub import writer as epub
 
-        return [(target(".epub"), "epub", epub.epub_bytes(publication, options), None)]
+        with timed("EPUB"):
+            return [(target(".epub"), "epub", epub.epub_bytes(publication, options), None)]
 
     steps = {
         "html": make_html,

@@ -52,6 +52,10 @@ def build_once(args: argparse.Namespace, options: BuildOptions, inputs: list[Pat
     per_input = len(options.formats) + (extra if "pdf" in options.formats else 0)
     with progress(len(inputs) * per_input) as log, build_notes(args.verbose):
         result = runner.build(inputs, options, jobs, force=args.force, log=log, emit=emit)
+    for source, outputs in result.stale.items():  # after the progress bar, which is gone by now
+        names = ", ".join(display_path(path) for path in outputs)
+        print(f"octavo: warning: {names} {'was' if len(outputs) == 1 else 'were'} made from {display_path(source)}, "
+              "which no longer exists (octavo clean removes what octavo wrote)", file=sys.stderr)  # fmt: skip
     if args.report:
         runner.write_report(args.report, result)
     return summary(result.report, args.error_format)
@@ -71,12 +75,35 @@ def watch(args: argparse.Namespace, options: BuildOptions, emit: Callable[[Diagn
 
 
 def describe_machine(options: BuildOptions) -> None:
-    """--verbose: what this machine means for speed."""
-    import ctypes.util  # here: only --verbose looks for the library, and the import costs every run time
+    """--verbose: the versions, fonts and engine hooks the build uses, and what the machine lacks for speed."""
+    from octavo.cli.machine import describe
+    from octavo.cli.verbose import build_notes
 
-    if "pdf" in options.formats and ctypes.util.find_library("harfbuzz-subset") is None:
-        print("octavo: note: HarfBuzz's subsetter (libharfbuzz-subset0) is not installed; WeasyPrint falls back "
-              "to fontTools, and writing PDFs takes 20-50% longer", file=sys.stderr)  # fmt: skip
+    with build_notes(True):
+        describe(options)
+
+
+def clean(args: argparse.Namespace, options: BuildOptions) -> int:
+    """`octavo clean`: remove the files octavo wrote (every output folder's, or --out's) and the build cache;
+    with --dry-run, list them."""
+    from octavo.build.manifest import CACHE
+    from octavo.build.manifest import clean as remove
+
+    out = options.out if args.out is not None else None
+    removed = remove(options.root, out, args.dry_run)
+    cache = options.root / CACHE
+    for path in removed:
+        print(f"{'would remove' if args.dry_run else 'removed'} {display_path(path)}{'/' if path == cache else ''}")
+    if not removed:
+        print("octavo: nothing to clean: no file octavo wrote is left, and there is no build cache", file=sys.stderr)
+    return EXIT_OK
+
+
+def theme_files(args: argparse.Namespace, root: Path) -> int:
+    """`octavo theme list` and `octavo theme copy NAME`."""
+    from octavo.cli.themefiles import copy_theme, list_theme
+
+    return list_theme(root) if args.theme_command == "list" else copy_theme(root, args.name)
 
 
 def new_project(folder: Path) -> int:

@@ -1,4 +1,4 @@
-"""The command line: `octavo [build|check|watch|new|schema] ...`; main(argv) returns the exit status."""
+"""The command line: `octavo [build|check|watch|clean|theme|new|schema] ...`; main(argv) returns the exit status."""
 
 from __future__ import annotations
 
@@ -7,8 +7,17 @@ import gc
 import sys
 import traceback
 
-from octavo.cli.arguments import COMMANDS, parser
-from octavo.cli.commands import build_once, check, describe_machine, new_project, print_schema, watch
+from octavo.cli.arguments import parser, with_command
+from octavo.cli.commands import (
+    build_once,
+    check,
+    clean,
+    describe_machine,
+    new_project,
+    print_schema,
+    theme_files,
+    watch,
+)
 from octavo.cli.settings import find_inputs, project_root, read_config, settings, shard
 from octavo.cli.status import EXIT_CONTENT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, UsageError, emitter
 
@@ -18,10 +27,9 @@ __all__ = ["command", "find_inputs", "main", "read_config", "run", "shard"]  # r
 def main(argv: list[str] | None = None) -> int:
     """Run octavo with these arguments (the program's own by default); the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")):
-        args_list.insert(0, "build")
     try:
-        args = parser().parse_args(args_list)
+        top = parser()
+        args = top.parse_args(with_command(args_list, top))
     except SystemExit as exit_:
         return int(exit_.code or 0)
     try:
@@ -68,12 +76,16 @@ def run(args: argparse.Namespace) -> int:
         return new_project(args.folder)
     if args.command == "schema":
         return print_schema(args.out)
-    emit = emitter(args.error_format)
-    root = project_root(args.root, args.paths)
+    if args.command == "theme":
+        return theme_files(args, project_root(args.root, []))
+    emit = emitter(getattr(args, "error_format", "text"))
+    root = project_root(args.root, getattr(args, "paths", []))
     found = settings(args, root, emit)
     if found is None:
         return EXIT_CONTENT
     options, jobs = found
+    if args.command == "clean":
+        return clean(args, options)
     inputs = find_inputs(args.paths, root)
     if args.command == "check":
         return check(args, options, inputs, emit)

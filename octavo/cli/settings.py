@@ -6,26 +6,55 @@ import argparse
 import hashlib
 import os
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from octavo.cli.status import UsageError, summary
 from octavo.core.diagnostics import Diagnostic, Report
-from octavo.core.options import OPTIONS, BuildOptions, build_options
+from octavo.core.options import OPTION, OPTIONS, BuildOptions, build_options
 from octavo.core.optionspec import merge
 
 
 def settings(args: argparse.Namespace, root: Path,
              emit: Callable[[Diagnostic], None]) -> tuple[BuildOptions, int] | None:  # fmt: skip
-    """The build options and job count of build, check and watch alike: octavo's defaults, then octavo.toml's,
-    then the command line's; None when octavo.toml has errors."""
-    config = read_config(root, emit, args.error_format)
+    """The build options and job count of build, check, watch and clean alike: octavo's defaults, then
+    octavo.toml's, then the command line's; None when octavo.toml has errors."""
+    config = read_config(root, emit, getattr(args, "error_format", "text"))
     if config is None:
         return None
-    values = merge(OPTIONS, vars(args), config.build, root)
+    flags = vars(args)
+    values = merge(OPTIONS, flags, config.build, root)
+    check_combination(args.command, {o.name for o in OPTIONS if o.key and flags.get(o.name) is not None}, values)
     options = build_options(values, root, source_date_epoch=source_date_epoch(), theme=config.theme,
                             config=config.path)  # fmt: skip
     return options, options.layout_jobs
+
+
+# A flag that changes only what another option makes (and what it makes): given without it, it would do nothing.
+NEEDS = {"marks": ("print_ready", "the print-ready PDF"), "sheet": ("booklet", "the booklet"),
+         "creep": ("booklet", "the booklet")}  # fmt: skip
+# What only a PDF has: given on the command line of a build that makes none, it would do nothing.
+PDF_ONLY = ("booklet", "print_ready", "marks", "sheet", "creep", "pdf_variant", "preflight")
+
+
+def check_combination(command: str, given: set[str], values: dict[str, object]) -> None:
+    """A flag given on the command line that would have no effect with the others is a usage error (build,
+    watch and check alike); with check, one that changes only what --preflight typesets is said in a note.
+    A value from octavo.toml alone is never a mistake: the file holds defaults for the builds that use them."""
+    for name in sorted(given):
+        flag = OPTION[name].flag
+        if name in NEEDS and not values[NEEDS[name][0]]:
+            needed = OPTION[NEEDS[name][0]]
+            raise UsageError(f"{flag} applies only to {NEEDS[name][1]}: add {needed.flag} "
+                             f"(or {needed.key} = true in octavo.toml)")  # fmt: skip
+        if command != "check" and name in PDF_ONLY and "pdf" not in values["formats"]:  # type: ignore[operator]
+            formats = ",".join(values["formats"])  # type: ignore[arg-type]
+            raise UsageError(f"{flag} applies only to the PDF, which --format {formats} does not make")
+    shaping = [OPTION[n].flag for n in sorted(given) if n in (*PDF_ONLY, "page_size", "notes") and n != "preflight"]
+    if command == "check" and shaping and not values["preflight"]:
+        print(f"octavo: note: {', '.join(shaping)} change{'s' if len(shaping) == 1 else ''} only what --preflight "
+              "typesets and checks; without it, check reads the sources alone", file=sys.stderr)  # fmt: skip
 
 
 def read_config(root: Path, emit: Callable[[Diagnostic], None], error_format: str = "text"):
@@ -46,20 +75,28 @@ def read_config(root: Path, emit: Callable[[Diagnostic], None], error_format: st
 
 
 def project_root(given: Path | None, paths: list[Path]) -> Path:
-    """--root, else the nearest folder with octavo.toml or content/ above the first input (or the current folder)."""
+    """--root; else the project of the inputs named: the nearest folder with octavo.toml or content/ above
+    them, or else their own folder, wherever octavo is run from; with no input named, the current folder's.
+
+    Inputs of two projects in one command are refused: each project has its own octavo.toml, output folder
+    and cache, and a command builds one project."""
     from octavo.source.config import find_root
 
     if given is not None:
         if not given.is_dir():
             raise UsageError(f"the project folder '{given}' does not exist")
         return given.resolve()
-    start = paths[0].resolve() if paths else Path.cwd().resolve()
-    start = start if start.is_dir() else start.parent
-    found = find_root(start)
-    if found is not None:
-        return found
-    cwd = Path.cwd().resolve()
-    return cwd if start.is_relative_to(cwd) else start
+    if not paths:
+        return find_root(Path.cwd())
+    projects: dict[Path, list[Path]] = {}
+    for path in paths:
+        # A path that does not exist is said by find_inputs; its folder stands in for it here.
+        projects.setdefault(find_root(path if path.exists() else path.parent), []).append(path)
+    if len(projects) > 1:
+        each = "; ".join(f"{', '.join(str(p) for p in named)} in {root}" for root, named in projects.items())
+        raise UsageError(f"the inputs belong to different projects ({each}); build each project with its own "
+                         "command, or name one project folder for them all with --root")  # fmt: skip
+    return next(iter(projects))
 
 
 def source_date_epoch() -> int | None:

@@ -41,8 +41,8 @@ def _cpus() -> int:
 # is the order of the flags in --help.
 OPTIONS: tuple[Option, ...] = (
     Option("root", Folder(), None, "the project folder; inputs and images must lie inside it (default: {default})",
-           flag="--root", commands=ALL_COMMANDS, build_field=False,
-           shown_default="the nearest folder with octavo.toml or content/, else the current folder"),
+           flag="--root", commands=(*ALL_COMMANDS, "clean", "theme"), build_field=False,
+           shown_default="the nearest folder with octavo.toml or content/ above the inputs, else their own folder"),
     Option("strict", Switch(), False, "treat every warning as an error", flag="--strict", key="strict",
            commands=ALL_COMMANDS),
     Option("error_format", Choice(ERROR_FORMATS, "error format", listed=True, exact=True), "text",
@@ -50,20 +50,24 @@ OPTIONS: tuple[Option, ...] = (
            commands=ALL_COMMANDS, build_field=False),
     Option("formats", Formats(FORMATS), ("pdf", "epub"), "comma-separated: {values} (default: {default})",
            flag="--format", key="formats", doc="the outputs to write; html is the document the PDF is typeset from"),
-    Option("out", Folder(), Path("dist"), "output folder (default: {default})", flag="--out", key="out"),
+    Option("out", Folder(), Path("dist"), "output folder (default: {default})", flag="--out", key="out",
+           commands=("build", "watch", "clean"), help_for={"clean": "clean only this output folder (default: every "
+                                                           "one octavo wrote into for the project)"}),
     Option("page_size", Choice(PAGE_SIZES, "page size"), "A4", "A4, Letter or A5 (default: {default})",
-           flag="--page-size", key="page-size", doc="the page size of the PDF and the HTML"),
+           flag="--page-size", key="page-size", commands=ALL_COMMANDS, doc="the page size of the PDF and the HTML"),
     Option("booklet", Switch(), False, "also write <slug>.booklet.pdf: pages two-up in saddle-stitch order",
-           flag="--booklet", key="booklet"),
+           flag="--booklet", key="booklet", commands=ALL_COMMANDS,
+           help_for={"check": "with --preflight, also typeset the booklet and check it"}),
     Option("sheet", Choice(SHEETS, "sheet"), None,
            "the booklet's paper: {values} (default: {default}); its pages are half the sheet",
-           flag="--sheet", key="sheet", shown_default="Letter for Letter pages, else A4"),
+           flag="--sheet", key="sheet", commands=ALL_COMMANDS, shown_default="Letter for Letter pages, else A4"),
     Option("creep", Millimetres(), 0.0, "move the booklet's innermost pages this far toward the fold "
-           "(default: {default})", flag="--creep", key="creep", metavar="MM"),
+           "(default: {default})", flag="--creep", key="creep", commands=ALL_COMMANDS, metavar="MM"),
     Option("print_ready", Switch(), False, "also write <slug>.print.pdf: PDF/X-4 with 3 mm bleed, for print "
-           "services", flag="--print-ready", key="print-ready"),
+           "services", flag="--print-ready", key="print-ready", commands=ALL_COMMANDS,
+           help_for={"check": "with --preflight, also typeset the print-ready PDF and check it"}),
     Option("marks", Choice(MARKS, "kind of printer's marks", listed=True), None,
-           "printer's marks on the print-ready PDF", flag="--marks", key="marks"),
+           "printer's marks on the print-ready PDF", flag="--marks", key="marks", commands=ALL_COMMANDS),
     Option("output_intent", CmykProfile(), None, "the printer's CMYK ICC profile for the print-ready PDF",
            key="output-intent", commands=(), shown_default="sRGB"),
     Option("preflight", Switch(), False, "check the PDFs for print: fonts embedded, images at 200 ppi, page boxes",
@@ -72,19 +76,21 @@ OPTIONS: tuple[Option, ...] = (
            doc="check the PDFs for print: fonts embedded, images at 200 ppi, page boxes; check typesets the PDFs "
            "as a build would and writes nothing"),
     Option("pdf_variant", Choice(PDF_VARIANTS, "PDF variant"), None, "a PDF standard to follow: {values}",
-           flag="--pdf-variant", key="pdf-variant", doc="a PDF standard the PDF follows"),
+           flag="--pdf-variant", key="pdf-variant", commands=ALL_COMMANDS, doc="a PDF standard the PDF follows"),
     Option("notes", Choice(NOTES, "kind of notes", listed=True), None,
            "footnotes or endnotes everywhere (default: {default})", flag="--notes", key="notes",
-           shown_default="as each article or book says"),
+           commands=ALL_COMMANDS, shown_default="as each article or book says"),
     Option("jobs", Count(), _cpus, "inputs built in parallel (default: {default})", flag="--jobs", key="jobs",
            build_field=False, shown_default="the number of CPUs"),
     Option("force", Switch(), False, "rebuild even what is up to date", flag="--force", build_field=False),
     Option("report", File(), None, "write a JSON summary of the build to this file", flag="--report",
            build_field=False),
-    Option("verbose", Switch(), False, "say more about the machine and the build", flag="--verbose",
-           build_field=False),
+    Option("verbose", Switch(), False, "say which octavo, WeasyPrint, Pango, fonts and engine hooks a PDF uses, "
+           "and the time each stage of each input took", flag="--verbose", build_field=False),
     Option("shard", Text("K/N"), None, "build only the K-th of N stable parts of the inputs (CI)", flag="--shard",
            commands=("build",), build_field=False, metavar="K/N"),
+    Option("dry_run", Switch(), False, "list what would be removed; remove nothing", flag="--dry-run",
+           commands=("clean",), build_field=False),
 )  # fmt: skip
 OPTION = {option.name: option for option in OPTIONS}
 

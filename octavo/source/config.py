@@ -38,15 +38,19 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def find_root(start: Path) -> Path | None:
-    """The project folder above `start`: the nearest one with an octavo.toml, else with a content/ folder."""
+def find_root(start: Path) -> Path:
+    """The project of a file or folder: the nearest folder at or above it with an octavo.toml, else with a
+    content/ folder; else its own folder (a file's folder). Never the current folder for its own sake: an
+    input's project does not depend on where octavo is run from."""
+    start = start.resolve()
+    start = start if start.is_dir() else start.parent
     config = find_config(start)
     if config is not None:
         return config.parent
     for folder in (start, *start.parents):
         if (folder / "content").is_dir():
             return folder
-    return None
+    return start
 
 
 def load_config(path: Path, root: Path, report: Report) -> Config:

@@ -27,11 +27,12 @@ from octavo.pdf.engine.libraries import load_weasyprint
 from octavo.pdf.engine.margins import Unrecorded, recording, renumber, states_of
 from octavo.pdf.engine.margins import possible as pieces_possible
 from octavo.pdf.engine.scope import ENVIRONMENT, HOOKS, LOGGER, Hook, active, enabled, installed
+from octavo.pdf.engine.versions import versions
 
 __all__ = [
     "ENVIRONMENT", "HOOKS", "LOGGER", "Hook", "Unrecorded", "active", "emptiness", "enabled", "hooks", "html_root",
     "link_annotations", "load_weasyprint", "pieces_possible", "placing_floats", "readable", "recording", "renumber",
-    "rewrap", "root_element", "states_of", "status", "styled", "use_tree", "walk",
+    "rewrap", "root_element", "states_of", "status", "styled", "use_tree", "versions", "walk",
 ]  # fmt: skip
 
 
