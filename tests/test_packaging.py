@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -11,8 +14,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
+from packaging.version import Version
 
-from .conftest import PROJECT, epub_files
+from octavo import __version__
+
+from .conftest import PROJECT, epub_files, need
 
 ARTICLE = """\
 title: A Handout From Nowhere
@@ -29,14 +36,34 @@ notes:
 """
 
 
+def built_distributions(factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The sdist, and a wheel built from that sdist (as pip does), made by `pyproject-build` in the project folder
+    as the repository's dist and release workflows make them; built once in a run however many modules ask.
+
+    Under pytest-xdist each worker has its own session: the first to ask builds in the run's shared temporary
+    folder, and the others wait on its lock and read the same files (as conftest.shared_build does).
+    """
+    shared = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER") is not None:
+        shared = shared.parent  # pytest-<n>: the workers' folders sit in it
+    out, done = shared / "shared-dist", shared / "shared-dist.done"
+    with FileLock(shared / "shared-dist.lock"):
+        if not done.exists():
+            # The build package's own command: in the project folder, `python -m build` would run build.py.
+            front = shutil.which("pyproject-build", path=str(Path(sys.executable).parent))
+            need("pyproject-build", front, "pip install -e '.[test]'")
+            shutil.rmtree(out, ignore_errors=True)
+            result = subprocess.run([str(front), "--outdir", str(out)], cwd=PROJECT, capture_output=True, text=True)
+            assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+            done.touch()
+    (sdist,), (wheel,) = out.glob("*.tar.gz"), out.glob("*.whl")
+    return {"sdist": sdist, "wheel": wheel}
+
+
 @pytest.fixture(scope="session")
 def dists(tmp_path_factory) -> dict[str, Path]:
-    """The sdist, and a wheel built from that sdist (as pip does), like a user's `pip install`."""
-    out = tmp_path_factory.mktemp("dist")
-    # Run from elsewhere: in the project folder, `-m build` would find build.py instead of the build tool.
-    subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(PROJECT)], cwd=out, check=True,
-                   capture_output=True)  # fmt: skip
-    return {"sdist": next(out.glob("*.tar.gz")), "wheel": next(out.glob("*.whl"))}
+    """The sdist and the wheel built from it, like a user's `pip install` and what a release publishes."""
+    return built_distributions(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -74,6 +101,50 @@ def test_the_wheel_and_the_sdist_carry_every_file_of_the_default_theme(dists):
         in_sdist = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
     assert [name for name in tracked if f"octavo/{name}" not in in_wheel] == []
     assert [name for name in tracked if name not in in_sdist] == []
+
+
+def test_the_sdist_holds_what_the_wheel_is_built_from_and_the_project_s_papers(dists):
+    """The wheel is built from the sdist alone, so the sdist must carry the theme (above) and the papers."""
+    with tarfile.open(dists["sdist"]) as sdist:
+        top = {name.split("/", 1)[1] for name in sdist.getnames() if name.count("/") == 1}
+        names = sdist.getnames()
+    assert {"pyproject.toml", "README.md", "LICENSE", "CHANGELOG.md", "PKG-INFO"} <= top
+    assert [name for name in names if "/tests/" in name] == []  # the tests need the repository; see MANIFEST.in
+    with zipfile.ZipFile(dists["wheel"]) as wheel:
+        assert f"octavo-{__version__}.dist-info/licenses/LICENSE" in wheel.namelist()
+
+
+def test_twine_check_strict_passes_on_the_sdist_and_the_wheel(dists, tmp_path):
+    """What PyPI will refuse or render badly (metadata, the README as the long description) fails here first."""
+    need("twine", importlib.util.find_spec("twine"), "pip install -e '.[test]'")
+    check = run([sys.executable, "-m", "twine", "check", "--strict", dists["sdist"], dists["wheel"]], cwd=tmp_path)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert check.stdout.count("PASSED") == 2, check.stdout
+
+
+def test_one_version_from_the_package_to_the_built_files_and_the_installed_command(dists, installed, tmp_path):
+    """octavo/__init__.py's __version__ is the version pyproject builds, and `octavo --version` prints it."""
+    assert str(Version(__version__)) == __version__  # as PEP 440 writes it: the file names and the tag use it as is
+    assert dists["wheel"].name == f"octavo-{__version__}-py3-none-any.whl"
+    assert dists["sdist"].name == f"octavo-{__version__}.tar.gz"
+    with zipfile.ZipFile(dists["wheel"]) as wheel:
+        metadata = wheel.read(f"octavo-{__version__}.dist-info/METADATA").decode("utf-8")
+    assert f"\nVersion: {__version__}\n" in metadata
+    version = run([installed, "--version"], cwd=tmp_path)
+    assert version.returncode == 0, version.stderr
+    assert version.stdout == f"octavo {__version__}\n"
+
+
+def test_the_changelog_opens_with_this_version(dists):
+    """The release workflow refuses a tag whose version the changelog does not describe; so does this, earlier."""
+    with tarfile.open(dists["sdist"]) as sdist:
+        member = sdist.extractfile(f"octavo-{__version__}/CHANGELOG.md")
+        assert member is not None
+        changelog = member.read().decode("utf-8")
+    # Keep a Changelog's "## [Unreleased]" may sit above the newest release.
+    releases = [v for v in re.findall(r"^## \[([^\]]+)\]", changelog, flags=re.MULTILINE) if v != "Unreleased"]
+    assert releases[:1] == [__version__], releases
+    assert releases == sorted(releases, key=Version, reverse=True)
 
 
 def test_the_installed_command_builds_one_article_in_an_empty_folder(installed, tmp_path):
