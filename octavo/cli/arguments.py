@@ -119,21 +119,24 @@ def parser() -> Parser:
     for name in ALL_COMMANDS:
         subs[name].add_argument("paths", nargs="*", type=Path, metavar="PATH",
                                 help="article files or folders (default: every content/*.yaml)")  # fmt: skip
-    theme_commands(subs["theme"])
-    for name, sub in subs.items():
+    # theme's options go to its own commands, so that they may follow them (`octavo theme copy NAME --root DIR`).
+    takers = [(name, sub) for name, sub in subs.items() if name != "theme"]
+    takers += [("theme", sub) for sub in theme_commands(subs["theme"])]
+    for name, sub in takers:
         for option in OPTIONS:
             if option.flag is not None and name in option.commands:
                 add_option(sub, option, name)
     return top
 
 
-def theme_commands(theme: Parser) -> None:
+def theme_commands(theme: Parser) -> list[Parser]:
     """`octavo theme list` and `octavo theme copy NAME`."""
     actions = theme.add_subparsers(dest="theme_command", metavar="{list,copy}", required=True)
-    actions.add_parser("list", help="the theme's files a project can replace, and which it replaces")
+    listing = actions.add_parser("list", help="the theme's files a project can replace, and which it replaces")
     copy = actions.add_parser("copy", help="copy one of octavo's theme files into the project, to edit it")
     copy.add_argument("name", metavar="NAME", help="a theme file: print.css, styles/print.css, blocks/figure.html, "
                       "labels.yaml, …")  # fmt: skip
+    return [listing, copy]
 
 
 def add_option(sub: argparse.ArgumentParser, option: Option, command: str) -> None:

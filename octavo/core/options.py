@@ -42,6 +42,8 @@ def _cpus() -> int:
 OPTIONS: tuple[Option, ...] = (
     Option("root", Folder(), None, "the project folder; inputs and images must lie inside it (default: {default})",
            flag="--root", commands=(*ALL_COMMANDS, "clean", "theme"), build_field=False,
+           help_for=dict.fromkeys(("clean", "theme"), "the project folder (default: the nearest folder with "
+                                  "octavo.toml or content/ at or above the current folder, else the current folder)"),
            shown_default="the nearest folder with octavo.toml or content/ above the inputs, else their own folder"),
     Option("strict", Switch(), False, "treat every warning as an error", flag="--strict", key="strict",
            commands=ALL_COMMANDS),
