@@ -240,12 +240,12 @@ INLINE_ITEMS = "references:\n  - id: okafor2019\n    type: book\n    title: Fiel
 @pytest.mark.parametrize(
     ("text", "line", "column", "message"),
     [
-        (INLINE_ITEMS + "body:\n  - As shown [@okafr2019, p. 3].\n", 7, 5,
+        (INLINE_ITEMS + "body:\n  - As shown [@okafr2019, p. 3].\n", 7, 14,
          "body[0]: unknown reference '@okafr2019' (did you mean 'okafor2019'?)"),
-        ("body:\n  - As shown [@okafor2019].\n", 3, 5,
+        ("body:\n  - As shown [@okafor2019].\n", 3, 14,
          "body[0]: '[@okafor2019]' cites a reference, but there are no `references` (give them at the top of the "
          "article or of its book)"),
-        (INLINE_ITEMS + "body:\n  - As shown [@okafor2019 p. 3].\n", 7, 5,
+        (INLINE_ITEMS + "body:\n  - As shown [@okafor2019 p. 3].\n", 7, 14,
          "body[0]: '[@okafor2019 p. 3]' is not a citation (write [@key], [@key, p. 33] or [@a; @b])"),
         ("references:\n  - id: a\n    type: bok\n", 3, 5,
          "references[0] (a): 'bok' is not a CSL type (did you mean 'book'?) (such as book, article-journal, "

@@ -52,7 +52,7 @@ CASES = {
     "alias bomb": ("a: &a [x, x]\ntitle: *a\n", 1, 4, "anchor '&a' is not allowed"),
     "python tag": ("title: !!python/object/apply:os.system ['touch ran']\n", 1, 8, "explicit tag"),
     "binary tag": ("title: !!binary aGk=\n", 1, 8, "explicit tag"),
-    "control character": ('title: "bell\\a"\n', 1, 8, "U+0007 is not allowed"),
+    "control character": ('title: "bell\\a"\n', 1, 13, "U+0007 is not allowed"),  # at the escape
     "lone surrogate": ('title: "half \\ud800"\n', 1, 16, "invalid Unicode character escape"),
     "NUL in the file": ("title: a\x00b\n", 1, 9, "unacceptable character"),
     "wrong type: body": ("title: A\nbody: just text\n", 2, 7, "body: expected a list"),
@@ -72,7 +72,7 @@ CASES = {
     "javascript link": (
         "title: A\nbody:\n  - '[x](javascript:alert(1))'\n",
         3,
-        5,
+        6,  # at the link, inside the quotes
         "'javascript:alert(1)' is not allowed",
     ),
     "data link": ("title: A\nbody:\n  - <data:text/html,hi>\n", 3, 5, "is not allowed"),
@@ -403,9 +403,9 @@ def test_a_project_template_cannot_reach_python_or_the_file_system(expression, p
 @pytest.mark.parametrize(
     ("body", "column", "message"),
     [
-        ("'\\(" + "{" * 9 + "x" + "}" * 9 + "\\)'", 5, "the formula nests groups more than 8 levels deep"),
-        ("'\\(" + "\\sqrt " * 30 + "x\\)'", 5, "the formula nests more than 8 levels deep"),
-        ("'\\(" + "x+" * 1001 + "\\)'", 5, "the formula is longer than 2,000 characters"),
+        ("'\\(" + "{" * 9 + "x" + "}" * 9 + "\\)'", 6, "the formula nests groups more than 8 levels deep"),
+        ("'\\(" + "\\sqrt " * 30 + "x\\)'", 6, "the formula nests more than 8 levels deep"),
+        ("'\\(" + "x+" * 1001 + "\\)'", 6, "the formula is longer than 2,000 characters"),
         ("{math: '\\def\\a{\\a}\\a'}", 12, "'\\def' defines a command, which octavo does not allow"),
         ("{math: '\\newcommand{\\a}{\\a}\\a'}", 12, "'\\newcommand' defines a command"),
     ],

@@ -28,11 +28,11 @@ def load(name: str) -> tuple[object, Report]:
     [
         ("misspelled_key.yaml", 3, 5, "sections[0].titel: unknown key 'titel' (did you mean 'title'?)"),
         ("unknown_block.yaml", 4, 5, "body[1]: unknown block 'figrue'"),
-        ("dangling_note.yaml", 3, 5, "body[0]: reference to undefined note '[^9]'"),
+        ("dangling_note.yaml", 3, 28, "body[0]: reference to undefined note '[^9]'"),
         ("yaml_syntax.yaml", 4, 1, "invalid YAML: while parsing a flow sequence"),
         ("duplicate_key.yaml", 3, 1, "title: duplicate key (first given on line 1)"),
         ("ragged_table.yaml", 7, 11, "rows[1]: the row has 3 cells but the header has 2"),
-        ("bad_link.yaml", 3, 5, "link target 'javascript:alert(1)' is not allowed"),
+        ("bad_link.yaml", 3, 7, "link target 'javascript:alert(1)' is not allowed"),
         ("no_title.yaml", 1, 1, "missing required key 'title'"),
         ("deep_sections.yaml", 9, 17, "sections nest at most 3 levels deep"),
     ],
@@ -135,7 +135,7 @@ def test_the_common_languages_that_skip_langcodes_are_valid_tags():
     """The tags octavo accepts without asking langcodes (to spare its import) are ones langcodes accepts."""
     import langcodes
 
-    from octavo.source.articles import COMMON_LANGUAGES, valid_language
+    from octavo.source.languages import COMMON_LANGUAGES, valid_language
 
     assert all(langcodes.tag_is_valid(tag) for tag in COMMON_LANGUAGES)
     assert valid_language("gsw-CH") and not valid_language("xx-notatag")  # the rest still asks langcodes

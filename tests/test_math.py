@@ -236,18 +236,18 @@ def write(tmp_path: Path, text: str) -> Path:
 @pytest.mark.parametrize(
     ("text", "line", "column", "message"),
     [
-        ("body:\n  - Speed \\(v = \\frac{s}{t\\) is a ratio.\n", 3, 5,
+        ("body:\n  - Speed \\(v = \\frac{s}{t\\) is a ratio.\n", 3, 11,
          "body[0]: the formula '\\(v = \\frac{s}{t\\)' cannot be typeset: 1 '{' is never closed"),
-        ("body:\n  - An \\(\\foo x\\) here.\n", 3, 5,
+        ("body:\n  - An \\(\\foo x\\) here.\n", 3, 8,
          "body[0]: the formula '\\(\\foo x\\)' cannot be typeset: unknown command '\\foo'"),
-        ("body:\n  - Open \\(x + 1 and no end.\n", 3, 5,
+        ("body:\n  - Open \\(x + 1 and no end.\n", 3, 10,
          "body[0]: the formula '\\(x + 1 and no end.' is not closed with '\\)'"),
         ("body:\n  - math: x^\n", 3, 11,
          "body[0].math: the formula cannot be typeset: missing super script or subscript"),
         ("body:\n  - math:\n      tex: \\frac{1}\n", 4, 12,
          "body[0].math.tex: the formula cannot be typeset: an incomplete fraction (a part is missing)"),
         ("body:\n  - math:\n      id: eq\n", 4, 7, "body[0].math: missing required key 'tex'"),
-        ("body:\n  - Empty \\(\\) here.\n", 3, 5,
+        ("body:\n  - Empty \\(\\) here.\n", 3, 11,
          "body[0]: the formula '\\(\\)' cannot be typeset: the formula is empty"),
     ],
 )  # fmt: skip
@@ -261,7 +261,7 @@ def test_formula_errors_in_notes_are_located_at_the_note(tmp_path):
     report = Report()
     path = write(tmp_path, "title: T\nbody:\n  - Text.[^1]\nnotes:\n  1: See \\(x^\\).\n")
     assert load_article(path, tmp_path, report) is None
-    assert [(d.line, d.column) for d in report.errors] == [(5, 6)]
+    assert [(d.line, d.column) for d in report.errors] == [(5, 10)]  # at the formula
     assert "notes.1: the formula '\\(x^\\)' cannot be typeset" in report.errors[0].message
 
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from octavo.core.diagnostics import Report
 from octavo.source.load import load_article
+from octavo.source.yamlsrc import Lines, compose, value_position
 
 from .conftest import FIXTURES, PROJECT
 
@@ -181,3 +185,149 @@ def test_check_passes_with_only_the_comment_warning(cli):
         "tests/fixtures/prose/comment.yaml:6:20: warning: the rest of the line after ' #' is a YAML comment "
         "and is left out; quote the paragraph"
     ) in run.err
+
+
+# -- a ': ' in any text field --------------------------------------------------------------------
+
+
+def colon_message(where: str, key: str, quoted: str, block: str = ">-") -> str:
+    return (f"{where}: expected text, found a mapping; the ': ' after '{key}' makes YAML read a key and a value; "
+            f"quote the text: {quoted}, or write '{block}' and the text indented on the next line")  # fmt: skip
+
+
+LONG = "'Outer layer: the part that keeps the ...'"  # cut short on a whole word
+
+
+def test_a_colon_in_any_text_field_says_to_quote_the_text_as_written():
+    article, report = load("colon_fields.yaml")
+    assert article is None
+    expected = [
+        (37, 5, colon_message("notes.n", "See", "'See: page 3'")),  # notes are read first
+        (3, 3, colon_message("subtitle", "Part one", "'Part one: the frame'")),
+        (4, 21, colon_message("authors[1]", "Editor", "'Editor: John Roe'")),
+        (8, 9, colon_message("body[0].numbered[1]", "Tip", "'Tip: tape the bag to the frame.'")),
+        (9, 9, colon_message("body[0].numbered[2]", "Step 3", "'Step 3: fold the flap ...'")),  # it goes on
+        (12, 9, colon_message("body[1].list[0]", "Ingredients", "'Ingredients:'")),
+        (13, 9, colon_message("body[1].list[1]", "Note", """'Note: "keep it dry"'""")),  # quotes as written
+        (16, 9, colon_message("body[2].table.caption", "Table", "'Table: what it costs'")),
+        (17, 22, colon_message("body[2].table.header[1]", "Price", "'Price: in pounds'")),
+        (20, 13, colon_message("body[2].table.rows[0][1]", "Fee", "'Fee: 3 a night'")),
+        (24, 9, colon_message("body[3].quote.attribution", "Churchill", "'Churchill: in 1940'")),
+        (27, 9, colon_message("body[4].definitions.Fly sheet", "Outer layer", LONG)),
+        (30, 9, colon_message("body[5].box.title", "Before you start", "'Before you start: read this'")),
+        (34, 7, colon_message("body[6].verse", "Roses", "'Roses: red'", block="|")),  # a verse keeps its lines
+    ]
+    assert [(d.line, d.column, d.message) for d in report.items] == expected
+
+
+def test_a_quote_or_a_listing_read_as_a_mapping_is_told_to_quote_it():
+    article, report = load("colon_quote.yaml")
+    assert article is None
+    advice = "makes YAML read a key and a value; quote the text: "
+    assert [(d.line, d.column, d.message) for d in report.items] == [
+        (4, 7, f"body[0].quote.Churchill: unknown key 'Churchill'; if this is a text, the ': ' after 'Churchill' "
+               f"{advice}'Churchill: we shall fight on the beaches', or write '>-' and the text indented on the "
+               "next line"),
+        (6, 7, f"body[1].code.answer: unknown key 'answer'; if this is a text, the ': ' after 'answer' {advice}"
+               "'answer: 42', or write '|' and the text indented on the next line"),
+    ]  # fmt: skip
+
+
+def test_a_misspelt_key_is_not_taken_for_a_text(tmp_path: Path):
+    (tmp_path / "a.yaml").write_text("title: T\nbody:\n  - quote:\n      txt: Words.\n", encoding="utf-8")
+    _, report = load("a.yaml", root=tmp_path, folder=tmp_path)
+    assert [d.message for d in report.errors] == ["body[0].quote.txt: unknown key 'txt' (did you mean 'text'?)"]
+
+
+# -- problems inside a text written over several lines ---------------------------------------------
+
+
+def test_problems_inside_folded_literal_and_quoted_texts_are_located_where_they_are_written():
+    article, report = load("folded.yaml")
+    assert article is None
+    assert [(d.line, d.column, d.message) for d in report.items] == [
+        # A folded text, on its fourth line.
+        (7, 14, "body[0]: reference to undefined note '[^nope]'"),
+        # A literal text, on a line more indented than the first.
+        (10, 24, "body[1]: the formula '\\(x^\\)' cannot be typeset: missing super script or subscript"),
+        # Single quotes, after a doubled quote ('').
+        (14, 16, "body[3]: '[@]' is not a citation (write [@key], [@key, p. 33] or [@a; @b])"),
+        # A plain text over two lines.
+        (16, 16, "body[4]: link target 'javascript:alert(1)' is not allowed (use http:, https: or mailto:)"),
+        # Folded, more indented after a blank line.
+        (21, 25, "body[5].quote.text: '[[ ]]' is not an index mark (write [[text]], [[text|Heading]] or "
+                 "[[text|Heading!Sub-heading]])"),
+        # A verse, on the poem's own line.
+        (25, 19, "body[6].verse: reference to undefined note '[^gone]'"),
+        # At the escape '\a' that stands for the character.
+        (26, 8, "body[7]: the character U+0007 is not allowed in text"),
+        # Double quotes, after an escaped line break; cross-references are checked once the article is read.
+        (12, 23, "body[2]: '[#nowhere]' refers to no id of this article"),
+    ]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.text(alphabet=st.sampled_from("ab é'\"\\:#-[]\n\t\u00a0\x07"), min_size=1, max_size=40),
+    style=st.sampled_from([None, "'", '"', "|", ">"]),
+    width=st.sampled_from([12, 30, 80]),
+)
+def test_every_character_of_a_value_is_located_where_it_is_written(value, style, width):
+    text = yaml.dump({"key": [value]}, default_style=style, width=width, allow_unicode=True)
+    scalar = compose(text).value[0][1].value[0]
+    assume(scalar.value == value)
+    lines = Lines(text)
+    for index, char in enumerate(value):
+        if char in " \t\n":
+            continue
+        line, column = value_position(lines, scalar, index)
+        written = lines[line - 1][column - 1]
+        # Escaped ('\a', '\\', '\"') or doubled (''), the character is located at the start of its escape.
+        assert written == char or (scalar.style in ("'", '"') and written in "\\'"), (index, text)
+
+
+# -- languages -----------------------------------------------------------------------------------
+
+
+def test_a_language_of_another_script_than_the_text_is_a_warning_with_the_tag_meant():
+    article, report = load("language_uk.yaml")
+    assert article is not None and article.language == "uk"
+    assert [(d.line, d.column, d.severity, d.message) for d in report.items] == [
+        (2, 11, "warning", "language: 'uk' is Ukrainian, written in Cyrillic script, but the text is in Latin "
+                           "script; for British English write 'en-GB'"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: Берег\nlanguage: uk\nbody:\n  - Стежка йде вздовж скель дванадцять миль, від гавані до маяка.\n",
+        "title: Srpski\nlanguage: sr-Latn\nbody:\n  - Staza ide duž litica dvanaest milja, od luke do svetionika.\n",
+        "title: A\nlanguage: uk\n",  # too few letters to say
+    ],
+)
+def test_a_language_written_in_the_texts_script_is_no_warning(tmp_path: Path, text):
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    article, report = load("a.yaml", root=tmp_path, folder=tmp_path)
+    assert article is not None and report.items == []
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("english", "did you mean 'en'?"),
+        ("German", "did you mean 'de'?"),
+        ("français", "did you mean 'fr'?"),
+        ("British English", "did you mean 'en-GB'?"),
+        ("Portugese", "did you mean 'pt'?"),  # misspelt
+        ("jp", "'jp' is a country's code (Japan): did you mean 'ja-JP'?"),
+        ("xx-notatag", "e.g. en, fr, pt-BR"),
+    ],
+)
+def test_a_language_written_as_a_name_or_a_country_is_told_the_tag(tmp_path: Path, value, hint):
+    (tmp_path / "a.yaml").write_text(f"title: A\nlanguage: {value}\n", encoding="utf-8")
+    article, report = load("a.yaml", root=tmp_path, folder=tmp_path)
+    assert article is None
+    assert [(d.line, d.column, d.message) for d in report.items] == [
+        (2, 11, f"language: '{value}' is not a valid BCP 47 language tag ({hint})")
+    ]

@@ -106,7 +106,7 @@ def test_an_unknown_id_is_a_located_error_with_a_suggestion():
     report = Report()
     assert load_document(FIXTURES / "xref_unknown.yaml", PROJECT, report) is None
     assert [(p.line, p.column, p.message) for p in report.errors] == [
-        (7, 5, "body[1]: '[#fig-mpa]' refers to no id of this article (did you mean 'fig-map'?)")]
+        (7, 9, "body[1]: '[#fig-mpa]' refers to no id of this article (did you mean 'fig-map'?)")]
 
 
 def test_a_malformed_reference_and_a_duplicate_id_are_errors(tmp_path):
@@ -126,7 +126,7 @@ def test_a_title_cannot_hold_a_reference(tmp_path):
     report = Report()
     assert load_document(path, tmp_path, report) is None
     assert [(p.line, p.column, p.message) for p in report.errors] == [
-        (1, 8, "title: cross-references are not allowed here")]
+        (1, 12, "title: cross-references are not allowed here")]
 
 
 def test_in_a_book_a_reference_stays_within_its_article(tmp_path):

@@ -15,8 +15,9 @@ from octavo.core.labels import Labels
 from octavo.core.model import Article, Section, TocEntry, with_notes
 from octavo.source import shapes
 from octavo.source.blocks import Context, registry
+from octavo.source.languages import language_hint, script_mismatch, valid_language
 from octavo.source.reader import kind_name, suggestion
-from octavo.source.yamlsrc import SourceError, not_utf8, read
+from octavo.source.yamlsrc import Lines, SourceError, not_utf8, read
 from octavo.text import smart as smart_quotes
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ def read_tree(ctx: Context) -> MappingNode | None:
         return None
     for problem in warnings:
         ctx.source_problem(problem)
+    ctx.source = Lines(text)
     if not isinstance(tree, MappingNode):
         ctx.error(tree or (1, 1), "an article is a mapping of keys (title, body, sections, ...)")
         return None
@@ -109,6 +111,7 @@ def read_text(ctx: Context, tree: MappingNode, fields: dict[str, Node], smart: b
     body = ctx.blocks(fields.get("body"), "body")
     sections = read_sections(ctx, fields.get("sections"), "sections", level=1)
     ctx.resolver.check_xrefs()
+    check_script(ctx, fields.get("language"))
     index_see = read_index_see(ctx, fields.get("index-see"), [mark.heading for mark in ctx.resolver.marks])
     notes = ctx.resolver.notes()
     toc_mode = read_switch(ctx, fields.get("toc"), "toc")
@@ -290,34 +293,13 @@ def read_language(ctx: Context, node: Node | None) -> str:
     return value
 
 
-# Tags that are certainly valid, so that the usual ones need no langcodes: its registry of subtags takes
-# longer to import (about 25 ms) than the rest of reading an article.
-COMMON_LANGUAGES = frozenset((
-    "en", "de", "fr", "es", "it", "pt", "nl", "no", "nb", "nn", "ru", "uk", "el", "sv", "da", "fi", "pl", "cs",
-    "ja", "zh", "ko", "ar", "he", "en-US", "en-GB", "en-AU", "en-CA", "en-IE", "en-NZ", "de-DE", "de-AT", "de-CH",
-    "fr-FR", "fr-CA", "fr-BE", "fr-CH", "es-ES", "es-MX", "pt-BR", "pt-PT", "nl-NL", "nl-BE", "it-IT", "ru-RU",
-))
-
-
-def valid_language(tag: str) -> bool:
-    """Whether the tag is a valid BCP 47 language tag (langcodes decides, unless the tag is a common one)."""
-    if tag in COMMON_LANGUAGES:
-        return True
-    import langcodes
-
-    return langcodes.tag_is_valid(tag)
-
-
-def language_hint(value: str) -> str:
-    """The tag meant by one written with '_' (en_GB), or examples of tags."""
-    import langcodes
-
-    if "_" in value:
-        try:
-            return f" (did you mean '{langcodes.standardize_tag(value)}'?)"
-        except langcodes.LanguageTagError:
-            pass
-    return " (e.g. en, fr, pt-BR)"
+def check_script(ctx: Context, node: Node | None) -> None:
+    """A language written in another script than the text's: `language: uk` on an English text."""
+    if node is None or ctx.resolver.language != node.value:
+        return  # none given, or not a valid tag (an error said so)
+    message = script_mismatch(ctx.resolver.language, *ctx.resolver.letters)
+    if message is not None:
+        ctx.warning(node, f"language: {message}")
 
 
 def toc_entry(section: Section) -> TocEntry:

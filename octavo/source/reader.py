@@ -8,7 +8,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from octavo.core.diagnostics import Report
 from octavo.core.model import SvgImage
-from octavo.source.yamlsrc import Problem, forbidden_char, position
+from octavo.source.yamlproblems import colon_advice
+from octavo.source.yamlsrc import Lines, Problem, colon_text, forbidden_char, position, value_position
 from octavo.text.images import ImageProblem, check_image
 
 
@@ -21,16 +22,25 @@ class NodeReader:
         self.report = report
         self.errors = 0
         self.misspelled: set[tuple[int, str]] = set()  # (mapping node id, the key it resembles)
+        self.source: Lines | None = None  # the file's text, to locate a problem inside a text and quote it
 
     # -- reporting ---------------------------------------------------------------------------
 
-    def error(self, node: Node | tuple[int, int], message: str) -> None:
+    def error(self, node: Node | tuple[int, int], message: str, at: int | None = None) -> None:
+        """An error at a node, or with `at`, at that character of a text's value (as the file has it)."""
         self.errors += 1
-        line, column = node if isinstance(node, tuple) else position(node)
+        line, column = node if isinstance(node, tuple) else self.where(node, at)
         self.report.add(self.path, line, column, "error", message)
 
-    def warning(self, node: Node, message: str) -> None:
-        self.report.add(self.path, *position(node), "warning", message)
+    def warning(self, node: Node, message: str, at: int | None = None) -> None:
+        self.report.add(self.path, *self.where(node, at), "warning", message)
+
+    def where(self, node: Node, at: int | None = None) -> tuple[int, int]:
+        """The line and column of a node, or of the character `at` of a text's value: in a folded or
+        quoted text, the line and column where the author wrote that character."""
+        if at is None or self.source is None or not isinstance(node, ScalarNode):
+            return position(node)
+        return value_position(self.source, node, at)
 
     def source_problem(self, problem: Problem) -> None:
         """A problem found while reading the YAML text itself, before any node was built."""
@@ -48,8 +58,12 @@ class NodeReader:
             self.error(node, f"{where + ': ' if where else ''}missing required key '{key}'")
         return False
 
-    def mapping(self, node: Node, where: str, allowed: tuple[str, ...]) -> dict[str, Node]:
-        """The keys of a mapping node; unknown and duplicate keys are reported."""
+    def mapping(self, node: Node, where: str, allowed: tuple[str, ...], text_too: str = "") -> dict[str, Node]:
+        """The keys of a mapping node; unknown and duplicate keys are reported.
+
+        `text_too`: the value may also be a text (a quote, a listing), which a ': ' in it may have made a
+        mapping; the block scalar's indicator that such a text is best written after ('>-' or '|').
+        """
         if not isinstance(node, MappingNode):
             self.error(node, f"{where or 'the file'}: expected a mapping with keys {', '.join(allowed)}")
             return {}
@@ -63,21 +77,31 @@ class NodeReader:
                 line, _ = position(fields[key])
                 self.error(key_node, f"{label}: duplicate key (first given on line {line})")
             elif key not in allowed:
-                self.error(key_node, f"{label}: unknown key '{key}'{suggestion(key, allowed)}")
+                text = colon_text(self.source, node) if text_too and not close_matches(key, allowed) else None
+                hint = f"; if this is a text, {colon_advice(text, text_too)}" if text else ""
+                self.error(key_node, f"{label}: unknown key '{key}'{suggestion(key, allowed)}{hint}")
+                if text:  # the mapping is a text: its missing keys are not the mistake
+                    self.misspelled.update((id(node), name) for name in allowed)
                 self.misspelled.update((id(node), close) for close in close_matches(key, allowed))
             else:
                 fields[key] = value
         return fields
 
-    def string(self, node: Node, where: str) -> str | None:
+    def string(self, node: Node, where: str, block: str = ">-") -> str | None:
+        """A text; `block` is the block scalar's indicator that a text read as a mapping is best written after."""
         if not isinstance(node, ScalarNode):
-            self.error(node, f"{where}: expected text, found a {kind_name(node)}")
+            self.error(node, f"{where}: expected text, found a {kind_name(node)}{self.colon_hint(node, block)}")
             return None
         index = forbidden_char(node.value)
         if index is not None:
-            self.error(node, f"{where}: the character U+{ord(node.value[index]):04X} is not allowed in text")
+            self.error(node, f"{where}: the character U+{ord(node.value[index]):04X} is not allowed in text", index)
             return None
         return node.value
+
+    def colon_hint(self, node: Node, block: str = ">-") -> str:
+        """Advice for a text with ': ' in it ('- Tip: tape the bag'), which YAML reads as a key and a value."""
+        text = colon_text(self.source, node)
+        return f"; {colon_advice(text, block)}" if text else ""
 
     def optional_string(self, fields: dict[str, Node], key: str, where: str | None = None) -> str | None:
         return self.string(fields[key], where or key) if key in fields else None

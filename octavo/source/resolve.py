@@ -12,7 +12,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from octavo.core.labels import Labels, package_labels
 from octavo.core.model import Citation, Formula, IndexMark, Inline, Note, NoteRef, XRef
-from octavo.source import shapes
+from octavo.source import languages, shapes
 from octavo.source.reader import NodeReader, kind_name, suggestion
 from octavo.source.yamlsrc import position
 from octavo.text import markup, smart
@@ -66,8 +66,10 @@ class Resolver:
         # target of the article, so that a reference may come before its target.
         self.targets: dict[str, Target] = {}
         self.known_targets: dict[str, Target] | None = None
-        self.xref_uses: list[tuple[Node, str, str]] = []  # (scalar, where, id) of each [#id], checked at the end
+        # (scalar, where, id, index in the scalar's value) of each [#id], checked at the end
+        self.xref_uses: list[tuple[Node, str, str, int]] = []
         self.marks: list[IndexMark] = []  # the index marks [[text]], in reading order
+        self.letters = (0, 0)  # how many letters the text has, and how many are Latin (a sample, for its script)
 
     # -- numbered blocks ---------------------------------------------------------------------
 
@@ -108,10 +110,10 @@ class Resolver:
     def check_xrefs(self) -> None:
         """Every `[#id]` names a target of the article: checked once the whole article is read."""
         known = tuple(self.targets)
-        for node, where, wanted in self.xref_uses:
+        for node, where, wanted, at in self.xref_uses:
             if wanted not in self.targets:
                 self.reader.error(node, f"{where}: '[#{wanted}]' refers to no id of this article"
-                                  f"{suggestion(wanted, known)}")  # fmt: skip
+                                  f"{suggestion(wanted, known)}", at)  # fmt: skip
 
     # -- notes -------------------------------------------------------------------------------
 
@@ -124,9 +126,10 @@ class Resolver:
             self.check_links(value, f"notes.{key}", parsed)
             self.check_inline(value, f"notes.{key}", parsed)
             if parsed.note_keys:
-                self.reader.error(value, f"notes.{key}: a note cannot reference another note")
+                self.reader.error(value, f"notes.{key}: a note cannot reference another note", parsed.note_at[0])
             if parsed.index_marks:  # a note may be a footnote or an endnote: its page is not the text's
-                self.reader.error(value, f"notes.{key}: index marks [[…]] are not allowed in notes")
+                self.reader.error(value, f"notes.{key}: index marks [[…]] are not allowed in notes",
+                                  parsed.mark_at[0])  # fmt: skip
             self.note_defs[key] = (value, parsed)
 
     def note_items(self, node: Node | None) -> list[tuple[str, Node]]:
@@ -172,32 +175,39 @@ class Resolver:
 
     # -- inline text -------------------------------------------------------------------------
 
-    def check_links(self, node: Node, where: str, parsed: markup.Parsed) -> None:
-        for href in parsed.bad_links:
-            self.reader.error(node, f"{where}: link target '{href}' is not allowed (use http:, https: or mailto:)")
+    def check_links(self, node: Node, where: str, parsed: markup.Parsed, start: int = 0) -> None:
+        for href, at in zip(parsed.bad_links, parsed.link_at, strict=True):
+            self.reader.error(node, f"{where}: link target '{href}' is not allowed (use http:, https: or mailto:)",
+                              start + at)  # fmt: skip
 
-    def inline_text(self, node: Node, where: str, text: str, refs: bool = True) -> Inline | None:
-        """Inline markup of a scalar, or of a part of one (a verse line), located at the scalar."""
+    def inline_text(self, node: Node, where: str, text: str, refs: bool = True, start: int = 0) -> Inline | None:
+        """Inline markup of a scalar, or of a part of one (a verse line) that starts at `start` in its value.
+
+        Each problem is located where the author wrote it, even on the fourth line of a folded text.
+        """
         parsed = markup.parse(text, self.quotes)
-        self.check_links(node, where, parsed)
-        if parsed.note_keys and not refs:
-            self.reader.error(node, f"{where}: note references are not allowed here")
-            return None
-        if parsed.citations and not refs:
-            self.reader.error(node, f"{where}: citations are not allowed here")
-            return None
-        if parsed.xrefs and not refs:  # a title is itself a link in the contents: a link cannot hold one
-            self.reader.error(node, f"{where}: cross-references are not allowed here")
-            return None
-        if parsed.index_marks and not refs:
-            self.reader.error(node, f"{where}: index marks [[…]] are not allowed here")
-            return None
-        for key in parsed.note_keys:
+        self.check_links(node, where, parsed, start)
+        if not refs:
+            for found, at, what in (
+                (parsed.note_keys, parsed.note_at, "note references"),
+                (parsed.citations, parsed.citation_at, "citations"),
+                (parsed.xrefs, parsed.xref_at, "cross-references"),  # a title is itself a link in the contents
+                (parsed.index_marks, parsed.mark_at, "index marks [[…]]"),
+            ):
+                if found:
+                    self.reader.error(node, f"{where}: {what} are not allowed here", start + at[0])
+                    return None
+        for key, at in zip(parsed.note_keys, parsed.note_at, strict=True):
             if key not in self.note_defs:
-                self.reader.error(node, f"{where}: reference to undefined note '[^{key}]'")
-        self.check_inline(node, where, parsed)
-        self.xref_uses += [(node, where, wanted) for wanted in parsed.xrefs]
-        return markup.to_inline(parsed, self.reference, self.formula, self.cite, self.xref, self.mark)
+                self.reader.error(node, f"{where}: reference to undefined note '[^{key}]'", start + at)
+        self.check_inline(node, where, parsed, start)
+        self.xref_uses += [(node, where, wanted, start + at) for wanted, at in zip(parsed.xrefs, parsed.xref_at,
+                                                                                   strict=True)]  # fmt: skip
+        inline = markup.to_inline(parsed, self.reference, self.formula, self.cite, self.xref, self.mark)
+        if self.letters[0] < languages.SAMPLE_LETTERS:
+            found = languages.letters(inline.plain)
+            self.letters = (self.letters[0] + found[0], self.letters[1] + found[1])
+        return inline
 
     def mark(self, heading: str, sub: str) -> IndexMark:
         """An index mark with its own anchor; a heading as written gets the text's smart punctuation."""
@@ -206,25 +216,26 @@ class Resolver:
         self.marks.append(found)
         return found
 
-    def check_inline(self, node: Node, where: str, parsed: markup.Parsed) -> None:
+    def check_inline(self, node: Node, where: str, parsed: markup.Parsed, start: int = 0) -> None:
         """Formulas that cannot be typeset, citations of unknown items, and markup that cannot be read."""
-        for problem in parsed.problems:
-            self.reader.error(node, f"{where}: {problem}")
-        for tex in parsed.formulas:
+        for problem, at in zip(parsed.problems, parsed.problem_at, strict=True):
+            self.reader.error(node, f"{where}: {problem}", None if at is None else start + at)
+        for tex, at in zip(parsed.formulas, parsed.formula_at, strict=True):
             from octavo.text.formulas import FormulaError, typeset  # here: only an article with formulas needs it
 
             try:
                 typeset(tex)
             except FormulaError as exc:
-                self.reader.error(node, f"{where}: the formula '\\({tex}\\)' cannot be typeset: {exc}")
-        for items in parsed.citations:
+                self.reader.error(node, f"{where}: the formula '\\({tex}\\)' cannot be typeset: {exc}", start + at)
+        for items, at in zip(parsed.citations, parsed.citation_at, strict=True):
             for key, _locator in items:
                 if self.citations is None:
                     self.reader.error(node, f"{where}: '[@{key}]' cites a reference, but there are no "
-                                      "`references` (give them at the top of the article or of its book)")  # fmt: skip
+                                      "`references` (give them at the top of the article or of its book)",
+                                      start + at)  # fmt: skip
                 elif key not in self.citations.library.items and self.citations.library.complete:
                     known = tuple(self.citations.library.items)
-                    self.reader.error(node, f"{where}: unknown reference '@{key}'{suggestion(key, known)}")
+                    self.reader.error(node, f"{where}: unknown reference '@{key}'{suggestion(key, known)}", start + at)
 
     def formula(self, tex: str) -> Formula | None:
         """An inline formula, typeset (its problems were reported by check_inline)."""

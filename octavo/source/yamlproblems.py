@@ -178,6 +178,16 @@ def quote_the(text: str) -> str:
     return "quote the text: '" + text.replace("'", "''") + "'"
 
 
+def colon_advice(text: str, block: str = ">-") -> str:
+    """Advice for a text that YAML read as a key and its value: the fix, with the text as the author wrote it.
+
+    `block` is the block scalar's indicator to write it after instead: '>-' for prose, '|' for lines kept.
+    """
+    key = text.split(":", 1)[0]
+    return (f"the ': ' after '{key}' makes YAML read a key and a value; {quote_the(text)}, "
+            f"or write '{block}' and the text indented on the next line")  # fmt: skip
+
+
 def refusal(lines: Lines, event: Event, message: str) -> Exception:
     """The error for an anchor or an alias; one that starts a sentence of prose gets the advice to quote it."""
     if looks_like_prose(lines, event):

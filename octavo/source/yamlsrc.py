@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from bisect import bisect_left, bisect_right
+from collections.abc import Collection, Iterator
 
 import yaml
 from yaml.composer import Composer
@@ -34,11 +35,22 @@ from octavo.source.yamlproblems import (
     refusal,
 )
 
-__all__ = ["Problem", "SourceError", "compose", "forbidden_char", "not_utf8", "position", "quote_the", "read"]
+__all__ = [
+    "Lines", "Problem", "SourceError", "colon_text", "compose", "forbidden_char", "not_utf8", "position", "quote_the",
+    "read", "value_position",
+]  # fmt: skip
 
 STR_TAG = "tag:yaml.org,2002:str"
 SEQ_TAG = "tag:yaml.org,2002:seq"
 MAP_TAG = "tag:yaml.org,2002:map"
+
+# The characters YAML folds, strips or turns into others in a scalar: the rest of a value is as written.
+YAML_SPACE = frozenset(" \t\n\r\x85\u2028\u2029")
+# A double-quoted scalar's escapes: the character each stands for, and how many hex digits the others take.
+ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r",
+           "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0", "L": "\u2028",
+           "P": "\u2029"}  # fmt: skip
+HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
 
 # After a common mistake the text is repaired in memory and parsed again, so that one run reports
 # every such mistake of a file; this bounds the parsing of a file that is broken everywhere.
@@ -209,3 +221,86 @@ def _check_tags(root: Node) -> None:
         elif isinstance(node, MappingNode):
             for key, value in reversed(node.value):
                 stack.extend((value, key))
+
+
+# -- where a character of a value was written ----------------------------------------------------
+
+
+def value_position(lines: Lines, node: ScalarNode, index: int) -> tuple[int, int]:
+    """The 1-based line and column in the file of the character at `index` of a scalar's value.
+
+    YAML folds line breaks, strips indentation and reads escapes, but every other character of the value
+    is one the author wrote, in the same order: the value's k-th such character is the k-th one in the
+    source. When the source does not say so (it is not the text the node was read from), the scalar's start.
+    """
+    written = list(_written(lines, node))
+    solid = [i for i, char in enumerate(node.value) if char not in YAML_SPACE]
+    if [char for char, _ in written[: len(solid)]] != [node.value[i] for i in solid]:
+        return position(node)
+    k = bisect_left(solid, index)
+    if k < len(solid):
+        offset = written[k][1]
+    elif solid:
+        offset = written[len(solid) - 1][1] + 1  # past the last character that is not a space
+    else:
+        return position(node)
+    line = bisect_right(lines.starts, offset) - 1
+    return line + 1, offset - lines.starts[line] + 1
+
+
+def _written(lines: Lines, node: ScalarNode) -> Iterator[tuple[str, int]]:
+    """Each character of a scalar's source that is in its value as it is, with its offset in the text."""
+    text = lines.text
+    start = lines.offset(node.start_mark.line, node.start_mark.column)
+    end = lines.offset(node.end_mark.line, node.end_mark.column)
+    style = node.style or ""  # '' for a plain scalar in libyaml, None in PyYAML
+    if style in ("|", ">"):  # a block scalar's text starts on the line after its header (`|`, `>-`, a comment)
+        start = lines.offset(node.start_mark.line + 1, 0)
+    elif style:
+        start, end = start + 1, end - 1  # inside the quotes
+    at = start
+    while at < end:
+        char, width = text[at], 1
+        if style == "'" and text.startswith("''", at):
+            width = 2
+        elif style == '"' and char == "\\":
+            char, width = _escape(text, at)
+        if char and char not in YAML_SPACE:
+            yield char, at
+        at += width
+
+
+def _escape(text: str, at: int) -> tuple[str, int]:
+    """The character a double-quoted scalar's escape at `at` stands for ('' for a line break), and its width."""
+    code = text[at + 1 : at + 2]
+    if code in ESCAPES:
+        return ESCAPES[code], 2
+    if code in HEX_ESCAPES:
+        digits = HEX_ESCAPES[code]
+        try:
+            return chr(int(text[at + 2 : at + 2 + digits], 16)), 2 + digits
+        except ValueError:
+            return "", 2
+    return "", 1  # an escaped line break: it and the next line's indentation are left out
+
+
+def colon_text(lines: Lines | None, node: Node) -> str | None:
+    """The text the author wrote, when YAML read a sentence with ': ' in it ('Tip: tape the bag') as a mapping.
+
+    That is a mapping of one plain key and a text (or nothing) on the key's line; the text is its first line
+    in the source, with ' ...' when it goes on, else the key and the value put together.
+    """
+    if not isinstance(node, MappingNode) or len(node.value) != 1:
+        return None
+    key, value = node.value[0]
+    if not isinstance(key, ScalarNode) or key.style or not isinstance(value, ScalarNode):
+        return None
+    if value.style in ("|", ">") or value.start_mark.line != key.end_mark.line:
+        return None
+    if lines is None:
+        return f"{key.value}: {value.value}".strip()
+    line, column = key.start_mark.line, key.start_mark.column
+    if value.end_mark.line > line:  # a text that goes on: its first line, up to the end
+        return lines[line][column:].rstrip() + " ..."
+    end = value.end_mark.column if value.value else key.end_mark.column + 1  # no text: up to the ':'
+    return lines[line][column:end].rstrip()

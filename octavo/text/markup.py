@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline import StateInline, autolink, link
 from markdown_it.token import Token
 from markupsafe import Markup
 
@@ -27,6 +27,8 @@ CITATION_ITEM = re.compile(rf"\s*@({CITATION_KEY})\s*(?:,\s*(.*?))?\s*", re.DOTA
 XREF = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*)(\s+page)?\s*")
 
 CiteItems = tuple[tuple[str, str], ...]  # (key, locator as written) of each item of one citation
+# The env key of where the text being parsed starts in the whole (an index mark's text is parsed on its own).
+BASE = "octavo_base"
 # How deep inline markup may nest (emphasis in strong in a link, ...): far more than any text needs, far less
 # than what would exhaust a typesetter's stack. Past it, the text is an error, never a RecursionError.
 MAX_NESTING = 12
@@ -42,7 +44,7 @@ def _noteref_rule(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         token = state.push("noteref", "", 0)
-        token.meta = {"key": key}
+        token.meta = {"key": key, "at": _at(state)}
     state.pos = end + 1
     return True
 
@@ -55,7 +57,7 @@ def _math_rule(state: StateInline, silent: bool) -> bool:
     if not silent:
         token = state.push("math_inline", "", 0)
         token.content = state.src[state.pos + 2 : end if end >= 0 else state.posMax]
-        token.meta = {"closed": end >= 0}
+        token.meta = {"closed": end >= 0, "at": _at(state)}
     state.pos = end + 2 if end >= 0 else state.posMax  # an unclosed formula takes the rest: it is an error
     return True
 
@@ -77,7 +79,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     if not silent:
         token = state.push("citation", "", 0)
         token.content = state.src[state.pos : end + 1]
-        token.meta = {"items": tuple(items) if items is not None else None}
+        token.meta = {"items": tuple(items) if items is not None else None, "at": _at(state)}
     state.pos = end + 1
     return True
 
@@ -93,7 +95,7 @@ def _xref_rule(state: StateInline, silent: bool) -> bool:
     if not silent:
         token = state.push("xref", "", 0)
         token.content = state.src[state.pos : end + 1]
-        token.meta = {"id": match[1], "page": bool(match[2])} if match else {"id": None, "page": False}
+        token.meta = {"id": match[1] if match else None, "page": bool(match and match[2]), "at": _at(state)}
     state.pos = end + 1
     return True
 
@@ -115,16 +117,42 @@ def _index_rule(state: StateInline, silent: bool) -> bool:
         token = state.push("index_open", "span", 1)
         bad = not shown.strip() or (bar and not heading.strip()) or "!" in sub or (filed.count("!") and not sub.strip())
         token.meta = {"heading": heading.strip(), "sub": sub.strip(), "source": state.src[state.pos : end + 2],
-                      "bad": bool(bad)}  # fmt: skip
+                      "bad": bool(bad), "at": _at(state)}  # fmt: skip
         # A parse of its own: markdown-it's text rule may read past posMax, so a narrowed range is not enough.
         # Into a list of its own too: its emphasis pass would otherwise rework the outer tokens, whose
         # delimiters then point at the wrong places (`**[[]]*` gave an IndexError or mismatched tags).
-        inner = state.md.inline.parse(shown, state.md, state.env, [])
+        # Its positions count from the start of the shown text, which is `base` further on in the whole.
+        outer = state.env.get(BASE, 0)
+        state.env[BASE] = outer + state.pos + 2
+        try:
+            inner = state.md.inline.parse(shown, state.md, state.env, [])
+        finally:
+            state.env[BASE] = outer
         state.tokens.extend(inner)
         state.tokens_meta.extend([None] * len(inner))  # markdown-it keeps one entry per token
         state.push("index_close", "span", -1)
     state.pos = end + 2
     return True
+
+
+def _at(state: StateInline) -> int:
+    """Where the token being read starts in the whole text (an index mark's text is parsed on its own)."""
+    return state.env.get(BASE, 0) + state.pos
+
+
+def _located(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
+    """markdown-it's own rule, with the position of the link it reads kept in the link's token."""
+
+    def located(state: StateInline, silent: bool) -> bool:
+        start, count = _at(state), len(state.tokens)
+        found = rule(state, silent)
+        if found and not silent:
+            opening = next((t for t in state.tokens[count:] if t.type == "link_open"), None)
+            if opening is not None:
+                opening.meta = {**(opening.meta or {}), "at": start}
+        return found
+
+    return located
 
 
 def _make_parser() -> MarkdownIt:
@@ -139,6 +167,9 @@ def _make_parser() -> MarkdownIt:
     md.inline.ruler.before("link", "xref", _xref_rule)
     # Before the escape rule, which would read `\\(` as an escaped parenthesis.
     md.inline.ruler.before("escape", "math_inline", _math_rule)
+    # Links keep where they start, for the message about a target that is not allowed.
+    md.inline.ruler.at("link", _located(link))
+    md.inline.ruler.at("autolink", _located(autolink))
     # Every target reaches the token stream, so a forbidden scheme becomes an error
     # the author sees instead of a link silently dropped by the parser.
     md.validateLink = lambda url: True
@@ -158,7 +189,11 @@ def _smart_parser(quotes: smart.Quotes) -> MarkdownIt:
 
 @dataclass(frozen=True)
 class Parsed:
-    """The token stream of one inline string, with what the loader must check."""
+    """The token stream of one inline string, with what the loader must check and where each is in the text.
+
+    Each `*_at` list holds, for the list it is named after, the index in the text where each item starts
+    (None for a problem of the whole text).
+    """
 
     tokens: list[Token]
     note_keys: list[str]
@@ -168,6 +203,13 @@ class Parsed:
     problems: list[str] = field(default_factory=list)  # markup that cannot be read: an unclosed \\(, say
     xrefs: list[str] = field(default_factory=list)  # the id of each cross-reference [#id]
     index_marks: int = 0  # how many index marks [[text]] it has
+    note_at: list[int] = field(default_factory=list)
+    link_at: list[int] = field(default_factory=list)
+    formula_at: list[int] = field(default_factory=list)
+    citation_at: list[int] = field(default_factory=list)
+    problem_at: list[int | None] = field(default_factory=list)
+    xref_at: list[int] = field(default_factory=list)
+    mark_at: list[int] = field(default_factory=list)
 
 
 def parse(text: str, quotes: smart.Quotes | None = None) -> Parsed:
@@ -176,27 +218,44 @@ def parse(text: str, quotes: smart.Quotes | None = None) -> Parsed:
     tokens = md.parseInline(text)[0].children or []
     if _depth(tokens) > MAX_NESTING:  # kept as plain text, so that nothing after meets the nesting
         return Parsed([Token("text", "", 0, content=text)], [], [],
-                      problems=[f"markup nested more than {MAX_NESTING} levels"])  # fmt: skip
-    note_keys = [t.meta["key"] for t in tokens if t.type == "noteref"]
-    bad_links = [
-        str(t.attrs.get("href", ""))
-        for t in tokens
-        if t.type == "link_open" and not _allowed_target(str(t.attrs.get("href", "")))
-    ]
-    formulas = [t.content for t in tokens if t.type == "math_inline" and t.meta["closed"]]
-    citations = [t.meta["items"] for t in tokens if t.type == "citation" and t.meta["items"] is not None]
-    problems = [f"the formula '\\({t.content}' is not closed with '\\)'"
+                      problems=[f"markup nested more than {MAX_NESTING} levels"], problem_at=[None])  # fmt: skip
+    notes = [t for t in tokens if t.type == "noteref"]
+    links = [t for t in tokens if t.type == "link_open" and not _allowed_target(str(t.attrs.get("href", "")))]
+    formulas = [t for t in tokens if t.type == "math_inline" and t.meta["closed"]]
+    citations = [t for t in tokens if t.type == "citation" and t.meta["items"] is not None]
+    xrefs = [t for t in tokens if t.type == "xref" and t.meta["id"] is not None]
+    marks = [t for t in tokens if t.type == "index_open"]
+    problems = [(f"the formula '\\({t.content}' is not closed with '\\)'", t)
                 for t in tokens if t.type == "math_inline" and not t.meta["closed"]]  # fmt: skip
-    problems += [f"'{t.content}' is not a citation (write [@key], [@key, p. 33] or [@a; @b])"
+    problems += [(f"'{t.content}' is not a citation (write [@key], [@key, p. 33] or [@a; @b])", t)
                  for t in tokens if t.type == "citation" and t.meta["items"] is None]  # fmt: skip
-    problems += [f"'{t.content}' is not a cross-reference (write [#id] or [#id page])"
+    problems += [(f"'{t.content}' is not a cross-reference (write [#id] or [#id page])", t)
                  for t in tokens if t.type == "xref" and t.meta["id"] is None]  # fmt: skip
-    xrefs = [t.meta["id"] for t in tokens if t.type == "xref" and t.meta["id"] is not None]
-    problems += [f"'{t.meta['source']}' is not an index mark (write [[text]], [[text|Heading]] or "
-                 "[[text|Heading!Sub-heading]])"
-                 for t in tokens if t.type == "index_open" and t.meta["bad"]]  # fmt: skip
-    marks = sum(1 for t in tokens if t.type == "index_open")
-    return Parsed(tokens, note_keys, bad_links, formulas, citations, problems, xrefs, marks)
+    problems += [(f"'{t.meta['source']}' is not an index mark (write [[text]], [[text|Heading]] or "
+                  "[[text|Heading!Sub-heading]])", t)
+                 for t in marks if t.meta["bad"]]  # fmt: skip
+    return Parsed(
+        tokens,
+        [t.meta["key"] for t in notes],
+        [str(t.attrs.get("href", "")) for t in links],
+        [t.content for t in formulas],
+        [t.meta["items"] for t in citations],
+        [message for message, _ in problems],
+        [t.meta["id"] for t in xrefs],
+        len(marks),
+        note_at=_starts(notes),
+        link_at=_starts(links),
+        formula_at=_starts(formulas),
+        citation_at=_starts(citations),
+        problem_at=[*_starts([t for _, t in problems])],
+        xref_at=_starts(xrefs),
+        mark_at=_starts(marks),
+    )
+
+
+def _starts(tokens: list[Token]) -> list[int]:
+    """Where each token's markup starts in the text (0 when a rule did not say)."""
+    return [int((t.meta or {}).get("at", 0)) for t in tokens]
 
 
 def _depth(tokens: list[Token]) -> int:

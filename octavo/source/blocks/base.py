@@ -16,7 +16,7 @@ from octavo.core.model import Inline, Paragraph
 from octavo.source.reader import NodeReader, close_matches, kind_name, suggestion
 from octavo.source.resolve import Resolver
 from octavo.source.shapes import Shape, Value
-from octavo.source.yamlsrc import quote_the
+from octavo.source.yamlsrc import colon_text, quote_the
 
 Block = Any  # a block's model: a frozen dataclass with a `kind` field naming its BlockType
 MAX_BLOCK_DEPTH = 6  # a body, and boxes inside boxes five deep: more than any text needs
@@ -103,17 +103,18 @@ class Context(NodeReader):
         kind = key_node.value if isinstance(key_node, ScalarNode) else ""
         if kind not in self.kinds:
             self.error(key_node, f"{where}: unknown block '{kind}'{suggestion(kind, names)}"
-                       f" (expected {', '.join(names)}){paragraph_hint(key_node, value, names)}")  # fmt: skip
+                       f" (expected {', '.join(names)}){paragraph_hint(self, node, names)}")  # fmt: skip
             return None
         return self.kinds[kind].read(self, value, f"{where}.{kind}")
 
 
-def paragraph_hint(key_node: Node, value: Node, names: tuple[str, ...]) -> str:
+def paragraph_hint(ctx: Context, node: MappingNode, names: tuple[str, ...]) -> str:
     """Advice for a paragraph with ': ' in it (`- Note: see below`), which YAML reads as a one-key mapping."""
-    plain = isinstance(key_node, ScalarNode) and isinstance(value, ScalarNode) and not value.style
-    if not plain or key_node.end_mark.line != value.start_mark.line:
+    text = colon_text(ctx.source, node)
+    key, value = node.value[0]
+    if text is None or value.style:  # a quoted text after the key is a block's value, not a sentence
         return ""
     # 'qoute: We will bury you' is a misspelt block; 'Note: ...' (not spelt like a key) is a sentence.
-    if re.fullmatch(r"[a-z]+", key_node.value) and close_matches(key_node.value, names):
+    if re.fullmatch(r"[a-z]+", key.value) and close_matches(key.value, names):
         return ""
-    return f"; if this is a paragraph, {quote_the(f'{key_node.value}: {value.value}')}"
+    return f"; if this is a paragraph, {quote_the(text)}"

@@ -49,7 +49,7 @@ def read(ctx: Context, node: Node, where: str) -> Code | None:
     if isinstance(node, ScalarNode):  # `code: |` with the text alone: plain, unnumbered
         lines = listing_lines(ctx, node, where, None)
         return Code(lines, None, None, None, None) if lines is not None else None
-    fields = ctx.mapping(node, where, SHAPE.names)
+    fields = ctx.mapping(node, where, SHAPE.names, text_too="|")
     if not isinstance(node, MappingNode):
         return None
     language = lexer_alias(ctx, fields["language"], f"{where}.language") if "language" in fields else None
@@ -66,7 +66,7 @@ def read(ctx: Context, node: Node, where: str) -> Code | None:
 
 
 def listing_lines(ctx: Context, node: Node, where: str, language: str | None) -> tuple[tuple[Span, ...], ...] | None:
-    text = ctx.string(node, where)
+    text = ctx.string(node, where, block="|")
     if text is None:
         return None
     if not text.strip():

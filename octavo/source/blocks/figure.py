@@ -64,7 +64,7 @@ def read(ctx: Context, node: Node, where: str) -> Figure | None:
     fields = ctx.mapping(node, where, SHAPE.names)
     if not isinstance(node, MappingNode):
         return None
-    caption = ctx.optional_inline(fields, "caption", "caption")
+    caption = ctx.optional_inline(fields, "caption", f"{where}.caption")
     alt = ctx.string(fields["alt"], f"{where}.alt") if "alt" in fields else None
     alt = smart.plain(alt, ctx.resolver.quotes) if alt else alt
     if "caption" not in fields and "alt" not in fields:
@@ -80,7 +80,7 @@ def read(ctx: Context, node: Node, where: str) -> Figure | None:
         id=anchor,
         caption=caption,
         alt=alt,
-        credit=ctx.optional_inline(fields, "credit", "credit"),
+        credit=ctx.optional_inline(fields, "credit", f"{where}.credit"),
         aspect=aspect(ctx, fields.get("aspect"), f"{where}.aspect"),
         image_name=image_name,
         image=image,

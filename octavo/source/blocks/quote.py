@@ -33,11 +33,11 @@ def read(ctx: Context, node: Node, where: str) -> Quote | None:
     if isinstance(node, ScalarNode):
         text = ctx.inline(node, where)
         return Quote(text, None) if text else None
-    fields = ctx.mapping(node, where, SHAPE.names)
+    fields = ctx.mapping(node, where, SHAPE.names, text_too=">-")
     if not isinstance(node, MappingNode) or not ctx.require(node, fields, "text", where):
         return None
     text = ctx.inline(fields["text"], f"{where}.text")
-    attribution = ctx.optional_inline(fields, "attribution", "attribution")
+    attribution = ctx.optional_inline(fields, "attribution", f"{where}.attribution")
     anchor = ctx.resolver.author_id(fields["id"], where) if "id" in fields else None
     if anchor is not None:
         ctx.resolver.add_target(anchor, "quote")

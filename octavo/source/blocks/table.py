@@ -47,7 +47,7 @@ def read(ctx: Context, node: Node, where: str) -> Table | None:
     fields = ctx.mapping(node, where, SHAPE.names)
     if not isinstance(node, MappingNode):
         return None
-    caption = ctx.optional_inline(fields, "caption", "caption")
+    caption = ctx.optional_inline(fields, "caption", f"{where}.caption")
     header = row(ctx, fields["header"], f"{where}.header") if "header" in fields else None
     if not ctx.require(node, fields, "rows", where):
         return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from yaml.nodes import Node
@@ -19,14 +18,21 @@ class Verse:
 
 
 def read(ctx: Context, node: Node, where: str) -> Verse | None:
-    text = ctx.string(node, where)
+    text = ctx.string(node, where, block="|")
     if text is None:
         return None
-    stanzas = []
-    for chunk in re.split(r"\n\s*\n", text.strip("\n")):
-        lines = [line.rstrip() for line in chunk.split("\n") if line.strip()]
-        if lines:
-            stanzas.append(tuple(ctx.resolver.inline_text(node, where, line) for line in lines))
+    stanzas: list[tuple[Inline, ...]] = []
+    stanza: list[Inline] = []
+    start = 0  # where the line starts in the text, so that its problems are located on the poem's own line
+    for line in text.split("\n"):
+        if line.strip():
+            stanza.append(ctx.resolver.inline_text(node, where, line.rstrip(), start=start))
+        elif stanza:  # a blank line ends a stanza
+            stanzas.append(tuple(stanza))
+            stanza = []
+        start += len(line) + 1
+    if stanza:
+        stanzas.append(tuple(stanza))
     if not stanzas:
         ctx.error(node, f"{where}: a verse needs at least one line")
         return None
