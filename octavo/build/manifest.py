@@ -17,11 +17,20 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from octavo.build.output import write_atomic
 
 CACHE = Path(".octavo-cache")
 MANIFEST = CACHE / "outputs.json"
+
+
+class Entry(NamedTuple):
+    """What is said of a stale or removed output: a file, or a folder of octavo's files (an HTML's own files)."""
+
+    path: Path
+    files: int  # the files octavo wrote in it
+    folder: bool
 
 
 class Manifest:
@@ -53,24 +62,20 @@ class Manifest:
         except OSError as exc:
             print(f"octavo: note: the record of the outputs was not saved ({exc})", file=sys.stderr)
 
-    def stale(self, out: Path) -> dict[Path, list[Path]]:
-        """The files in `out` made from an input that no longer exists, by that input."""
-        found: dict[Path, list[Path]] = {}
+    def stale(self, out: Path) -> dict[Path, list[Entry]]:
+        """What is in `out` from an input that no longer exists, by that input."""
+        found: dict[Path, list[str]] = {}
         for name, source in sorted(self.folders.get(self._key(out), {}).items()):
-            path, input_file = out / name, self._path(source)
-            if path.is_file() and not input_file.exists():
-                found.setdefault(input_file, []).append(path)
-        return found
+            if (out / name).is_file() and not self._path(source).exists():
+                found.setdefault(self._path(source), []).append(name)
+        return {source: entries(out, names) for source, names in found.items()}
 
-    def written(self, out: Path | None = None) -> list[Path]:
-        """Every file octavo wrote that is still there: in `out`, or in every output folder."""
+    def written(self, out: Path | None = None) -> dict[Path, list[str]]:
+        """Every file octavo wrote that is still there, by output folder: `out`'s, or every one's."""
         keys = [self._key(out)] if out is not None else sorted(self.folders)
-        return [self._path(key) / name for key in keys for name in sorted(self.folders.get(key, {}))
-                if (self._path(key) / name).is_file()]  # fmt: skip
-
-    def folders_of(self, out: Path | None = None) -> list[Path]:
-        """The output folders octavo wrote into: `out`, or every one it knows."""
-        return [out] if out is not None else [self._path(key) for key in sorted(self.folders)]
+        found = {self._path(key): [name for name in sorted(self.folders.get(key, {}))
+                                   if (self._path(key) / name).is_file()] for key in keys}  # fmt: skip
+        return {folder: names for folder, names in found.items() if names}
 
     def _key(self, path: Path) -> str:
         resolved = path.resolve()
@@ -80,21 +85,37 @@ class Manifest:
         return self.root / key  # an absolute key stays itself
 
 
-def clean(root: Path, out: Path | None, dry_run: bool) -> list[Path]:
-    """Remove every file octavo wrote (in `out` only, when given), the folders that leaves empty, and the build
-    cache; with `dry_run`, remove nothing. Returns what is (or would be) removed."""
+def entries(out: Path, names: list[str]) -> list[Entry]:
+    """Files of an output folder as they are said: each file at its top, each folder below it once."""
+    found: dict[str, Entry] = {}
+    for name in names:
+        top, _, below = name.partition("/")
+        entry = found.get(top, Entry(out / top, 0, bool(below)))
+        found[top] = entry._replace(files=entry.files + 1)
+    return list(found.values())
+
+
+def clean(root: Path, out: Path | None, dry_run: bool) -> list[Entry]:
+    """Remove every file octavo wrote and the folders that leaves empty, then the build cache; with `out`, only
+    the files in that folder (the cache keeps the record of the others). With `dry_run`, remove nothing.
+    Returns what is (or would be) removed."""
     manifest = Manifest(root)
-    files = manifest.written(out)
+    written = manifest.written(out)
     cache = root / CACHE
-    removed = [*files, *([cache] if cache.is_dir() else [])]
+    removed = [entry for folder, names in written.items() for entry in entries(folder, names)]
+    if out is None and cache.is_dir():
+        removed.append(Entry(cache, sum(1 for p in cache.rglob("*") if p.is_file()), True))
     if dry_run:
         return removed
-    for path in files:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-    for folder in manifest.folders_of(out):
-        _remove_empty(folder.resolve(), {p.resolve().parent for p in files})
-    if cache.is_dir():
+    for folder, names in written.items():
+        for name in names:
+            with contextlib.suppress(FileNotFoundError):
+                (folder / name).unlink()
+        _remove_empty(folder.resolve(), {(folder / name).resolve().parent for name in names})
+    if out is not None:
+        if written:
+            manifest.save()  # the removed files leave the record; the next build makes them again
+    elif cache.is_dir():
         shutil.rmtree(cache)
     return removed
 

@@ -27,7 +27,7 @@ class RunResult:
     report: Report = field(default_factory=Report)
     outputs: list[Output] = field(default_factory=list)
     inputs: int = 0
-    stale: dict[Path, list[Path]] = field(default_factory=dict)  # outputs of inputs that no longer exist
+    stale: dict[Path, list] = field(default_factory=dict)  # what octavo wrote for inputs that no longer exist
 
 
 def load_inputs(inputs: list[Path], root: Path, strict: bool, emit: Callable[[Diagnostic], None],

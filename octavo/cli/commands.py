@@ -52,10 +52,11 @@ def build_once(args: argparse.Namespace, options: BuildOptions, inputs: list[Pat
     per_input = len(options.formats) + (extra if "pdf" in options.formats else 0)
     with progress(len(inputs) * per_input) as log, build_notes(args.verbose):
         result = runner.build(inputs, options, jobs, force=args.force, log=log, emit=emit)
-    for source, outputs in result.stale.items():  # after the progress bar, which is gone by now
-        names = ", ".join(display_path(path) for path in outputs)
-        print(f"octavo: warning: {names} {'was' if len(outputs) == 1 else 'were'} made from {display_path(source)}, "
-              "which no longer exists (octavo clean removes what octavo wrote)", file=sys.stderr)  # fmt: skip
+    for source, entries in result.stale.items():  # after the progress bar, which is gone by now
+        names = ", ".join(shown(entry) for entry in entries)
+        print(f"octavo: warning: {names} {'was' if len(entries) == 1 else 'were'} made from {display_path(source)}, "
+              "which no longer exists: delete them, or run octavo clean to remove all that octavo wrote",
+              file=sys.stderr)  # fmt: skip
     if args.report:
         runner.write_report(args.report, result)
     return summary(result.report, args.error_format)
@@ -86,17 +87,22 @@ def describe_machine(options: BuildOptions) -> None:
 def clean(args: argparse.Namespace, options: BuildOptions) -> int:
     """`octavo clean`: remove the files octavo wrote (every output folder's, or --out's) and the build cache;
     with --dry-run, list them."""
-    from octavo.build.manifest import CACHE
     from octavo.build.manifest import clean as remove
 
     out = options.out if args.out is not None else None
     removed = remove(options.root, out, args.dry_run)
-    cache = options.root / CACHE
-    for path in removed:
-        print(f"{'would remove' if args.dry_run else 'removed'} {display_path(path)}{'/' if path == cache else ''}")
+    for entry in removed:
+        print(f"{'would remove' if args.dry_run else 'removed'} {shown(entry)}")
     if not removed:
         print("octavo: nothing to clean: no file octavo wrote is left, and there is no build cache", file=sys.stderr)
     return EXIT_OK
+
+
+def shown(entry) -> str:
+    """A file or folder octavo wrote, as a message says it: "dist/handout_files/ (12 files)"."""
+    if not entry.folder:
+        return display_path(entry.path)
+    return f"{display_path(entry.path)}/ ({entry.files} file{'' if entry.files == 1 else 's'})"
 
 
 def theme_files(args: argparse.Namespace, root: Path) -> int:

@@ -53,8 +53,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("formats", Formats(FORMATS), ("pdf", "epub"), "comma-separated: {values} (default: {default})",
            flag="--format", key="formats", doc="the outputs to write; html is the document the PDF is typeset from"),
     Option("out", Folder(), Path("dist"), "output folder (default: {default})", flag="--out", key="out",
-           commands=("build", "watch", "clean"), help_for={"clean": "clean only this output folder (default: every "
-                                                           "one octavo wrote into for the project)"}),
+           commands=("build", "watch", "clean"), help_for={"clean": "remove only what octavo wrote in this folder, and "
+                                                           "keep the build cache (default: every output folder's "
+                                                           "files and the cache)"}),
     Option("page_size", Choice(PAGE_SIZES, "page size"), "A4", "A4, Letter or A5 (default: {default})",
            flag="--page-size", key="page-size", commands=ALL_COMMANDS, doc="the page size of the PDF and the HTML"),
     Option("booklet", Switch(), False, "also write <slug>.booklet.pdf: pages two-up in saddle-stitch order",
