@@ -261,6 +261,8 @@ def test_problems_inside_folded_literal_and_quoted_texts_are_located_where_they_
         (25, 19, "body[6].verse: reference to undefined note '[^gone]'"),
         # At the escape '\a' that stands for the character.
         (26, 8, "body[7]: the character U+0007 is not allowed in text"),
+        # Inside an index mark, whose text is read on its own.
+        (29, 14, "body[8]: reference to undefined note '[^lost]'"),
         # Double quotes, after an escaped line break; cross-references are checked once the article is read.
         (12, 23, "body[2]: '[#nowhere]' refers to no id of this article"),
     ]  # fmt: skip
@@ -268,7 +270,7 @@ def test_problems_inside_folded_literal_and_quoted_texts_are_located_where_they_
 
 @settings(max_examples=300, deadline=None)
 @given(
-    value=st.text(alphabet=st.sampled_from("ab é'\"\\:#-[]\n\t\u00a0\x07"), min_size=1, max_size=40),
+    value=st.text(alphabet=st.sampled_from("ab é'\"\\:#-[]\n\t\u00a0\x07\x01\ufeff"), min_size=1, max_size=40),
     style=st.sampled_from([None, "'", '"', "|", ">"]),
     width=st.sampled_from([12, 30, 80]),
 )
@@ -282,8 +284,8 @@ def test_every_character_of_a_value_is_located_where_it_is_written(value, style,
             continue
         line, column = value_position(lines, scalar, index)
         written = lines[line - 1][column - 1]
-        # Escaped ('\a', '\\', '\"') or doubled (''), the character is located at the start of its escape.
-        assert written == char or (scalar.style in ("'", '"') and written in "\\'"), (index, text)
+        # Escaped ('\a', '\x01', '\\', '\"'), the character is located at the start of its escape.
+        assert written == char or (scalar.style == '"' and written == "\\"), (index, text)
 
 
 # -- languages -----------------------------------------------------------------------------------
@@ -295,6 +297,17 @@ def test_a_language_of_another_script_than_the_text_is_a_warning_with_the_tag_me
     assert [(d.line, d.column, d.severity, d.message) for d in report.items] == [
         (2, 11, "warning", "language: 'uk' is Ukrainian, written in Cyrillic script, but the text is in Latin "
                            "script; for British English write 'en-GB'"),
+    ]  # fmt: skip
+
+
+def test_a_language_also_written_in_latin_script_is_told_its_latin_tag(tmp_path: Path):
+    text = "title: Srpski\nlanguage: sr\nbody:\n  - Staza ide duž litica dvanaest milja, od luke do svetionika.\n"
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    article, report = load("a.yaml", root=tmp_path, folder=tmp_path)
+    assert article is not None
+    assert [(d.line, d.column, d.message) for d in report.warnings] == [
+        (2, 11, "language: 'sr' is Serbian, written in Cyrillic script, but the text is in Latin script; for Serbian "
+                "in Latin script write 'sr-Latn'"),
     ]  # fmt: skip
 
 
