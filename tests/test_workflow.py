@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import threading
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 
+from octavo import __version__
 from octavo.cli.main import find_inputs, shard
+from octavo.cli.new import create
 
 from .conftest import FIXTURES, PROJECT
+from .test_new import run_step, step_environment
+from .test_packaging import built_distributions
 
 ARTICLES = ["all_blocks.yaml", "russian.yaml", "norwegian.yaml", "images.yaml"]
 
@@ -242,3 +250,122 @@ def test_every_skip_over_something_not_installed_goes_through_need():
                 reasons = [a.value for a in arguments if isinstance(a, ast.Constant) and isinstance(a.value, str)]
                 found.add((path.name, reasons[0] if reasons else None))
     assert found == STRUCTURAL_SKIPS
+
+
+# -- releases: the dist and release workflows, and the version a new project pins ---------------------------
+
+
+def workflow(name: str) -> tuple[dict, dict]:
+    """A workflow of the repository, and its triggers (YAML 1.1 reads the key `on` as true)."""
+    loaded = yaml.safe_load((PROJECT / ".github" / "workflows" / name).read_text(encoding="utf-8"))
+    return loaded, loaded.get("on", loaded.get(True))
+
+
+def runs(job: dict) -> list[str]:
+    return [step.get("run", "") for step in job["steps"]]
+
+
+def builds_and_checks(job: dict) -> None:
+    """pyproject-build (never `python -m build`, which build.py shadows here), then `twine check --strict`, with
+    the build package and twine in the ranges pyproject.toml's test extra gives them."""
+    commands = runs(job)
+    assert not any("python -m build" in run for run in commands)
+    build = commands.index("pyproject-build")
+    assert commands.index("twine check --strict dist/*") > build
+    extra = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "optional-dependencies"]["test"]  # fmt: skip
+    wanted = sorted(f'"{r}"' for r in extra if r.startswith(("build>", "twine>")))
+    (install,) = [run for run in commands[:build] if "pip install" in run]
+    assert sorted(re.findall(r'"[^"]+"', install)) == wanted
+
+
+def test_every_push_and_pull_request_builds_and_checks_the_sdist_and_wheel():
+    dist, triggers = workflow("dist.yml")
+    assert set(triggers) == {"push", "pull_request"} and not any(triggers.values())
+    (job,) = dist["jobs"].values()
+    builds_and_checks(job)
+
+
+def test_a_version_tag_releases_by_trusted_publishing_and_nothing_else_does():
+    release, triggers = workflow("release.yml")
+    assert triggers == {"push": {"tags": ["v*"]}}  # no branch, no pull request, no manual run
+    # No stored credential anywhere: no secret is read, and no step is handed a password or a token.
+    assert "secrets." not in (PROJECT / ".github/workflows/release.yml").read_text(encoding="utf-8")
+    jobs = release["jobs"]
+    given = {key for job in jobs.values() for step in job["steps"] for key in step.get("with") or {}}
+    assert not {key for key in given if "password" in key or "token" in key or key == "user"}, given
+    assert "id-token" not in str(release.get("permissions"))  # only the publishing job gets the token
+    (publisher,) = [name for name, job in jobs.items()
+                    if any(str(s.get("uses", "")).startswith("pypa/gh-action-pypi-publish@") for s in job["steps"])]
+    publish = jobs[publisher]
+    assert publish["permissions"] == {"id-token": "write"}
+    assert publish["environment"]["name"] == "pypi"
+    (upload,) = [s for s in publish["steps"] if str(s.get("uses", "")).startswith("pypa/gh-action-pypi-publish@")]
+    assert "repository-url" not in (upload.get("with") or {})  # PyPI itself, not TestPyPI
+    # Published only after the files were built, checked and the wheel tested; the test job sees no checkout.
+    builder, tester = jobs["dist"], jobs["test-wheel"]
+    builds_and_checks(builder)
+    assert set(publish["needs"]) == {"dist", "test-wheel"} and tester["needs"] == "dist"
+    assert not any(str(s.get("uses", "")).startswith("actions/checkout@") for s in tester["steps"])
+
+
+def release_step(job: str, name: str) -> str:
+    release, _ = workflow("release.yml")
+    (step,) = [s for s in release["jobs"][job]["steps"] if s.get("name", "").startswith(name)]
+    return step["run"]
+
+
+@pytest.fixture(scope="module")
+def tagged(tmp_path_factory) -> Path:
+    """A folder as the release's dist job has it after building: dist/ with the built files, and the changelog."""
+    folder = tmp_path_factory.mktemp("tagged")
+    (folder / "dist").mkdir()
+    for path in built_distributions(tmp_path_factory).values():
+        shutil.copy(path, folder / "dist")
+    shutil.copy(PROJECT / "CHANGELOG.md", folder)
+    return folder
+
+
+def test_the_release_refuses_a_tag_that_is_not_the_built_version_or_not_in_the_changelog(tagged):
+    check = release_step("dist", "The tag is the package's version")
+    changelog = tagged / "CHANGELOG.md"
+    kept = changelog.read_text(encoding="utf-8")
+
+    def tag(name: str, heading: str) -> subprocess.CompletedProcess:
+        changelog.write_text(kept.replace(f"## [{__version__}]", heading), encoding="utf-8")
+        return run_step(check, tagged, step_environment(GITHUB_REF_NAME=name))
+
+    try:
+        assert tag(f"v{__version__}", f"## [{__version__}]").returncode == 0
+        wrong = tag("v9.9.9", "## [9.9.9]")  # described in the changelog, but not the version that was built
+        assert wrong.returncode == 1 and "::error::the tag v9.9.9" in wrong.stdout
+        undescribed = tag(f"v{__version__}", "## [Unreleased]")
+        assert undescribed.returncode == 1 and "::error file=CHANGELOG.md::" in undescribed.stdout
+    finally:
+        changelog.write_text(kept, encoding="utf-8")
+
+
+def test_the_release_s_wheel_test_installs_it_afresh_and_builds_a_new_project(tagged, tmp_path):
+    """The test-wheel job's step as written: the wheel in a fresh venv, its dependencies from the index."""
+    step = release_step("test-wheel", "Install the wheel in a fresh virtual environment")
+    python = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"  # a Python octavo supports
+    env = step_environment(GITHUB_REF_NAME=f"v{__version__}", RUNNER_TEMP=str(tmp_path), PATH=python)
+    result = run_step(step, tagged, env)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert (tmp_path / "handouts" / "dist" / "example.pdf").is_file()
+    assert (tmp_path / "handouts" / "requirements.txt").read_text(encoding="utf-8") == f"octavo=={__version__}\n"
+
+
+def test_the_starter_workflow_installs_the_version_that_wrote_it_with_pip_s_cache(tmp_path):
+    """A new project's CI installs exactly the running octavo, from requirements.txt, which keys pip's cache."""
+    create(tmp_path / "handouts")
+    steps = yaml.safe_load((tmp_path / "handouts/.github/workflows/build.yml").read_text(encoding="utf-8"))[
+        "jobs"]["build"]["steps"]  # fmt: skip
+    assert (tmp_path / "handouts/requirements.txt").read_text(encoding="utf-8").splitlines() == [
+        f"octavo=={__version__}"]  # fmt: skip
+    (setup,) = [s for s in steps if str(s.get("uses", "")).startswith("actions/setup-python@")]
+    assert setup["with"]["cache"] == "pip" and setup["with"]["cache-dependency-path"] == "requirements.txt"
+    installs = [s["run"] for s in steps if "pip install" in s.get("run", "")]
+    assert installs == ["python -m pip install -r requirements.txt"]
+    names = [s.get("name") for s in steps]
+    assert steps.index(setup) < names.index("Install octavo") < names.index("Build")
