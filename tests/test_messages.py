@@ -344,3 +344,15 @@ def test_a_language_written_as_a_name_or_a_country_is_told_the_tag(tmp_path: Pat
     assert [(d.line, d.column, d.message) for d in report.items] == [
         (2, 11, f"language: '{value}' is not a valid BCP 47 language tag ({hint})")
     ]
+
+
+def test_check_prints_a_problem_of_a_folded_text_at_its_own_line_and_a_language_warning(cli):
+    run = cli("check", "tests/fixtures/prose/folded.yaml")
+    assert run.status == 1
+    assert "tests/fixtures/prose/folded.yaml:7:14: error: body[0]: reference to undefined note '[^nope]'" in run.err
+    run = cli("check", "tests/fixtures/prose/language_uk.yaml")
+    assert run.status == 0
+    assert (
+        "tests/fixtures/prose/language_uk.yaml:2:11: warning: language: 'uk' is Ukrainian, written in Cyrillic "
+        "script, but the text is in Latin script; for British English write 'en-GB'"
+    ) in run.err
