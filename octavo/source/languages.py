@@ -115,7 +115,6 @@ def script_mismatch(tag: str, count: int, latin: int) -> str | None:
     if count < MIN_LETTERS or latin < LATIN_SHARE * count or tag.split("-")[0] in LATIN_LANGUAGES:
         return None
     import langcodes
-    from babel import Locale
 
     try:
         given = langcodes.Language.get(tag)
@@ -124,6 +123,7 @@ def script_mismatch(tag: str, count: int, latin: int) -> str | None:
     language = given.maximize()
     if language.script in (None, "Latn"):
         return None
+    from babel import Locale  # here: only a mistake needs the names
     from babel.localedata import exists
 
     english = Locale("en")
