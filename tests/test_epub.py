@@ -270,3 +270,35 @@ def test_an_image_shown_twice_is_stored_once(tmp_path):
         "EPUB/images/figure-1.jpg", "EPUB/images/figure-2.png"]  # fmt: skip
     sources = [i.get("src") for i in xml(files, "title.xhtml").iterfind(".//x:figure//x:img", NS)]
     assert sources == ["images/figure-1.jpg", "images/figure-2.png", "images/figure-1.jpg"]
+
+
+def test_a_footnote_opens_in_every_document_that_calls_it_and_links_back_there(tmp_path):
+    """A note called from several documents has a copy in each: a pop-up never leaves the page it is read on."""
+    from lxml import etree
+
+    article, epub = build(FIXTURES / "footnotes_shared.yaml", tmp_path)
+    assert check_messages(epub) == []  # no duplicate id, every fragment resolves
+    files = {Path(n).name: etree.fromstring(d) for n, d in epub_files(epub).items() if n.endswith(".xhtml")}
+    copies: dict[str, list[str]] = {}
+    for name, root in files.items():
+        ids = [e.get("id") for e in root.iter() if e.get("id")]
+        assert len(ids) == len(set(ids)), name
+        by_id = {e.get("id"): e for e in root.iter() if e.get("id")}
+        refs = root.xpath("//x:a[@role='doc-noteref']", namespaces=NS)
+        for ref in refs:
+            assert ref.get(EPUB_TYPE) == "noteref" and ref.get("href").startswith("#"), (name, ref.get("href"))
+            aside = by_id[ref.get("href")[1:]]
+            assert aside.tag == f"{{{NS['x']}}}aside" and aside.get(EPUB_TYPE) == "footnote", name
+            assert aside.get("role") == "doc-footnote"
+            assert aside.xpath("string(.//x:a[@class='footnote-number'])", namespaces=NS) == ref.text, name
+        for aside in root.xpath("//x:aside[@role='doc-footnote']", namespaces=NS):
+            copies.setdefault(aside.get("id"), []).append(name)
+            back = [a.get("href") for a in aside.xpath(".//x:a[@role='doc-backlink']", namespaces=NS)]
+            calls = [r.get("id") for r in refs if r.get("href") == f"#{aside.get('id')}"]
+            # Each call in this document, in order, and nothing else: the number goes back to the first.
+            assert back == [f"#{call}" for call in calls], (name, aside.get("id"))
+    notes = {note.key: note for note in article.footnotes}
+    assert sorted(copies[notes["source"].id]) == ["section-1.xhtml", "section-2.xhtml", "title.xhtml"]
+    assert sorted(copies[notes["twice"].id]) == ["section-1.xhtml", "section-3.xhtml"]
+    assert sorted(copies[notes["first"].id]) == ["section-1.xhtml", "section-2.xhtml"]
+    assert sum(map(len, copies.values())) == 9  # five notes, four of them called from two or three documents

@@ -56,7 +56,7 @@ def anchor_files(publication: Publication) -> dict[str, str]:
             files.update(dict.fromkeys(anchors_in(part), chunk_file(article, chunk)))
         # Every article's References are in one document, as its notes are; a book groups them by article.
         files.update(dict.fromkeys((ref.id for ref in article.references), REFERENCES_FILE))
-        # A footnote lives in the document of its first reference.
+        # A footnote's own anchor: the document of its first reference (every calling document has a copy).
         files.update({note.id: files[note.refs[0].ref_id] for note in article.footnotes})
     return files
 
@@ -123,8 +123,16 @@ def epub_bytes(publication: Publication, options: BuildOptions) -> bytes:
 
 
 def _footnotes_in(article: Article, files: dict[str, str], chunk: int) -> list[Note]:
-    """The footnotes whose first reference is in one of the article's documents: they go at its end."""
-    return [note for note in article.footnotes if files[note.id] == chunk_file(article, chunk)]
+    """The footnotes called from one of the article's documents, each with only its calls there as `refs`.
+
+    Every document that calls a note carries its own copy at its end (same number, same id: ids are unique per
+    document), because reading systems pop up only notes of the same document; a link to another file leaves
+    the page. The copy's back-links go to the calls in the same document.
+    """
+    here = chunk_file(article, chunk)
+    found = [dataclasses.replace(note, refs=tuple(ref for ref in note.refs if files[ref.ref_id] == here))
+             for note in article.footnotes]  # fmt: skip
+    return [note for note in found if note.refs]
 
 
 def _template_values(publication: Publication, package: _Package, theme: Theme, stylesheets: list[str],
@@ -143,7 +151,7 @@ def _template_values(publication: Publication, package: _Package, theme: Theme, 
         "href": lambda anchor: f"{files[anchor]}#{anchor}",
         "notes_href": "notes.xhtml",
         "footnote_for": footnote_lookup(publication),
-        "same_document": lambda a, b: files[a] == files[b],
+        "same_document": lambda a, b: files[a] == files[b],  # octavo's templates no longer need it; themes may
         "footnotes_here": [],
         "index": _index(publication),
         "image_src": lambda figure: package.images[figure.id],
