@@ -48,7 +48,7 @@ def test_verbose_says_the_versions_fonts_hooks_and_the_time_of_each_stage(projec
     assert any(re.fullmatch(r'octavo: fonts: "DejaVu Sans Mono", monospace -> .+ \(fontconfig\)', line)
                or line == 'octavo: fonts: "DejaVu Sans Mono", monospace -> fontconfig\'s fc-match is not installed: '
                "not looked up" for line in lines), err  # fmt: skip
-    assert re.search(r"^octavo: engine hooks: on: .*\bfloats\b", err, re.M), err
+    assert re.search(r"^octavo: the engine's hooks: on: .*\bfloats\b", err, re.M), err
     timed = [line for line in lines if line.startswith("octavo: content/handout.yaml: ")]
     assert len(timed) == 1, err
     stages = dict(re.findall(r"([a-zA-Z-]+) (\d+\.\d\d) s", timed[0]))
@@ -62,11 +62,11 @@ def test_the_pdf_of_the_fonts_line_is_octavos_own_without_a_project_font(tmp_pat
     assert ('octavo: fonts: "Gentium Book Plus", "DejaVu Serif", serif -> Gentium Book Plus: octavo\'s styles/fonts/: '
             "GentiumBookPlus-Regular.ttf, GentiumBookPlus-Italic.ttf, GentiumBookPlus-Bold.ttf, "
             "GentiumBookPlus-BoldItalic.ttf") in err.splitlines(), err  # fmt: skip
-    assert "octavo: engine hooks: disabled: " in err
+    assert "octavo: the engine's hooks: disabled: " in err
     assert re.search(r"^octavo: handout.yaml: load \d+\.\d\d s, PDF \d+\.\d\d s, write \d+\.\d\d s$", err, re.M), err
 
 
 def test_without_verbose_a_build_says_none_of_it(project):
     err = build(project, "--jobs", "1")
-    assert "versions:" not in err and "fonts:" not in err and "engine hooks" not in err
+    assert "versions:" not in err and "fonts:" not in err and "hooks" not in err
     assert not re.search(r"\d\.\d\d s", err), err

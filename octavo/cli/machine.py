@@ -36,7 +36,7 @@ def describe(options: BuildOptions) -> None:
         LOGGER.info("fonts: %s", line)
     with engine.hooks():  # each hook checked against this WeasyPrint, as a layout would (and undone again)
         engine.readable()
-    LOGGER.info("engine hooks: %s", hook_states(engine.status()))
+    LOGGER.info("the engine's hooks: %s", hook_states(engine.status()))
     if ctypes.util.find_library("harfbuzz-subset") is None:
         LOGGER.info("note: HarfBuzz's subsetter (libharfbuzz-subset0) is not installed; WeasyPrint falls back to "
                     "fontTools, and writing PDFs takes 20-50%% longer")  # fmt: skip
