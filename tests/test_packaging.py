@@ -37,11 +37,14 @@ notes:
 
 
 def built_distributions(factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The sdist, and a wheel built from that sdist (as pip does), made by `pyproject-build` in the project folder
-    as the repository's dist and release workflows make them; built once in a run however many modules ask.
+    """The sdist, and a wheel built from that sdist (as pip does), made by `pyproject-build` as the repository's
+    dist and release workflows make them; built once in a run however many modules ask.
 
-    Under pytest-xdist each worker has its own session: the first to ask builds in the run's shared temporary
-    folder, and the others wait on its lock and read the same files (as conftest.shared_build does).
+    They are built from a copy of the checkout as a fresh clone has it (the files git tracks or would track, as
+    they are now): an octavo.egg-info left in the project folder by an earlier build would otherwise add the files
+    it lists to the sdist, whatever MANIFEST.in says. Under pytest-xdist each worker has its own session: the
+    first to ask builds in the run's shared temporary folder, and the others wait on its lock and read the same
+    files (as conftest.shared_build does).
     """
     shared = factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER") is not None:
@@ -52,8 +55,16 @@ def built_distributions(factory: pytest.TempPathFactory) -> dict[str, Path]:
             # The build package's own command: in the project folder, `python -m build` would run build.py.
             front = shutil.which("pyproject-build", path=str(Path(sys.executable).parent))
             need("pyproject-build", front, "pip install -e '.[test]'")
+            clone = shared / "shared-dist-source"
+            shutil.rmtree(clone, ignore_errors=True)
+            listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                                    cwd=PROJECT, check=True, capture_output=True, text=True).stdout  # fmt: skip
+            for name in filter(None, listed.split("\0")):
+                if (PROJECT / name).is_file():  # not a file deleted but not yet committed
+                    (clone / name).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(PROJECT / name, clone / name)
             shutil.rmtree(out, ignore_errors=True)
-            result = subprocess.run([str(front), "--outdir", str(out)], cwd=PROJECT, capture_output=True, text=True)
+            result = subprocess.run([str(front), "--outdir", str(out)], cwd=clone, capture_output=True, text=True)
             assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
             done.touch()
     (sdist,), (wheel,) = out.glob("*.tar.gz"), out.glob("*.whl")
