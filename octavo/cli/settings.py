@@ -39,22 +39,27 @@ PDF_ONLY = ("booklet", "print_ready", "marks", "sheet", "creep", "pdf_variant", 
 
 
 def check_combination(command: str, given: set[str], values: dict[str, object]) -> None:
-    """A flag given on the command line that would have no effect with the others is a usage error (build,
-    watch and check alike); with check, one that changes only what --preflight typesets is said in a note.
-    A value from octavo.toml alone is never a mistake: the file holds defaults for the builds that use them."""
+    """A flag given on the command line that would have no effect with the others is said in a warning (build,
+    watch and check alike; a warning, not a usage error, so that command lines that worked before still run);
+    with check, one that changes only what --preflight typesets is said in a note. A value from octavo.toml
+    alone is never a mistake: the file holds defaults for the builds that use them."""
     for name in sorted(given):
         flag = OPTION[name].flag
         if name in NEEDS and not values[NEEDS[name][0]]:
             needed = OPTION[NEEDS[name][0]]
-            raise UsageError(f"{flag} applies only to {NEEDS[name][1]}: add {needed.flag} "
-                             f"(or {needed.key} = true in octavo.toml)")  # fmt: skip
+            _ignored(f"{flag} applies only to {NEEDS[name][1]}: add {needed.flag} "
+                     f"(or {needed.key} = true in octavo.toml)")  # fmt: skip
         if command != "check" and name in PDF_ONLY and "pdf" not in values["formats"]:  # type: ignore[operator]
             formats = ",".join(values["formats"])  # type: ignore[arg-type]
-            raise UsageError(f"{flag} applies only to the PDF, which --format {formats} does not make")
+            _ignored(f"{flag} applies only to the PDF, which --format {formats} does not make")
     shaping = [OPTION[n].flag for n in sorted(given) if n in (*PDF_ONLY, "page_size", "notes") and n != "preflight"]
     if command == "check" and shaping and not values["preflight"]:
         print(f"octavo: note: {', '.join(shaping)} change{'s' if len(shaping) == 1 else ''} only what --preflight "
               "typesets and checks; without it, check reads the sources alone", file=sys.stderr)  # fmt: skip
+
+
+def _ignored(message: str) -> None:
+    print(f"octavo: warning: {message}; it is ignored", file=sys.stderr)
 
 
 def read_config(root: Path, emit: Callable[[Diagnostic], None], error_format: str = "text"):
