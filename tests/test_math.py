@@ -62,6 +62,11 @@ def displayed(article) -> list[bool]:
             for _ in formulas_in(block)] + [False] * len(formulas_in(article.notes))  # fmt: skip
 
 
+def drawn(formula: Formula) -> tuple[Formula, ...]:
+    """The drawings of a formula in print: its pieces, or the formula whole."""
+    return formula.pieces or (formula,)
+
+
 def spine(files: dict[str, bytes]) -> list[str]:
     opf = ET.fromstring(files["EPUB/content.opf"])
     hrefs = {i.get("id"): i.get("href") for i in opf.iterfind(".//opf:manifest/opf:item", NS)}
@@ -146,8 +151,10 @@ def alternative_texts(pdf: PdfReader) -> list[tuple[str, str]]:
 def test_every_formula_is_tagged_with_its_latex_as_alternative_text(built, article):
     tagged = alternative_texts(PdfReader(built / "math.pdf"))
     # WeasyPrint tags an image (the formula's drawing) as a Figure whose /Alt is its alt text; octavo
-    # makes it a Formula, the structure type PDF has for mathematics.
-    assert tagged == [("/Formula", f.tex) for f in all_formulas(article)]
+    # makes it a Formula, the structure type PDF has for mathematics. An inline formula that may break
+    # is drawn in pieces, each a Formula with its own LaTeX, read in order.
+    assert tagged == [("/Formula", p.tex) for f in all_formulas(article) for p in drawn(f)]
+    assert len(tagged) > len(all_formulas(article))
 
 
 def test_the_pdf_ua_variant_passes_pdfua(tmp_path):
@@ -175,15 +182,18 @@ def test_equation_numbers_stand_at_the_right_of_the_measure(built):
 def test_a_formula_is_drawn_at_the_size_of_the_text_on_its_baseline(built, article):
     html = (built / "math.html").read_text(encoding="utf-8")
     styles = re.findall(r'<img class="math[^"]*" src="[^"]+" alt="([^"]*)" style="([^"]+)"', html)
-    assert len(styles) == len(all_formulas(article))
+    pieces = [p for f in all_formulas(article) for p in drawn(f)]
+    assert [alt.replace("&amp;", "&") for alt, _ in styles] == [p.tex for p in pieces]
     t = typeset("t")
     assert 0.3 < t.width < 0.7 and 0.5 < t.height < 1.2 and -0.1 < t.depth < 0.3  # one letter: its size in the text
     fraction = typeset(r"\frac{a}{b}")
     assert fraction.depth > t.depth + 0.2 and fraction.height > t.height  # a fraction reaches below the line
-    for alt, style in styles:
-        (formula,) = [f for f in all_formulas(article) if f.tex == alt.replace("&amp;", "&")][:1]
-        assert style == (f"width: {formula.width:.3f}em; height: {formula.height:.3f}em; "
-                         f"vertical-align: {-formula.depth:.3f}em")  # fmt: skip
+    for (_alt, style), piece in zip(styles, pieces, strict=True):
+        if piece.display:  # scaled down to the measure if it is wider, its height following
+            assert style == f"width: {piece.width:.3f}em"
+        else:
+            assert style == (f"width: {piece.width:.3f}em; height: {piece.height:.3f}em; "
+                             f"vertical-align: {-piece.depth:.3f}em")  # fmt: skip
 
 
 # -- no LaTeX delimiters left anywhere -------------------------------------------------------

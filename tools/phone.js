@@ -79,6 +79,7 @@ function measure() {
     tables: boxes('table'),
     images: boxes('figure img'),
     covers: boxes('body.cover img'),
+    equationNumbers: boxes('.equation-number'),  // an equation's number must stay on the screen
     hidden: boxes('nav[hidden], [hidden]').filter((b) => b.display !== 'none').length,
     figures: boxes('figure, figcaption').filter((b) => b.display !== 'block').length,
   };

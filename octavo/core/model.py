@@ -33,6 +33,9 @@ class Formula:
     width: float  # the drawing's size in ems of the surrounding text
     height: float
     depth: float  # how far the drawing reaches below the baseline, in ems
+    # An inline formula cut after its top-level relation and operator signs, each drawn on its own, so that
+    # a printed line may break between them; empty when the formula is one piece.
+    pieces: tuple[Formula, ...] = ()
 
 
 @dataclass(frozen=True)

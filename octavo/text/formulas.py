@@ -8,6 +8,8 @@ from functools import lru_cache
 from xml.etree import ElementTree as ET
 
 from octavo.core.model import Formula
+from octavo.text.mathbreaks import pieces
+from octavo.text.mathml import amend, for_drawing, prepare_tex, spaced_as_infix
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 # The size ziamath draws at; the drawing is scaled to the text by em-based sizes, so any size works.
@@ -36,7 +38,7 @@ def typeset(tex: str, display: bool = False) -> Formula:
 
 
 @lru_cache(maxsize=4096)  # the same formula in an article and in the books that collect it
-def _typeset(tex: str, display: bool) -> Formula:
+def _typeset(tex: str, display: bool, piece: bool = False) -> Formula:
     if not tex:
         raise FormulaError("the formula is empty")
     if len(tex) > MAX_TEX_LENGTH:
@@ -46,11 +48,27 @@ def _typeset(tex: str, display: bool) -> Formula:
         raise FormulaError(f"'{definition[0]}' defines a command, which octavo does not allow")
     _check_braces(tex)
     root = _mathml(tex, display)
+    if piece:
+        spaced_as_infix(root)
     _check_depth(root)
     root.set("alttext", tex)
     mathml = ET.tostring(root, encoding="unicode")
-    svg, width, height, depth = _drawing(mathml)
-    return Formula(tex=tex, display=display, mathml=mathml, svg=svg, width=width, height=height, depth=depth)
+    # A piece is drawn without a margin: it meets the next piece as the signs' own spacing says.
+    svg, width, height, depth = _drawing(mathml, 0.0 if piece else 1.0)
+    parts = () if display or piece else _pieces(tex)
+    return Formula(tex=tex, display=display, mathml=mathml, svg=svg, width=width, height=height, depth=depth,
+                   pieces=parts)
+
+
+def _pieces(tex: str) -> tuple[Formula, ...]:
+    """An inline formula drawn in pieces that a line may break between, or () if it is one piece."""
+    texts = pieces(tex)
+    if len(texts) < 2:
+        return ()
+    try:
+        return tuple(_typeset(text, False, True) for text in texts)
+    except FormulaError:  # a piece that cannot stand alone: the formula is drawn whole, as it always can be
+        return ()
 
 
 def _check_braces(tex: str) -> None:
@@ -84,7 +102,7 @@ def _mathml(tex: str, display: bool) -> ET.Element:
     from latex2mathml.converter import convert  # imported here: only articles with mathematics need it
 
     try:
-        text = convert(tex, display="block" if display else "inline")
+        text = convert(prepare_tex(tex, display), display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises its own exception types, and sometimes others
         raise FormulaError(_reason(exc)) from None
     root = ET.fromstring(text)
@@ -94,6 +112,7 @@ def _mathml(tex: str, display: bool) -> ET.Element:
             raise FormulaError(f"unknown command '{element.text}'")
         if name in ARITY and len(element) != ARITY[name]:
             raise FormulaError(f"an incomplete {_COMMANDS.get(name, name)} (a part is missing)")
+    amend(root, display)
     return root
 
 
@@ -108,7 +127,7 @@ def _reason(exc: Exception) -> str:
     return f"{words}{f' ({detail})' if detail else ''}"
 
 
-def _drawing(mathml: str) -> tuple[str, float, float, float]:
+def _drawing(mathml: str, margin: float) -> tuple[str, float, float, float]:
     """The SVG of the MathML, and its width, height and depth below the baseline, in ems."""
     try:
         with warnings.catch_warnings():
@@ -116,7 +135,7 @@ def _drawing(mathml: str) -> tuple[str, float, float, float]:
             warnings.simplefilter("ignore")
             import ziamath  # imported here: loading its math font takes a moment
 
-            svg = ziamath.Math(mathml, size=DRAWING_SIZE).svg()
+            svg = ziamath.Math(for_drawing(mathml), size=DRAWING_SIZE, margin=margin).svg()
     except Exception as exc:  # any failure to draw is the formula's problem, reported where it is written
         raise FormulaError(f"it cannot be drawn ({exc})") from None
     view = re.search(r'viewBox="([-\d.e ]+)"', svg)
