@@ -7,6 +7,11 @@ and calls itself through its module's global name; wrapping it is the one place 
 element and the HTML element it comes from meet. The wrapper keeps no state, so any number of builds
 may share it. The check: the function is there, a generator taking (box, parent, pdf, ...) and calling
 itself by that name, and the box and PDF classes it uses exist. Without it the PDF is as WeasyPrint tags it.
+
+A few elements are placed in the structure tree away from their HTML parents: a footnote goes to its
+page's footnote area, under the document, out of its chapter. Once a page's elements are built, each
+one whose language (WeasyPrint's computed `lang`, inherited in the HTML) is not the one it would
+inherit in the structure tree gets its own /Lang; everywhere else the two agree and nothing is added.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ def _check() -> str | None:
         return f"weasyprint.pdf.tags._build_box_tree takes {parameters(build)}, not (box, parent, pdf, ...)"
     if not ("_build_box_tree" in build.__code__.co_names and hasattr(boxes, "PageBox") and hasattr(pydyf, "String")):
         return "_build_box_tree does not recurse through its module, or PageBox or pydyf.String is gone"
+    if "objects" not in pydyf.PDF.add_object.__code__.co_names:  # a child element is found by its number
+        return "pydyf.PDF.add_object keeps no list of the objects"
     return None
 
 
@@ -48,12 +55,18 @@ def _with_our_tags(build: Any) -> Any:
         if not active():  # a PDF the program writes itself, in another thread: WeasyPrint's tags only
             yield from build(box, parent, pdf, *args)
             return
+        if isinstance(box, boxes.PageBox):  # the page's elements, each given the language it does not inherit
+            structures = list(build(box, parent, pdf, *args))
+            _inherit_languages(structures, pdf, pydyf)
+            yield from structures
+            return
         # The page, <html> and <body> pass their children's elements up: those are not theirs to mark.
         element = getattr(box, "element", None)
-        own = element is not None and box.element_tag not in ("html", "body") and not isinstance(box, boxes.PageBox)
+        own = element is not None and box.element_tag not in ("html", "body")
         for structure in build(box, parent, pdf, *args):
             if own and structure.get("S") not in (None, "/Document"):
                 _add_language(structure, element, pydyf)
+                structure.octavo_lang = (getattr(box, "style", None) or {}).get("lang")
                 if structure.get("S") == "/TH" and isinstance(structure.get("A"), dict):
                     scope = "/Row" if element.get("scope") == "row" else "/Column"
                     structure["A"]["Scope"] = scope
@@ -70,6 +83,27 @@ def _add_language(structure: Any, element: Any, pydyf: Any) -> None:
     lang = element.get("lang")
     if lang and "Lang" not in structure:
         structure["Lang"] = pydyf.String(lang)
+
+
+def _inherit_languages(structures: list[Any], pdf: Any, pydyf: Any) -> None:
+    """/Lang on each element of a page whose HTML language is not the one it inherits in the structure tree."""
+    document = pdf.catalog.get("Lang")
+    stack = [(structure, getattr(document, "string", None)) for structure in structures]
+    while stack:
+        structure, inherited = stack.pop()
+        own = structure.get("Lang")
+        if own is not None:
+            inherited = getattr(own, "string", inherited)
+        else:
+            wanted = getattr(structure, "octavo_lang", None)
+            if wanted and wanted != inherited:
+                structure["Lang"] = pydyf.String(wanted)
+                inherited = wanted
+        for kid in structure.get("K") or ():
+            if isinstance(kid, bytes):  # a reference "N 0 R" to a child element (MCIDs are numbers)
+                child = pdf.objects[int(kid.split()[0])]
+                if isinstance(child, dict) and child.get("Type") == "/StructElem":
+                    stack.append((child, inherited))
 
 
 HOOK = register(Hook("tagging", _check, _patches))
