@@ -37,7 +37,9 @@ class Built:
     """A file made in memory and not yet written: the runner writes all of an input's files, or none."""
 
     path: Path
-    format: str  # "pdf", "booklet", "print", "epub", "html", or "asset" (a file the HTML refers to)
+    # "pdf", "booklet", "print", "interior", "cover", "cover-guides" (--for), "epub", "html", or "asset" (a file
+    # the HTML refers to)
+    format: str
     data: bytes
     pages: int | None
     seconds: float
@@ -108,11 +110,20 @@ def build_publication(publication: Publication, options: BuildOptions, *,
                 made = prepress.print_ready_pdf(publication, options)
             files.append((target(".print.pdf"), "print", *made))
             checked.append((target(".print.pdf"), "print", made[0]))
+        interior_pages = None
+        if options.print_for:
+            from octavo.pdf import paperback
+
+            with timed("paperback"):
+                made_for = paperback.paperback_files(publication, options, report)
+            files += [(target(suffix), kind, data, pages) for suffix, kind, data, pages in made_for]
+            checked += [(target(suffix), kind, data) for suffix, kind, data, _ in made_for if kind != "cover-guides"]
+            interior_pages = next((pages for _, kind, _, pages in made_for if kind == "interior"), None)
         for path, kind, pdf_data in checked if options.preflight else ():
             from octavo.pdf import preflight
 
             with timed("preflight"):
-                found = preflight.check(pdf_data, publication, path, kind, options)
+                found = preflight.check(pdf_data, publication, path, kind, options, interior_pages=interior_pages)
             if options.strict:  # every warning is an error, these too: the input's files are not written
                 found.escalate()
             report.extend(found)

@@ -33,9 +33,10 @@ def settings(args: argparse.Namespace, root: Path,
 
 # A flag that changes only what another option makes (and what it makes): given without it, it would do nothing.
 NEEDS = {"marks": ("print_ready", "the print-ready PDF"), "sheet": ("booklet", "the booklet"),
-         "creep": ("booklet", "the booklet")}  # fmt: skip
+         "creep": ("booklet", "the booklet"), "cover_guides": ("print_for", "the cover wrap")}  # fmt: skip
 # What only a PDF has: given on the command line of a build that makes none, it would do nothing.
-PDF_ONLY = ("booklet", "print_ready", "marks", "sheet", "creep", "pdf_variant", "preflight")
+PDF_ONLY = ("booklet", "print_ready", "marks", "sheet", "creep", "pdf_variant", "preflight", "print_for",
+            "cover_guides")
 
 
 def check_combination(command: str, given: set[str], values: dict[str, object]) -> None:

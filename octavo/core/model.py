@@ -8,6 +8,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from octavo.core.printspec import PrintSettings
+
 
 @dataclass(frozen=True)
 class NoteRef:
@@ -228,6 +230,10 @@ class Book(Metadata):
     """A collection of articles published as one PDF and one EPUB; its authors are the editors."""
 
     articles: tuple[Article, ...]
+    # The paperback (`--for`): its `print:` settings, its ISBN-13 (digits only) and its back cover's paragraphs.
+    print_settings: PrintSettings = field(default_factory=PrintSettings, kw_only=True)
+    isbn: str | None = field(default=None, kw_only=True)
+    back_cover: tuple[Inline, ...] = field(default=(), kw_only=True)
 
     @property
     def figures(self) -> tuple[Block, ...]:

@@ -21,6 +21,7 @@ from octavo.core.optionspec import (
     Switch,
     Text,
 )
+from octavo.core.printspec import PROFILES
 
 PAGE_SIZES = ("A4", "Letter", "A5")
 FORMATS = ("pdf", "epub", "html")
@@ -28,6 +29,7 @@ FORMATS = ("pdf", "epub", "html")
 NOTES = ("footnotes", "endnotes")  # --notes: overrides every article's and book's `footnotes`
 SHEETS = ("A4", "Letter", "A3", "Tabloid")  # --sheet: the paper a booklet is printed on
 MARKS = ("crop",)  # --marks: printer's marks around a print-ready page
+PRINT_PROFILES = tuple(PROFILES)  # --for: a print service's paperback (octavo.core.printspec)
 PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2")
 ERROR_FORMATS = ("text", "github")
 
@@ -78,6 +80,15 @@ OPTIONS: tuple[Option, ...] = (
            help_for={"check": "also typeset the PDFs as a build would, and check them for print; write nothing"},
            doc="check the PDFs for print: fonts embedded, images at 200 ppi, page boxes; check typesets the PDFs "
            "as a build would and writes nothing"),
+    Option("print_for", Choice(PRINT_PROFILES, "print profile", listed=True), None,
+           "also write a book's <slug>.interior.pdf and <slug>.cover.pdf as this service asks: {values}",
+           flag="--for", key="for", commands=ALL_COMMANDS,
+           help_for={"check": "with --preflight, also typeset the book's interior and cover for this service and "
+                              "check them"},
+           doc="also write a book's <slug>.interior.pdf and <slug>.cover.pdf as this service's guides ask: trim "
+           "size, margins and gutter for the page count, cover wrap with spine and barcode (docs/publishing.md)"),
+    Option("cover_guides", Switch(), False, "with --for, also write <slug>.cover-guides.png: the cover with its "
+           "trim, spine and safe areas drawn", flag="--cover-guides", key="cover-guides", commands=("build", "watch")),
     Option("pdf_variant", Choice(PDF_VARIANTS, "PDF variant"), None, "a PDF standard to follow: {values}",
            flag="--pdf-variant", key="pdf-variant", commands=ALL_COMMANDS, doc="a PDF standard the PDF follows"),
     Option("notes", Choice(NOTES, "kind of notes", listed=True), None,
@@ -142,6 +153,8 @@ class BuildOptions:
     marks: str | None = DEFAULTS["marks"]  # printer's marks on the print-ready PDF
     output_intent: Path | None = DEFAULTS["output_intent"]  # CMYK ICC; None: sRGB
     preflight: bool = DEFAULTS["preflight"]  # check the PDFs made for print
+    print_for: str | None = DEFAULTS["print_for"]  # a print service's paperback: interior and cover wrap
+    cover_guides: bool = DEFAULTS["cover_guides"]  # also a PNG of the cover wrap with its guides drawn
     theme: ThemeSettings = field(default_factory=ThemeSettings)  # octavo.toml's [theme]
     config: Path | None = None  # the octavo.toml these options were read with, if any
     layout_jobs: int = 1  # processes that lay out the pieces of a book's PDF at once (--jobs)

@@ -32,8 +32,10 @@ class Placed:
         return min(self.pixels[0] * 72 / max(self.points[0], 1e-6), self.pixels[1] * 72 / max(self.points[1], 1e-6))
 
 
-def check(data: bytes, publication: Publication, path: Path, kind: str, options: BuildOptions) -> Report:
-    """Every problem a print service would find in this PDF, located in the YAML where it can be."""
+def check(data: bytes, publication: Publication, path: Path, kind: str, options: BuildOptions, *,
+          interior_pages: int | None = None) -> Report:  # fmt: skip
+    """Every problem a print service would find in this PDF, located in the YAML where it can be; with --for, the
+    service's own rules for its interior and cover (`interior_pages`: the interior's count, which sizes the cover)."""
     report = Report()
     reader = PdfReader(io.BytesIO(data))
     name = path.name

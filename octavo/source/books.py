@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from pathlib import Path
 
 from slugify import slugify
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node, ScalarNode
 
-from octavo.core.model import Article, Book, with_notes
+from octavo.core.model import Article, Book, Inline, with_notes
+from octavo.core.printspec import PAPERS, PrintSettings, isbn13, parse_trim
 from octavo.source import shapes
 from octavo.source.articles import load_article, read_flag, read_index_see, read_metadata, read_smart
 from octavo.source.blocks import Context
+from octavo.source.reader import suggestion
 from octavo.source.yamlsrc import SourceError, compose, position
 
 
@@ -35,13 +39,62 @@ def read_book(ctx: Context, tree: MappingNode) -> Book | None:
             ctx.errors += max(1, len(ctx.report.errors) - errors_before)
         else:
             articles.append(article)
+    paperback = {"print_settings": read_print(ctx, fields.get("print")), "isbn": read_isbn(ctx, fields.get("isbn")),
+                 "back_cover": read_back_cover(ctx, fields.get("back-cover"))}  # fmt: skip
     footnotes = read_flag(ctx, fields.get("footnotes"), "footnotes")
     headings = [mark.heading for article in articles for mark in article.index]
     index_see = read_index_see(ctx, fields.get("index-see"), headings)
     if metadata is None or ctx.errors:
         return None
-    book = Book(**metadata, articles=tuple(articles), index_see=index_see)
+    book = Book(**metadata, articles=tuple(articles), index_see=index_see, **paperback)
     return with_notes(book, "footnotes") if footnotes else book
+
+
+def read_print(ctx: Context, node: Node | None) -> PrintSettings:
+    """The book's `print:` mapping: a trim size (6x9in unless given) and a paper (white unless given)."""
+    if node is None:
+        return PrintSettings()
+    fields = ctx.mapping(node, "print", shapes.PRINT.names)
+    settings = PrintSettings(at=position(node))
+    if "trim" in fields and (text := ctx.string(fields["trim"], "print.trim")) is not None:
+        try:
+            settings = replace(settings, trim=parse_trim(text))
+        except ValueError as problem:
+            ctx.error(fields["trim"], f"print.trim: {problem}")
+    if "paper" in fields and (paper := ctx.string(fields["paper"], "print.paper")) is not None:
+        if paper.lower() in PAPERS:
+            settings = replace(settings, paper=paper.lower())
+        else:
+            ctx.error(fields["paper"], f"print.paper: unknown paper '{paper}'{suggestion(paper.lower(), PAPERS)} "
+                      f"(expected {', '.join(PAPERS)})")  # fmt: skip
+    return settings
+
+
+def read_isbn(ctx: Context, node: Node | None) -> str | None:
+    """The book's ISBN-13, its 13 digits; a wrong check digit is an error where the ISBN is written."""
+    text = ctx.string(node, "isbn") if node is not None else None
+    if text is None:
+        return None
+    try:
+        return isbn13(text)
+    except ValueError as problem:
+        ctx.error(node, f"isbn: {problem}")
+        return None
+
+
+def read_back_cover(ctx: Context, node: Node | None) -> tuple[Inline, ...]:
+    """The back cover's text, one Inline per paragraph (a blank line between two), each problem located."""
+    text = ctx.string(node, "back-cover") if node is not None else None
+    if not text or not isinstance(node, ScalarNode):
+        return ()
+    paragraphs = []
+    for found in re.finditer(r"(?:(?!\n[ \t]*\n).)+", text, re.DOTALL):  # the runs between blank lines
+        words = found[0].strip()
+        if words:
+            start = found.start() + len(found[0]) - len(found[0].lstrip())
+            inline = ctx.resolver.inline_text(node, "back-cover", words, refs=False, start=start)
+            paragraphs += [inline] if inline is not None else []
+    return tuple(paragraphs)
 
 
 def _article_paths(loader: Context, node: Node) -> list[tuple[Path, Node]]:

@@ -45,6 +45,7 @@ def json_schema() -> dict[str, Any]:
     defs: dict[str, Any] = {
         shapes.ARTICLE.name: _mapping(shapes.ARTICLE, level=0),
         shapes.BOOK.name: _mapping(shapes.BOOK, level=0),
+        shapes.PRINT.name: _mapping(shapes.PRINT, level=0),
     }
     for level in range(1, shapes.MAX_SECTION_DEPTH + 1):
         defs[_section(level)] = _mapping(shapes.SECTION, level)
@@ -151,6 +152,13 @@ def _value(value: Value, level: int) -> dict[str, Any]:
             heading = {"type": TEXT, "pattern": r"\S"}
             return {"type": "object", "additionalProperties": {"anyOf": [heading, {"type": "array", "minItems": 1,
                                                                                    "items": heading}]}}
+        case Value.PRINT:
+            return {"$ref": f"#/$defs/{shapes.PRINT.name}"}
+        case Value.TRIM:
+            return {"type": "string", "pattern": shapes.TRIM_PATTERN}
+        case Value.ISBN:  # an editor reads 9781234567897 written bare as a number
+            return {"type": ["string", "integer"], "pattern": shapes.ISBN_PATTERN, "minimum": 9780000000000,
+                    "maximum": 9799999999999}
         case Value.DEFINITIONS:  # an empty definition is an error, so null is not one
             return {"type": "object", "minProperties": 1, "additionalProperties": {"type": TEXT, "pattern": r"\S"}}
     raise AssertionError(f"no schema for {value!r}")

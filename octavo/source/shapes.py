@@ -17,6 +17,9 @@ NOTE_KEY_PATTERN = r"^[^\s\[\]^]+$"
 # langcodes whether the tag is valid, which a pattern cannot say.
 LANGUAGE_PATTERN = r"^[A-Za-z0-9]{1,8}(?:[-_][A-Za-z0-9]{1,8})*$"
 WIDTH_PATTERN = r"^\s*([0-9]{1,3})\s*%\s*$"
+# A book's print trim (octavo.core.printspec reads it): WIDTHxHEIGHT and a unit; an ISBN-13 with or without hyphens.
+TRIM_PATTERN = r"^\s*[0-9]+(\.[0-9]+)?\s*[x×]\s*[0-9]+(\.[0-9]+)?\s*([Ii][Nn]|[Mm][Mm]|[Cc][Mm])\s*$"
+ISBN_PATTERN = r"^\s*97[89]([ -]?[0-9]){10}\s*$"
 SWITCHES = ("auto", "true", "false")  # in any case: YAML's True and FALSE are the same words
 SWITCH_PATTERN = r"^([Aa][Uu][Tt][Oo]|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$"
 FLAG_PATTERN = r"^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$"
@@ -57,6 +60,9 @@ class Value(StrEnum):
     FLAG = "flag"  # true or false, in any case
     WIDTH = "width"  # a share of the measure in percent, 10% to 100%
     INDEX_SEE = "index see"  # a mapping of index headings to the heading, or list of headings, they refer to
+    PRINT = "print"  # a book's print settings: a mapping of the PRINT shape
+    TRIM = "trim"  # WIDTHxHEIGHT and a unit (TRIM_PATTERN), such as 6x9in
+    ISBN = "isbn"  # an ISBN-13 (ISBN_PATTERN) whose check digit is right
 
 
 @dataclass(frozen=True)
@@ -141,6 +147,18 @@ ARTICLE = Shape(
     ),
 )
 
+PAPERS = ("white", "cream", "color")  # octavo.core.printspec.PAPERS
+PRINT = Shape(
+    "print",
+    "How the paperback is printed (octavo build --for kdp-paperback or ingramspark-paperback).",
+    (
+        Key("trim", Value.TRIM, "The trim size, WIDTHxHEIGHT and a unit: 6x9in (the default), 5.5x8.5in, 5x8in, "
+            "5.25x8in, 7x10in, 148x210mm, …"),
+        Key("paper", Value.CHOICE, "The paper, which sets the spine's width: white (the default), cream or color.",
+            choices=PAPERS),
+    ),
+)
+
 EDITORS = "The editors: a list of names, or one name."
 BOOK = Shape(
     "book",
@@ -154,6 +172,10 @@ BOOK = Shape(
         Key("footnotes", Value.FLAG, FOOTNOTES.replace("the notes", "every article's notes")),
         SMART,
         INDEX_SEE,
+        Key("isbn", Value.ISBN, "The paperback's ISBN-13, hyphens allowed; its barcode goes on an IngramSpark cover."),
+        Key("print", Value.PRINT, "How the paperback is printed: its trim size and paper."),
+        Key("back-cover", Value.INLINE, "The text on the paperback's back cover (inline markup; a blank line "
+            "starts a new paragraph)."),
     ),
 )
 
