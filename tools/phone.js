@@ -79,7 +79,10 @@ function measure() {
     tables: boxes('table'),
     images: boxes('figure img'),
     covers: boxes('body.cover img'),
-    equationNumbers: boxes('.equation-number'),  // an equation's number must stay on the screen
+    // An equation's number stays on the screen; a formula wider than its box scrolls in it.
+    equationNumbers: boxes('.equation-number'),
+    equations: Array.from(document.querySelectorAll('.equation-formula')).map((element) => ({
+      scrollWidth: element.scrollWidth, clientWidth: element.clientWidth, overflowX: style(element).overflowX })),
     hidden: boxes('nav[hidden], [hidden]').filter((b) => b.display !== 'none').length,
     figures: boxes('figure, figcaption').filter((b) => b.display !== 'block').length,
   };

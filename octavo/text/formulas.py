@@ -135,7 +135,7 @@ def _drawing(mathml: str, margin: float) -> tuple[str, float, float, float]:
             warnings.simplefilter("ignore")
             import ziamath  # imported here: loading its math font takes a moment
 
-            svg = ziamath.Math(for_drawing(mathml), size=DRAWING_SIZE, margin=margin).svg()
+            svg = ziamath.Math(for_drawing(mathml, _accent_drop), size=DRAWING_SIZE, margin=margin).svg()
     except Exception as exc:  # any failure to draw is the formula's problem, reported where it is written
         raise FormulaError(f"it cannot be drawn ({exc})") from None
     view = re.search(r'viewBox="([-\d.e ]+)"', svg)
@@ -144,3 +144,31 @@ def _drawing(mathml: str, margin: float) -> tuple[str, float, float, float]:
     _x, top, width, height = (float(v) for v in view[1].split())
     # The SVG's y axis has the baseline at 0; what lies below it is the depth.
     return svg, width / DRAWING_SIZE, height / DRAWING_SIZE, (height + top) / DRAWING_SIZE
+
+
+@lru_cache(maxsize=64)
+def _accent_drop(mark: str) -> float:
+    """How much lower than ziamath the math font sets an accent over a letter, in ziamath's ems (0 if not lower).
+
+    ziamath leaves the font's overbar gap between a letter's top and any mark over it; the font (and TeX, and
+    MathML Core) sets an accent at its own height over a letter as tall as the accent base height, and
+    higher by as much as a letter is taller.
+    """
+    import ziamath
+
+    font = ziamath.Math(f'<math xmlns="{MATHML_NS}"><mi>x</mi></math>').font
+    if len(mark) != 1 or not font.glyphindex(mark):
+        return 0.0
+    consts = font.math.consts
+    bottom = font.glyph(mark).path.bbox.ymin  # the accent's lowest point, as the font places it
+    drop = max(0.0, consts.overbarVerticalGap - (bottom - consts.accentBaseHeight)) / font.info.layout.unitsperem
+    return drop / _ziamath_em()
+
+
+@lru_cache(maxsize=1)
+def _ziamath_em() -> float:
+    """ziamath's em in ems of its size: it reads a MathML length in em as 4/3 of the size (points taken as pixels)."""
+    import ziamath
+
+    space = ziamath.Math(f'<math xmlns="{MATHML_NS}"><mspace width="1em"/></math>', size=DRAWING_SIZE)
+    return (space.node.bbox.xmax - space.node.bbox.xmin) / DRAWING_SIZE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
@@ -24,13 +25,13 @@ MOVABLE_NAMES = {"liminf", "limsup", "argmax", "argmin", "injlim", "projlim"}
 BIG_OPERATORS = frozenset("⨆⨀⨂⨁⨄")  # written as identifiers by latex2mathml; operators, so that they grow
 
 # Accents: latex2mathml writes \hat with the ASCII caret, which a math font draws as a tall spacing
-# caret high above the letter, \tilde with the ASCII tilde, \vec and \bar as stretchy. Each accent is
+# caret high above the letter, \tilde with the ASCII tilde, \bar as stretchy. Each accent is
 # written with the modifier letter that math fonts shape as an accent (as MathML Core's operator
 # dictionary lists them), not stretched over one letter; \widehat and \widetilde keep a stretchy
 # combining mark, which both browsers and ziamath widen over their base.
 ACCENTS = {"^": "\u02c6", "~": "\u02dc"}
 WIDE_ACCENTS = {"^": "\u0302", "~": "\u0303"}
-FIXED_ACCENTS = frozenset("\u02c6\u02dc\u00af\u02d9\u00a8\u02c7\u00b4\u0060\u02d8\u02da\u20db\u20dc")
+FIXED_ACCENTS = frozenset("\u02c6\u02dc\u00af\u02d9\u00a8\u02c7\u00b4\u0060\u02d8\u02da\u20d7\u20db\u20dc")
 
 
 def prepare_tex(tex: str, display: bool) -> str:
@@ -56,7 +57,7 @@ def amend(root: ET.Element, display: bool) -> None:
 
 
 def _accent(mover: ET.Element, mark: ET.Element) -> None:
-    """An accent over one letter (\\hat, \\tilde, \\vec, \\bar, \\dot, ...) or over several (\\widehat)."""
+    """An accent over one letter (\\hat, \\tilde, \\bar, \\dot, ...) or over several (\\widehat)."""
     text = mark.text or ""
     if text in ACCENTS:
         # \hat is marked as an accent and \widehat not; \tilde is marked not stretchy and \widetilde not.
@@ -68,7 +69,7 @@ def _accent(mover: ET.Element, mark: ET.Element) -> None:
             mark.set("stretchy", "false")
     elif text in FIXED_ACCENTS:
         mark.set("stretchy", "false")
-    else:  # \vec's arrow stays a script-size mark; \overrightarrow, \overline, \overset are no accents
+    else:  # \vec's script-size arrow (browsers set it well); \overline, \overset and the like are no accents
         return
     mover.set("accent", "true")
 
@@ -81,10 +82,13 @@ AS_SCRIPTS = {"munder": "msub", "mover": "msup", "munderover": "msubsup"}
 MFRAC = f"{{{MATHML_NS}}}mfrac"
 
 
-def for_drawing(mathml: str) -> str:
-    """The MathML that ziamath draws: display style stated where MathML Core implies it, movable limits as scripts."""
+def for_drawing(mathml: str, accent_drop: Callable[[str], float]) -> str:
+    """The MathML that ziamath draws: display style stated where MathML Core implies it, movable limits as
+    scripts, and each accent over one letter lowered by `accent_drop(mark)` ems to where the font puts it."""
     root = ET.fromstring(mathml)
-    for element in root.iter():
+    for element in list(root.iter()):
+        if element.tag == MOVER and _vector(element) and _lowered(element, accent_drop):
+            continue
         if element.tag == MFRAC:
             parts = list(element)
         elif element.tag in SCRIPTS:
@@ -97,6 +101,32 @@ def for_drawing(mathml: str) -> str:
         for part in parts:
             part.set("displaystyle", "false")
     return ET.tostring(root, encoding="unicode")
+
+
+def _vector(mover: ET.Element) -> bool:
+    r"""Whether a <mover> is an accent; \vec's arrow (stretchy, as \overrightarrow's is not) becomes the arrow
+    accent, which ziamath sets small and over the letter where it sets a full arrow wider than the letter."""
+    mark = mover[1] if len(mover) == 2 else None
+    if mark is not None and mark.tag == MO and mark.text == "\u2192" and mark.get("stretchy") == "true":
+        mark.text = "\u20d7"
+        mark.set("stretchy", "false")
+        mover.set("accent", "true")
+    return mover.get("accent") == "true"
+
+
+def _lowered(mover: ET.Element, accent_drop: Callable[[str], float]) -> bool:
+    """ziamath sets every accent a bar's gap above its base, where the font sets it lower (from its accent base
+    height): the mark is lowered in an <mpadded>, whose box keeps its place. Wide accents stay: they stretch
+    only as the direct child of the <mover>."""
+    mark = mover[1]
+    drop = accent_drop(mark.text or "") if mark.tag == MO and mark.get("stretchy") == "false" else 0.0
+    if drop <= 0:
+        return False
+    padded = ET.Element(f"{{{MATHML_NS}}}mpadded", {"voffset": f"-{drop:.3f}em", "height": f"-{drop:.3f}em"})
+    mover.remove(mark)
+    padded.append(mark)
+    mover.append(padded)
+    return True
 
 
 def spaced_as_infix(root: ET.Element) -> None:
