@@ -147,6 +147,7 @@ def test_what_only_check_finds_passes_the_schema(name):
         ("table", table.SHAPE.names),
         ("code", code.SHAPE.names),
         ("box", box.SHAPE.names),
+        *((f"list-item-{depth}", shapes.LIST_ITEM.names) for depth in range(2, shapes.MAX_LIST_DEPTH + 1)),
     ],
 )
 def test_each_mapping_has_exactly_the_loaders_keys(definition, keys):
@@ -163,6 +164,27 @@ def test_the_new_blocks_state_what_the_loader_accepts():
     assert [form.get("$ref") or form["type"] for form in kinds["code"]["anyOf"]] == [TEXT, "#/$defs/code"]
     assert kinds["definitions"]["type"] == "object" and kinds["definitions"]["minProperties"] == 1
     assert kinds["definitions"]["additionalProperties"]["pattern"] == r"\S"
+
+
+def nested_list(depth: int, kind: str = "numbered") -> object:
+    """A list `depth` levels deep: each list's second item holds the next one."""
+    items: list[object] = ["Last"]
+    for level in range(depth - 1, 0, -1):
+        items = [f"Item {level}", {"text": f"Holds level {level + 1}", kind: items}]
+    return {"title": "Lists", "body": [{kind: items}]}
+
+
+def test_lists_nest_three_levels_deep_in_the_schema_and_not_four():
+    for kind in ("list", "numbered"):
+        for depth in (1, 2, 3):
+            assert list(VALIDATOR.iter_errors(nested_list(depth, kind))) == [], (kind, depth)
+        assert list(VALIDATOR.iter_errors(nested_list(4, kind)))
+    inner = {"text": "b", "list": ["c"]}
+    mixed = {"title": "Lists", "body": [{"list": ["One", {"text": "Two", "numbered": ["a", inner]}]}]}
+    assert list(VALIDATOR.iter_errors(mixed)) == []
+    both = {"title": "Lists", "body": [{"list": [{"text": "One", "list": ["a"], "numbered": ["b"]}]}]}
+    assert list(VALIDATOR.iter_errors(both))  # an item holds one list
+    assert list(VALIDATOR.iter_errors({"title": "Lists", "body": [{"list": [{"list": ["a"]}]}]}))  # and its text
 
 
 def test_the_block_kinds_are_the_loaders():

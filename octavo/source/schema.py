@@ -49,6 +49,8 @@ def json_schema() -> dict[str, Any]:
     }
     for level in range(1, shapes.MAX_SECTION_DEPTH + 1):
         defs[_section(level)] = _mapping(shapes.SECTION, level)
+    for depth in range(2, shapes.MAX_LIST_DEPTH + 1):  # an item that holds a list nested `depth` deep
+        defs[_list_item(depth)] = _mapping(shapes.LIST_ITEM, depth)
     defs["block"] = _block()
     for kind in registry().values():
         for form in kind.forms:
@@ -75,8 +77,12 @@ def _section(level: int) -> str:
     return f"{shapes.SECTION.name}-{level}"
 
 
+def _list_item(depth: int) -> str:
+    return f"{shapes.LIST_ITEM.name}-{depth}"
+
+
 def _mapping(shape: Shape, level: int) -> dict[str, Any]:
-    """A mapping's schema; `level` is the depth of a section (0 for other mappings)."""
+    """A mapping's schema; `level` is the depth of a section, or of the list a list item holds (0 for others)."""
     schema: dict[str, Any] = {
         "type": "object",
         "description": shape.description,
@@ -85,8 +91,8 @@ def _mapping(shape: Shape, level: int) -> dict[str, Any]:
     }
     if shape.required:
         schema["required"] = list(shape.required)
-    if shape.needs_one_of:
-        schema["anyOf"] = [{"required": [name]} for name in shape.needs_one_of]
+    if shape.needs_one_of:  # oneOf: a mapping with two of them matches two
+        schema["oneOf" if shape.only_one_of else "anyOf"] = [{"required": [name]} for name in shape.needs_one_of]
     return schema
 
 
@@ -117,8 +123,11 @@ def _value(value: Value, level: int) -> dict[str, Any]:
             return {"type": ["string", "boolean"], "pattern": shapes.ID_PATTERN}
         case Value.ASPECT:  # YAML 1.1 reads an unquoted 4:3 as 4 * 60 + 3; 1:1 is the least, 61
             return {"type": ["string", "integer"], "pattern": shapes.ASPECT_PATTERN, "minimum": 61}
-        case Value.ITEMS:
+        case Value.ITEMS if max(level, 1) >= shapes.MAX_LIST_DEPTH:  # the deepest list's items are texts
             return {"type": "array", "minItems": 1, "items": {"type": TEXT_OR_EMPTY}}
+        case Value.ITEMS:  # a text, or an item that holds a list one level deeper
+            item = {"anyOf": [{"type": TEXT_OR_EMPTY}, {"$ref": f"#/$defs/{_list_item(max(level, 1) + 1)}"}]}
+            return {"type": "array", "minItems": 1, "items": item}
         case Value.CELLS:
             return cells
         case Value.ROWS:

@@ -26,6 +26,7 @@ FLAG_PATTERN = r"^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$"
 
 DEFAULT_ASPECT = (3, 2)
 MAX_SECTION_DEPTH = 3
+MAX_LIST_DEPTH = 3  # a list, a list in one of its items, and a list in one of those
 
 
 class Value(StrEnum):
@@ -42,7 +43,7 @@ class Value(StrEnum):
     COVER = "cover"  # an image path relative to the file; must name a file
     ASPECT = "aspect"  # width:height, width/height or widthxheight in whole numbers
     VERSE = "verse"  # text with at least one non-blank line
-    ITEMS = "items"  # a non-empty list of inline texts
+    ITEMS = "items"  # a non-empty list of items: inline texts, or LIST_ITEM mappings (lists nest MAX_LIST_DEPTH deep)
     CELLS = "cells"  # a list of inline texts (one table row)
     ROWS = "rows"  # a non-empty list of rows
     BLOCKS = "blocks"  # a list of blocks
@@ -82,6 +83,7 @@ class Shape:
     description: str
     keys: tuple[Key, ...]
     needs_one_of: tuple[str, ...] = ()  # at least one of these keys must be given
+    only_one_of: bool = False  # and no more than one of them
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -115,6 +117,20 @@ SECTION = Shape(
         Key("body", Value.BLOCKS, "The section's blocks: paragraphs, figures, tables, listings, boxes, …"),
         Key("sections", Value.SECTIONS, f"Subsections (sections nest at most {MAX_SECTION_DEPTH} levels deep)."),
     ),
+)
+
+# An item of a list or numbered list that holds a list of its own; an item without one is a text.
+LIST_ITEM = Shape(
+    "list-item",
+    "A list item with a list inside it: its text, then a bulleted or a numbered list.",
+    (
+        Key("text", Value.INLINE, "The item's text (inline markup and note references allowed).", required=True),
+        Key("list", Value.ITEMS, f"A bulleted list inside the item (lists nest at most {MAX_LIST_DEPTH} levels deep)."),
+        Key("numbered", Value.ITEMS, f"A numbered list inside the item (lists nest at most {MAX_LIST_DEPTH} "
+            "levels deep)."),
+    ),
+    needs_one_of=("list", "numbered"),
+    only_one_of=True,
 )
 
 REFERENCE_KEYS = (
