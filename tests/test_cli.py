@@ -42,7 +42,7 @@ def test_warnings_pass_unless_strict(cli, tmp_path):
 
 @pytest.mark.parametrize(
     "args",
-    [["--format", "docx"], ["--page-size", "B5"], ["nowhere.yaml"], ["--jobs", "0"]],
+    [["--format", "docx"], ["--page-size", "B7"], ["nowhere.yaml"], ["--jobs", "0"]],
 )
 def test_usage_errors_exit_2(cli, tmp_path, args):
     run = cli("build", "--out", tmp_path, *args)

@@ -86,9 +86,9 @@ def test_check_says_when_its_print_options_need_preflight(cli):
 
 
 def test_check_refuses_an_unknown_page_size(cli):
-    run = cli("check", SAMPLE, "--page-size", "B5")
+    run = cli("check", SAMPLE, "--page-size", "Leter")
     assert run.status == 2
-    assert "argument --page-size: unknown page size 'B5' (choose A4, Letter, A5)" in run.err
+    assert "argument --page-size: unknown page size 'Leter' (did you mean 'Letter'?) (choose A3, A4, A5," in run.err
 
 
 # -- the project of an input ----------------------------------------------------------------------

@@ -44,7 +44,7 @@ def page_width_mm(pdf: Path) -> int:
         ("[build]\npage-sise = 'A5'\n", 2, 1, "build.page-sise: unknown key 'page-sise' (did you mean 'page-size'?)"),
         ("[build]\nformats = ['pdf']\n\n[theem]\n", 4, 1, "theem: unknown table '[theem]' (did you mean 'theme'?)"),
         ("[build]\n  jobs = 0\n", 2, 3, "build.jobs: expected a whole number of at least 1, found number 0"),
-        ("[build]\npage-size = 'A3'\n", 2, 1, "build.page-size: unknown page size 'A3' (choose A4, Letter, A5)"),
+        ("[build]\npage-size = 'A7'\n", 2, 1, "build.page-size: unknown page size 'A7' (choose A3, A4, A5, A6, B5,"),
         ("[build]\npage-size = 'Leter'\n", 2, 1, "build.page-size: unknown page size 'Leter' (did you mean 'Letter'?)"),
         ("[build]\nformats = ['pdf', 'epbu']\n", 2, 1, "build.formats: unknown format 'epbu' (did you mean 'epub'?)"),
         ("[theme]\naccent = 'red; } body { display: none'\n", 2, 1, "theme.accent: 'red; } body { display: none' is"),

@@ -14,6 +14,7 @@ from octavo.cli.status import UsageError, summary
 from octavo.core.diagnostics import Diagnostic, Report
 from octavo.core.options import OPTION, OPTIONS, BuildOptions, build_options
 from octavo.core.optionspec import merge
+from octavo.core.pagesizes import booklet_problem
 
 
 def settings(args: argparse.Namespace, root: Path,
@@ -26,6 +27,10 @@ def settings(args: argparse.Namespace, root: Path,
     flags = vars(args)
     values = merge(OPTIONS, flags, config.build, root)
     check_combination(args.command, {o.name for o in OPTIONS if o.key and flags.get(o.name) is not None}, values)
+    if values["booklet"] and ("pdf" in values["formats"] or args.command == "check"):  # type: ignore[operator]
+        problem = booklet_problem(values["page_size"], values["sheet"])  # type: ignore[arg-type]
+        if problem:  # refused before anything is built, not after the PDF
+            raise UsageError(f"--booklet: {problem}")
     options = build_options(values, root, source_date_epoch=source_date_epoch(), theme=config.theme,
                             config=config.path)  # fmt: skip
     return options, options.layout_jobs

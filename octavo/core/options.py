@@ -18,16 +18,15 @@ from octavo.core.optionspec import (
     Formats,
     Millimetres,
     Option,
+    Size,
     Switch,
     Text,
 )
 from octavo.core.printspec import PROFILES
 
-PAGE_SIZES = ("A4", "Letter", "A5")
 FORMATS = ("pdf", "epub", "html")
 # WeasyPrint's variants, listed here so that --help does not have to import WeasyPrint.
 NOTES = ("footnotes", "endnotes")  # --notes: overrides every article's and book's `footnotes`
-SHEETS = ("A4", "Letter", "A3", "Tabloid")  # --sheet: the paper a booklet is printed on
 MARKS = ("crop",)  # --marks: printer's marks around a print-ready page
 PRINT_PROFILES = tuple(PROFILES)  # --for: a print service's paperback (octavo.core.printspec)
 PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2")
@@ -58,14 +57,18 @@ OPTIONS: tuple[Option, ...] = (
            commands=("build", "watch", "clean"), help_for={"clean": "remove only what octavo wrote in this folder, and "
                                                            "keep the build cache (default: every output folder's "
                                                            "files and the cache)"}),
-    Option("page_size", Choice(PAGE_SIZES, "page size"), "A4", "A4, Letter or A5 (default: {default})",
-           flag="--page-size", key="page-size", commands=ALL_COMMANDS, doc="the page size of the PDF and the HTML"),
+    Option("page_size", Size("page size"), "A4", "A4, Letter, A5, B5, 6x9in, royal, 170x240mm, A4 landscape, … "
+           "(default: {default})", flag="--page-size", key="page-size", commands=ALL_COMMANDS, metavar="SIZE",
+           doc="the page size of the PDF and the HTML; the type size and margins follow from it (Page sizes, below)"),
     Option("booklet", Switch(), False, "also write <slug>.booklet.pdf: pages two-up in saddle-stitch order",
            flag="--booklet", key="booklet", commands=ALL_COMMANDS,
            help_for={"check": "with --preflight, also typeset the booklet and check it"}),
-    Option("sheet", Choice(SHEETS, "sheet"), None,
-           "the booklet's paper: {values} (default: {default}); its pages are half the sheet",
-           flag="--sheet", key="sheet", commands=ALL_COMMANDS, shown_default="Letter for Letter pages, else A4"),
+    Option("sheet", Size("sheet"), None,
+           "the booklet's paper, a size as for --page-size (default: {default})", flag="--sheet", key="sheet",
+           commands=ALL_COMMANDS, metavar="SIZE", shown_default="an office page's own paper, folded (A5 pages on "
+           "A4); else the smallest of A4, Letter, Legal, A3, Tabloid that holds two pages side by side",
+           doc="the booklet's paper, a size as for --page-size: pages keep their size where two fit side by side, "
+           "and an office page (A4, Letter, …) that does not is laid out again at half the sheet"),
     Option("creep", Millimetres(), 0.0, "move the booklet's innermost pages this far toward the fold "
            "(default: {default})", flag="--creep", key="creep", commands=ALL_COMMANDS, metavar="MM"),
     Option("print_ready", Switch(), False, "also write <slug>.print.pdf: PDF/X-4 with 3 mm bleed, for print "

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from octavo.core.pagesizes import SizeError, choices_text, parse
+
 ALL_COMMANDS = ("build", "check", "watch")
 
 
@@ -88,6 +90,28 @@ class Choice(Kind):
         for lower, choice in by_lower.items():
             close = close.replace(f"'{lower}'", f"'{choice}'")
         raise OptionValueError(f"unknown {self.what} '{text}'{close} (choose {', '.join(self.choices)})")
+
+
+class Size(Kind):
+    """A paper size by name or measure (A4, 6x9in, 170x240mm, A4 landscape), in any case; written as octavo
+    names it (octavo.core.pagesizes), so that "a4-Landscape" and "A4 landscape" are one value."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what  # "page size": the messages say "unknown page size 'B7'"
+        self.values = choices_text()
+
+    def from_text(self, text: str) -> str:
+        return self.pick(text)
+
+    def from_toml(self, value: object, place: Place) -> str:
+        return self.pick(text_value(value, f"a {self.what} such as \"A4\" or \"6x9in\""))
+
+    def pick(self, text: str) -> str:
+        """The size's name as octavo writes it; an unknown one is told the closest name."""
+        try:
+            return parse(text, self.what).name
+        except SizeError as exc:
+            raise OptionValueError(str(exc)) from None
 
 
 class Formats(Kind):

@@ -17,14 +17,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-MM = 72 / 25.4
-# Sheets in portrait (width, height) in points; a booklet side lies across the sheet, two pages on it.
-SHEETS = {
-    "A4": (210 * MM, 297 * MM),
-    "Letter": (612.0, 792.0),
-    "A3": (297 * MM, 420 * MM),
-    "Tabloid": (792.0, 1224.0),
-}
+from octavo.core.pagesizes import parse
 
 
 def booklet_order(pages: int) -> list[tuple[int | None, int | None]]:
@@ -57,15 +50,16 @@ class _Link:
 
 
 def impose(pdf: bytes, sheet: str = "A4", creep: float = 0.0) -> bytes:
-    """The booklet PDF: each side is one landscape sheet holding two of the original pages.
+    """The booklet PDF: each side is one sheet (any size octavo.core.pagesizes reads), laid across, holding two
+    of the original pages.
 
     `creep` (in points) moves the pages of the innermost sheet that far toward the fold, and those of
     the sheets between proportionally less: folded, inner sheets stick out at the fore-edge and lose
     more of it when the booklet is trimmed.
     """
     reader = PdfReader(io.BytesIO(pdf))
-    portrait_width, portrait_height = SHEETS[sheet]
-    width, height = portrait_height, portrait_width  # the side lies across the sheet
+    paper = parse(sheet, "sheet")
+    width, height = max(paper.width, paper.height), min(paper.width, paper.height)  # the side lies across it
     names = reader.named_destinations  # read once: pypdf walks the whole name tree each time
     links = [_links(reader, page, names) for page in reader.pages]
     for page in reader.pages:  # links are re-made below; pypdf would copy them unmoved

@@ -1,4 +1,4 @@
-"""PDFs for printing: the booklet laid out at half its sheet, and the print-ready PDF/X-4 with bleed."""
+"""PDFs for printing: the booklet laid out for its sheet, and the print-ready PDF/X-4 with bleed."""
 
 from __future__ import annotations
 
@@ -9,32 +9,33 @@ from pathlib import Path
 
 from octavo.core.model import Publication
 from octavo.core.options import BuildOptions
-from octavo.pdf.booklet import MM, booklet_order, impose
+from octavo.core.pagesizes import MM, Booklet, booklet
+from octavo.pdf.booklet import booklet_order, impose
 
-# The page a booklet is laid out on: half its sheet, so that nothing is shrunk to fit.
-HALF_SHEET = {"A4": "A5", "Letter": "HalfLetter", "A3": "A4", "Tabloid": "Letter"}
 PRINT_VARIANT = "pdf/x-4"  # the PDF/X that keeps transparency and RGB with an output intent
 
 
-def booklet_sheet(options: BuildOptions) -> str:
-    """The paper a booklet is printed on: --sheet, else the office paper that goes with the page size."""
-    return options.sheet or ("Letter" if options.page_size == "Letter" else "A4")
+def booklet_sheet(options: BuildOptions) -> Booklet:
+    """The paper a booklet is printed on and its pages: --sheet, else the sheet that goes with the page size
+    (octavo.core.pagesizes.booklet); a page that no sheet holds two of is refused before the build begins."""
+    return booklet(options.page_size, options.sheet)
 
 
 def booklet_pdf(publication: Publication, options: BuildOptions) -> tuple[bytes, int, bytes]:
-    """(The booklet, its number of printed sides, the half-sheet pages it was imposed from).
+    """(The booklet, its number of printed sides, the pages it was imposed from).
 
-    The publication is typeset again at half the sheet with mirrored margins, not the PDF shrunk:
-    type stays at its size for the page, and the sheet is exactly A4 or Letter, which office printers take.
-    The layout carries no PDF/A or PDF/UA claim, which imposition would break.
+    The publication is typeset again for the booklet, with mirrored margins, never the PDF shrunk: at its own
+    page size where two pages fit across the sheet (A5 or 6 × 9 in pages), else at half the sheet (an A4
+    article as A5 pages on A4), so that type stays at its size for the page and the sheet is exactly the
+    paper the printer takes. The layout carries no PDF/A or PDF/UA claim, which imposition would break.
     """
     from octavo.pdf import writer as pdf
 
-    sheet = booklet_sheet(options)
-    layout = dataclasses.replace(options, page_size=HALF_SHEET[sheet], pdf_variant=None)
+    made = booklet_sheet(options)
+    layout = dataclasses.replace(options, page_size=made.page.name, pdf_variant=None)
     document = with_stylesheets(pdf.print_html(publication, layout), ["duplex.css"])
     pages, count = pdf.render_pdf(document, layout)
-    return impose(pages, sheet, options.creep * MM), len(booklet_order(count)), pages
+    return impose(pages, made.sheet.name, options.creep * MM), len(booklet_order(count)), pages
 
 
 def print_ready_pdf(publication: Publication, options: BuildOptions) -> tuple[bytes, int]:

@@ -13,6 +13,7 @@ from octavo.core.model import Book, Formula, Publication, footnote_lookup
 from octavo.core.options import BuildOptions
 from octavo.pdf.engine import hooks, load_weasyprint
 from octavo.pdf.finish import build_time, file_identifier, finisher
+from octavo.pdf.pagestyle import page_css, stylesheet_name
 from octavo.pdf.typeset import DOCUMENT_BASE_URL, LogCollector, fetcher_for_assets, typeset_html
 from octavo.text.index import build_index, fill_pages, mark_pages
 from octavo.theme.theme import Theme, theme_css, theme_for
@@ -45,9 +46,9 @@ def print_html(publication: Publication, options: BuildOptions) -> PrintDocument
     assets: dict[str, Path | bytes] = {}
     for name, path in theme.files("styles").items():
         assets[f"{folder}/styles/{name}"] = path
-    sheets = [*PRINT_STYLESHEETS, f"page-{options.page_size.lower()}.css"]
-    for sheet in sheets:
+    for sheet in PRINT_STYLESHEETS:
         theme.find("styles", sheet)  # a missing stylesheet is named as what it is, before WeasyPrint runs
+    sheets = [*PRINT_STYLESHEETS, page_stylesheet(options.page_size, assets, f"{folder}/styles")]
     extra, extra_files = theme_css(theme.settings, "print")
     if extra:
         assets[f"{folder}/styles/octavo-theme.css"] = extra.encode("utf-8")
@@ -116,6 +117,14 @@ def contents_list(publication: Publication) -> str:
     if publication.toc_mode == "true":
         return "shown"
     return "optional" if len(publication.toc) >= TOC_MIN_SECTIONS else "none"
+
+
+def page_stylesheet(page_size: str, assets: dict[str, Path | bytes], folder: str) -> str:
+    """The name of the page size's stylesheet among the assets: the project's own styles/page-<size>.css if it
+    has one, else the one octavo's page rule writes (octavo/pdf/pagestyle.py)."""
+    name = stylesheet_name(page_size)
+    assets.setdefault(f"{folder}/{name}", page_css(page_size).encode("utf-8"))
+    return name
 
 
 def theme_context(theme: Theme, logo_src: str | None) -> dict[str, object]:

@@ -25,6 +25,9 @@ SHAPE = Shape(
 )
 LEXERS_PAGE = "https://pygments.org/docs/lexers/"
 
+# The tab-size of base.css, and the deepest indentation the stylesheets give continued rows (code-print.css): a
+# line indented further wraps to 42 columns in, which leaves a row of 72 columns 30 to go on.
+TAB_SIZE, MAX_INDENT = 4, 40
 # One highlighted piece of a line: the CSS class of its token type (Pygments' short names, as its
 # own HtmlFormatter writes them: k for a keyword, c1 for a comment) or "" for plain text; its text.
 Span = tuple[str, str]
@@ -43,6 +46,17 @@ class Code:
     def text(self) -> str:
         """The code as written (less the final line break of a YAML literal block)."""
         return "\n".join("".join(text for _, text in line) for line in self.lines)
+
+    @property
+    def indents(self) -> tuple[int, ...]:
+        """Each line's indentation in columns (a tab to the next multiple of TAB_SIZE), at most MAX_INDENT:
+        where the rows that continue a wrapped line start, two columns further in (templates/blocks/code.html)."""
+        found = []
+        for line in self.lines:
+            text = "".join(piece for _, piece in line)
+            lead = text[: len(text) - len(text.lstrip(" \t"))]
+            found.append(min(len(lead.expandtabs(TAB_SIZE)), MAX_INDENT) if lead != text else 0)
+        return tuple(found)
 
 
 def read(ctx: Context, node: Node, where: str) -> Code | None:
