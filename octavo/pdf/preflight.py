@@ -11,10 +11,11 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from octavo.core.diagnostics import Report
-from octavo.core.model import Publication, articles_of
+from octavo.core.model import Book, Publication, articles_of
 from octavo.core.options import BuildOptions
+from octavo.core.printspec import PROFILES
 
-MIN_PPI = 200  # below this, photographs print visibly soft (print services ask for 300, accept 200)
+MIN_PPI = 200  # below this, photographs print visibly soft (print services ask for 300, accept 200; --for asks 300)
 BOX_SLACK = 0.01  # points: rounding in the boxes' numbers is not a problem
 
 
@@ -47,14 +48,22 @@ def check(data: bytes, publication: Publication, path: Path, kind: str, options:
 
     for font in sorted(unembedded_fonts(reader)):
         warn(None, f"font '{font}' is not embedded")
+    profile = PROFILES[options.print_for] if options.print_for and kind in ("interior", "cover") else None
+    least = profile.min_ppi if profile is not None else MIN_PPI
+    at = getattr(getattr(publication, "print_settings", None), "at", None)  # the book's `print:`, where given
+    for message in _profile_problems(data, publication, kind, profile, interior_pages):
+        warn((publication.source, *at) if at else None, message)
     cmyk = options.output_intent is not None and kind == "print"
     for use in placed_images(reader):
         found = figures.get(use.pixels, [])
         where = found[0][0] if len(found) == 1 else None
         what = found[0][1] if len(found) == 1 else f"an image of {use.pixels[0]} x {use.pixels[1]} pixels"
-        if use.ppi < MIN_PPI - 0.5:
+        if kind == "cover" and not found:
+            what = f"the cover image ({getattr(publication.cover, 'name', 'cover')})"
+        if use.ppi < least - 0.5:
+            needed = f"{profile.service} asks for {least}" if profile is not None else f"{least} is needed for print"
             warn(where, f"{what} on page {use.page} is {use.ppi:.0f} ppi at its printed size "
-                        f"(at least {MIN_PPI} is needed for print)")  # fmt: skip
+                        f"(at least {needed})")  # fmt: skip
         if cmyk and use.colour == "RGB":
             warn(where, f"{what} on page {use.page} is RGB in a CMYK job; the printer converts it")
     for number, problem in box_problems(reader):
@@ -64,6 +73,21 @@ def check(data: bytes, publication: Publication, path: Path, kind: str, options:
         warn(None, f"{len(reader.pages)} pages is not a multiple of 4: the booklet ends with "
                    f"{blank} blank page{'s' if blank > 1 else ''}")  # fmt: skip
     return report
+
+
+def _profile_problems(data: bytes, publication: Publication, kind: str, profile, pages: int | None) -> list[str]:
+    """The service's own rules (octavo/pdf/printrules.py) for its interior and its cover."""
+    if profile is None or not isinstance(publication, Book):
+        return []
+    from octavo.pdf import printrules
+    from octavo.pdf.coverwrap import Wrap
+
+    settings = publication.print_settings
+    if kind == "interior":
+        return printrules.interior_problems(data, settings.trim, profile)
+    if pages is None:
+        return []
+    return printrules.cover_problems(data, Wrap(profile, settings.trim, pages, settings.paper), publication.isbn)
 
 
 def unembedded_fonts(reader: PdfReader) -> set[str]:

@@ -26,6 +26,9 @@ OUTSIDE = 0.625  # inches: the outside margin octavo gives a paperback when the 
 TOP, BOTTOM = 0.7, 0.75  # inches: the least top and bottom margins, for the running head and the folio
 MEASURE = 34  # ems: the longest line, about 75 characters of Gentium (see styles/page-a4.css)
 SIZES = ((5.5, 10.5), (6.5, 11.0), (99.0, 12.0))  # (trim width up to, in inches; body size in points)
+# Inches added to the service's least gutter: a justified line's first glyph may overhang its start (a j, a
+# quotation mark), and the services allow the pages to shift by 1/16 in when they are trimmed and bound.
+GUTTER_ALLOWANCE = 0.0625
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ def margins_for(profile: Profile, trim: Trim, pages: int, theme_margins: str | N
     measure of at most MEASURE ems, and octavo.toml's [theme] margins where they are larger."""
     top = max(TOP, profile.min_margin + HEAD_ROOM)
     bottom = max(BOTTOM, profile.min_margin + HEAD_ROOM)
-    inside = profile.gutter(pages)
+    inside = profile.gutter(pages) + GUTTER_ALLOWANCE
     outside = max(OUTSIDE, profile.min_margin, trim.width - inside - MEASURE * body_size(trim) / POINTS)
     theme = theme_lengths(theme_margins) if theme_margins else None
     if theme is not None:  # top, right, bottom, left: a side's larger value outside, its smaller inside
