@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from .conftest import FIXTURES, build_into, node_tool
+from .conftest import FIXTURES, build_into, epubcheck_messages, node_tool
 
 FIXTURE = FIXTURES / "placeholders.yaml"
 # The fixture's figures in order: the image's share of the line, then each placeholder's share and aspect.
@@ -68,11 +68,22 @@ def test_a_file_name_in_a_placeholder_is_never_hyphenated(pdf):
 
 
 @pytest.fixture(scope="module")
-def screens(tmp_path_factory) -> dict[int, dict]:
-    """The opening document, which holds the figures, measured in Chromium at 360 and 1000 CSS pixels wide."""
+def epub(tmp_path_factory) -> Path:
     out = build_into(tmp_path_factory.mktemp("placeholders-epub"), str(FIXTURE), "--format", "epub")
-    unpacked = out / "placeholders"
-    with zipfile.ZipFile(out / "placeholders.epub") as archive:
+    return out / "placeholders.epub"
+
+
+def test_the_epub_of_sized_figures_passes_epubcheck_and_ace(epub):
+    assert epubcheck_messages(epub) == ()
+    (report,) = node_tool("ace.js", str(epub))
+    assert report["violations"] == []
+
+
+@pytest.fixture(scope="module")
+def screens(epub) -> dict[int, dict]:
+    """The opening document, which holds the figures, measured in Chromium at 360 and 1000 CSS pixels wide."""
+    unpacked = epub.parent / "placeholders"
+    with zipfile.ZipFile(epub) as archive:
         archive.extractall(unpacked)
     found = {}
     for width in (360, 1000):
