@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -61,7 +62,43 @@ def test_every_page_reference_names_the_page_its_target_lands_on(xref_build):
         for match in re.finditer(pattern, text):
             assert int(match[1]) == pages[target], target
             checked += 1
-    assert checked == 9
+    assert checked == 8  # the ninth, to Figure 1 from its own page, names no page
+    assert pages["fig-map"] == 1 and re.search(r"with\s+pages:\s+Figure\s+1\s+and", text)
+
+
+def test_a_reference_to_its_own_page_names_no_page(tmp_path):
+    out = build_into(tmp_path, str(FIXTURES / "xref_same_page.yaml"), "--format", "pdf")
+    pdf = PdfReader(out / "xref_same_page.pdf")
+    pages = {name: pdf.get_destination_page_number(dest) + 1 for name, dest in pdf.named_destinations.items()}
+    assert (pages["fig-near"], pages["fig-far"]) == (1, 2)
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pdf.pages)).replace(NBSP, " ")
+    assert "The map is Figure 1; the chart is Figure 2 on page 2." in text  # the map is on page 1 too
+    assert "Back to Figure 2, on this very page, and to Figure 1 on page 1." in text
+    assert text.count("on page") == 2
+
+
+def laid_out(body: str):
+    """A real WeasyPrint layout of a small document with print.css's rule for the words before a page."""
+    import weasyprint
+
+    css = "a.xref[data-on-page]::after { content: attr(data-on-page) target-counter(attr(href), page); }"
+    html = weasyprint.HTML(string=f"<html lang='en'><head><style>{css}</style></head><body>{body}</body></html>")
+    return html, html.render()
+
+
+def test_nothing_is_laid_out_again_when_no_reference_is_on_its_targets_page():
+    from octavo.pdf.samepage import drop_same_page_words
+
+    link = '<p><a class="xref" href="#x" data-on-page=" on page ">Figure 1</a></p>'
+    html, document = laid_out(link + '<p style="break-before: page" id="x">X</p>')
+    assert drop_same_page_words(html, lambda: pytest.fail("laid out again"), document) is document
+    html, document = laid_out(link + '<p id="x">X</p>')
+    assert "Figure 1 on page 1" in PdfReader(io.BytesIO(document.write_pdf())).pages[0].extract_text()
+    again = drop_same_page_words(html, html.render, document)
+    assert again is not document
+    assert PdfReader(io.BytesIO(again.write_pdf())).pages[0].extract_text().split() == ["Figure", "1", "X"]
+    link = next(html.etree_element.iter("a"))
+    assert link.get("data-on-page") is None and link.get("data-octavo-on-page") == " on page "
 
 
 def test_every_reference_links_to_its_target_in_the_pdf(xref_build):
