@@ -33,7 +33,8 @@ class FormulaError(ValueError):
 
 
 def typeset(tex: str, display: bool = False) -> Formula:
-    """A formula as MathML with its LaTeX as alttext, and drawn as SVG with its size in ems."""
+    """A formula as MathML with its LaTeX as alttext, and drawn as SVG with its size in ems; an inline one is
+    also drawn in the pieces a printed line may break between (mathbreaks)."""
     return _typeset(tex.strip(), display)
 
 
