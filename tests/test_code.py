@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from octavo.core.diagnostics import Report
 from octavo.core.model import iter_blocks
+from octavo.pdf.pagestyle import CODE_ADVANCE, CODE_SIZE, layout
 from octavo.source.blocks.code import Code
 from octavo.source.load import load_article
 
@@ -146,7 +147,9 @@ def test_the_epub_keeps_every_listing_exactly(listings, epub_listings):
     # Each line is a span that ends in its line break, so the text of a <pre> is the code, line for line.
     assert ["".join(pre.itertext()) for pre in epub_listings] == [c.text + "\n" for c in listings]
     for pre in epub_listings:
-        assert all(span.get("class") == "line" for span in pre.find(f"{XHTML}code"))
+        assert all(span.get("class").split()[0] == "line" for span in pre.find(f"{XHTML}code"))
+    # Each line is classed by its indentation: the rows that continue it, on a narrow screen, start further in.
+    assert [span.get("class") for span in epub_listings[1].find(f"{XHTML}code")] == ["line", "line indent-4"]
 
 
 def test_the_epub_highlights_with_classes_and_no_inline_style(epub_listings):
@@ -201,9 +204,10 @@ def test_the_pdf_captions_listings_in_order(size, built):
 
 
 @pytest.mark.parametrize("size", ["A4", "A5"])
-def test_no_glyph_lies_outside_the_text_block(size, built):
+def test_no_glyph_lies_outside_the_text_block_but_a_listings_in_its_hang(size, built):
     pdf = pdfium.PdfDocument(built[size])
     left, right = text_block(pdf)
+    hang = layout(size).hang  # how far the page's stylesheet lets a listing reach into each margin
     outside = []
     for number in range(len(pdf)):
         page, (width, height) = pdf[number].get_textpage(), pdf[number].get_size()
@@ -213,12 +217,13 @@ def test_no_glyph_lies_outside_the_text_block(size, built):
                 continue  # a space or line break pdfium adds between words
             # The running heads and the folio stand in the page's margins; the text, in the text block.
             in_margin = y0 > 0.93 * height or y1 < 0.07 * height
-            if x0 < 0 or x1 > width or (not in_margin and (x0 < left - 0.5 or x1 > right + 0.5)):
+            if x0 < 0 or x1 > width or (not in_margin and (x0 < left - hang - 0.5 or x1 > right + hang + 0.5)):
                 outside.append((number + 1, page.get_text_range(index, 1), round(x1 - right, 1)))
     assert outside == []
-    _, rows = long_listing(pdf)
-    width = max(row[1] for row in rows) - min(row[0] for row in rows)
-    assert width > (right - left) * 0.85  # the long lines did reach the edge, and were wrapped there
+    _, rows = listing_rows(pdf, "def greet", "opportunity/at/")
+    ink = [char for row in rows for char in row]
+    assert min(c[1] for c in ink) < left - hang / 2 and max(c[2] for c in ink) > right + 1  # in the hang
+    assert max(c[2] for c in ink) - min(c[1] for c in ink) > (right - left + 2 * hang) * 0.85  # wrapped at its edge
 
 
 def text_block(pdf: pdfium.PdfDocument) -> tuple[float, float]:
@@ -233,47 +238,111 @@ def text_block(pdf: pdfium.PdfDocument) -> tuple[float, float]:
     raise AssertionError("the justified paragraph is missing")
 
 
-def long_listing(pdf: pdfium.PdfDocument) -> tuple[int, list[tuple[float, float, float, float]]]:
-    """Listing 2's page and its rows as typeset, top down: (left, right, bottom, top) of the ink of each, in points."""
+# One drawn character of a listing: itself, its left and right edges, and the bottom and top of its row.
+Char = tuple[str, float, float, float, float]
+
+
+def listing_rows(pdf: pdfium.PdfDocument, first: str, last: str) -> tuple[int, list[list[Char]]]:
+    """The page of the listing that starts with `first` and ends with `last`, and its rows as typeset, top down:
+    the characters drawn on each (an indentation's spaces are glyphs too), left to right."""
     for number in range(len(pdf)):
         page = pdf[number].get_textpage()
-        start, end = page.search("def greet").get_next(), page.search("opportunity/at/").get_next()
+        start, end = page.search(first).get_next(), page.search(last).get_next()
         if start and end:
-            rows: dict[int, list[tuple[float, float, float, float]]] = {}
-            for index in range(start[0], end[0] + end[1] + 5):
+            rows: dict[int, list[Char]] = {}
+            for index in range(start[0], end[0] + end[1]):
                 x0, _, x1, _ = page.get_charbox(index)
                 _, bottom, _, top = page.get_charbox(index, loose=True)
-                if x1 > x0 and page.get_text_range(index, 1).strip():  # an indentation's spaces are glyphs too
-                    rows.setdefault(round(bottom), []).append((x0, x1, bottom, top))
-            found = [(min(c[0] for c in r), max(c[1] for c in r), min(c[2] for c in r), max(c[3] for c in r))
-                     for r in rows.values()]  # fmt: skip
-            return number, sorted(found, key=lambda row: -row[2])
-    raise AssertionError("listing 2 is missing")
+                char = page.get_text_range(index, 1)
+                if x1 > x0 and char.strip():
+                    rows.setdefault(round(bottom), []).append((char, x0, x1, bottom, top))
+            return number, [sorted(row, key=lambda c: c[1]) for _, row in sorted(rows.items(), reverse=True)]
+    raise AssertionError(f"the listing {first!r} … {last!r} is missing")
+
+
+def starts_of_lines(source: str) -> list[bool]:
+    """For each character of the source that is not white space, whether it starts its line's code."""
+    return [index == len(line) - len(line.lstrip()) for line in source.split("\n")
+            for index, char in enumerate(line) if not char.isspace()]  # fmt: skip
 
 
 @pytest.mark.parametrize("size", ["A4", "A5"])
-def test_every_row_that_continues_a_line_is_marked_and_no_other(size, built):
+def test_every_row_that_continues_a_line_is_marked_and_no_other(size, built, listings):
     pdf = pdfium.PdfDocument(built[size])
-    number, rows = long_listing(pdf)
-    page = pdf[number].get_textpage()
-    first = page.search("def greet").get_next()[0]
-    left = page.get_charbox(first)[0]  # "def" starts the listing's first row at its left edge
-    column = (page.get_charbox(first + 8)[0] - left) / 8  # the width of a character of the monospaced face
+    number, rows = listing_rows(pdf, "def greet", "opportunity/at/")
+    left = rows[0][0][1]  # "def" starts the listing's first row at its left edge
+    column = (rows[0][4][1] - left) / 4  # "greet" starts at the fifth column: a character of the monospaced face
+    starts = starts_of_lines(listings[2].text)
     scale, height = 4, pdf[number].get_size()[1]
     image = pdf[number].render(scale=scale).to_pil().convert("L")
-    continued, marked = [], []
-    for x0, _, bottom, top in rows:
-        columns = (x0 - left) / column
-        # A continuation starts at the hanging indent, 2em: 3.3 characters, where no indentation can start.
-        continued.append(abs(columns - round(columns)) > 0.2)
-        if columns < 3:
-            marked.append(False)  # a line that starts at the edge leaves no room for a mark, nor needs one
+    continued, marked, seen = [], [], 0
+    for row in rows:
+        continued.append(not starts[seen])
+        seen += len(row)
+        bottom, top = min(c[3] for c in row), max(c[4] for c in row)
+        columns = round((row[0][1] - left) / column)  # where the row's first character stands
+        if columns < 2:
+            marked.append(False)  # a row that starts at the edge leaves no room for a mark, nor needs one
             continue
-        gutter = (int(left * scale), int((height - top) * scale), int((left + 2.5 * column) * scale),
-                  int((height - bottom) * scale))  # fmt: skip
+        # The mark stands in the two columns before a continued row: after its line's own indentation.
+        gutter = (int((left + (columns - 2) * column) * scale), int((height - top) * scale),
+                  int((left + (columns - 0.3) * column) * scale), int((height - bottom) * scale))  # fmt: skip
         marked.append(image.crop(gutter).getextrema()[0] < 160)
-    assert sum(continued) >= 4
+    assert sum(continued) >= 3
     assert marked == continued
+
+
+# -- listings of 80 columns ---------------------------------------------------------------
+
+
+COLUMNS = FIXTURES / "code_columns.yaml"
+FITS = {"A4": 80, "Letter": 80, "A5": 72, "6x9in": 72}  # the columns a listing holds without wrapping a line
+
+
+@pytest.fixture(scope="session")
+def columns_built(tmp_path_factory) -> dict[str, Path]:
+    """code_columns.yaml typeset at each size of FITS."""
+    return {size: build_into(tmp_path_factory.mktemp(f"columns-{size}"), str(COLUMNS), "--format", "pdf",
+                             "--page-size", size) / "code_columns.pdf" for size in FITS}  # fmt: skip
+
+
+def rows_by_line(pdf: pdfium.PdfDocument, listing: Code, first: str, last: str) -> list[tuple[str, list[list[Char]]]]:
+    """Each line of a listing that is not blank, with the rows it was typeset on."""
+    _, rows = listing_rows(pdf, first, last)
+    found, rows = [], list(rows)
+    for line in (line for line in listing.text.split("\n") if line.strip()):
+        wanted, taken = len("".join(line.split())), []
+        while sum(len(row) for row in taken) < wanted:
+            taken.append(rows.pop(0))
+        assert sum(len(row) for row in taken) == wanted, (line, taken)  # no row holds the end of one line and more
+        found.append((line, taken))
+    return found
+
+
+@pytest.mark.parametrize("size", list(FITS))
+def test_a_listing_holds_80_columns_on_a4_and_letter_and_72_on_smaller_pages(size, columns_built):
+    listing = listings_of(COLUMNS)[0]
+    assert sorted(len(line) for line in listing.text.split("\n")) == [12, 72, 79, 80]  # the fixture is as named
+    assert layout(size).columns == FITS[size]
+    lines = rows_by_line(pdfium.PdfDocument(columns_built[size]), listing, "total", "col 80")
+    one_row = {len(line): len(rows) == 1 for line, rows in lines if len(line) <= FITS[size]}
+    assert one_row == ({12: True, 72: True, 79: True, 80: True} if FITS[size] == 80 else {12: True, 72: True})
+
+
+@pytest.mark.parametrize("size", list(FITS))
+def test_a_wrapped_line_continues_right_of_its_own_indentation(size, columns_built):
+    listing = listings_of(COLUMNS)[1]
+    lines = dict(rows_by_line(pdfium.PdfDocument(columns_built[size]), listing, "class", "return message"))
+    (long_line,) = [line for line in lines if len(line) == 100]
+    assert long_line.startswith(" " * 8 + "message")
+    first, *continued = lines[long_line]
+    assert continued, "the line of 100 columns did not wrap"
+    column = CODE_ADVANCE * CODE_SIZE * layout(size).base  # one column of the monospaced face, in points
+    start = first[0][1]  # its code's first character, after the indentation
+    for row in continued:
+        # Two columns further in than the line's own code: right of it, not back at the listing's edge.
+        assert row[0][1] - start == pytest.approx(2 * column, abs=0.3 * column)
+    assert lines["        return message"][0][0][1] == pytest.approx(start, abs=0.3 * column)  # indentation kept
 
 
 def listings_of(path: Path) -> list[Code]:
