@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from octavo.pdf.booklet import booklet_order, impose
+from octavo.pdf.pagestyle import layout
 from tests.conftest import FIXTURES, PROJECT, build_into, need, squash
 
 A4_SIDE = (841.89, 595.276)  # A4 across: the booklet's sides
@@ -261,6 +262,19 @@ def test_a_letter_publication_makes_a_letter_booklet_of_half_letter_pages(tmp_pa
     qpdf_check(out / "handout.booklet.pdf")
 
 
+def left_edge(page) -> float:
+    """Where the page's running text starts, from its left edge (the heads and folio apart)."""
+    xs: list[float] = []
+    height = float(page.mediabox.height)
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() and 0.15 * height < cm[5] + tm[5] * cm[3] < 0.85 * height:
+            xs.append(cm[4] + tm[4] * cm[0])
+
+    page.extract_text(visitor_text=visit)
+    return min(xs)
+
+
 def test_an_articles_booklet_pages_are_half_letter_with_mirrored_margins(tmp_path):
     from octavo.core.diagnostics import Report
     from octavo.core.options import BuildOptions
@@ -275,25 +289,22 @@ def test_an_articles_booklet_pages_are_half_letter_with_mirrored_margins(tmp_pat
         (5.5 * 72, 8.5 * 72), abs=0.1)  # fmt: skip
     assert sides == 2 * -(-len(reader.pages) // 4)
 
-    def left_edge(page) -> float:
-        xs: list[float] = []
-        height = float(page.mediabox.height)
-
-        def visit(text, cm, tm, font, size):
-            if text.strip() and 0.15 * height < cm[5] + tm[5] * cm[3] < 0.85 * height:
-                xs.append(cm[4] + tm[4] * cm[0])
-
-        page.extract_text(visitor_text=visit)
-        return min(xs)
-
-    # Page 1 is a right-hand page: its narrow margin (0.65 in) is at the fold, on its left; page 2's is on its right.
-    assert left_edge(reader.pages[0]) == pytest.approx(0.65 * 72, abs=1)
-    assert left_edge(reader.pages[1]) == pytest.approx(0.95 * 72, abs=1)
+    # Page 1 is a right-hand page: its narrow margin (0.5 in) is at the fold, on its left; page 2's is on its right.
+    rule = layout("5.5x8.5in")
+    assert (rule.inner, rule.outer) == pytest.approx((0.5 * 72, 0.9 * 72))
+    assert left_edge(reader.pages[0]) == pytest.approx(rule.inner, abs=1)
+    assert left_edge(reader.pages[1]) == pytest.approx(rule.outer, abs=1)
 
 
 @pytest.mark.parametrize(
     ("option", "message"),
-    [(("--sheet", "A6"), "unknown sheet 'A6' (choose A4, Letter, A3, Tabloid)"),
+    [(("--sheet", "B7"), "unknown sheet 'B7' (choose A3, A4, A5, A6, B5, Letter, Legal, Tabloid, royal, demy,"),
+     (("--sheet", "A6"), "--booklet: two A4 pages (210 × 297 mm) do not fit side by side on the sheet, A6"),
+     (("--page-size", "6x9in", "--sheet", "A4"), "--booklet: two 6x9in pages (6 × 9 in) do not fit side by side "
+                                                  "on the sheet, A4 (210 × 297 mm); give --sheet a sheet of at "
+                                                  "least 12x9in"),
+     (("--page-size", "A4-landscape"), "no standard sheet (A4, Letter, Legal, A3, Tabloid) holds two A4 landscape "
+                                       "pages side by side; give --sheet a sheet of at least 594x210mm"),
      (("--creep", "a little"), "'a little' is not a length in millimetres from 0 to 10"),
      (("--creep", "25"), "'25' is not a length in millimetres from 0 to 10")],
 )  # fmt: skip
@@ -302,3 +313,58 @@ def test_a_bad_sheet_or_creep_is_a_usage_error_in_one_line(cli, option, message)
     assert run.status == 2
     assert message in run.err
     assert "Traceback" not in run.err
+    assert "wrote" not in run.out  # refused before anything was built
+
+
+# -- booklets of book sizes: the pages keep their size, on the sheet that holds two ---------------------
+
+
+@pytest.fixture(scope="session")
+def book_size_booklets(tmp_path_factory) -> dict[str, dict[str, object]]:
+    """The handout as a booklet of 6 × 9 in and of B5 pages: the built booklet and the pages it was imposed from."""
+    from octavo.core.diagnostics import Report
+    from octavo.core.options import BuildOptions
+    from octavo.pdf.prepress import booklet_pdf
+    from octavo.source.load import load_document
+
+    made = {}
+    for size in ("6x9in", "B5"):
+        out = build_into(tmp_path_factory.mktemp(f"booklet-{size}"), str(FIXTURES / "handout.yaml"), "--format",
+                         "pdf", "--booklet", "--page-size", size)  # fmt: skip
+        publication = load_document(FIXTURES / "handout.yaml", PROJECT, Report())
+        options = BuildOptions(out=out, root=PROJECT, formats=("pdf",), booklet=True, page_size=size)
+        made[size] = {"booklet": out / "handout.booklet.pdf", "pages": booklet_pdf(publication, options)[2]}
+    return made
+
+
+@pytest.mark.parametrize(
+    ("size", "page", "side"),
+    [("6x9in", (432.0, 648.0), (1224.0, 792.0)),  # Tabloid across
+     ("B5", (176 * 72 / 25.4, 250 * 72 / 25.4), (1190.551, 841.89))],  # A3 across
+)  # fmt: skip
+def test_a_book_size_booklet_keeps_its_pages_on_the_sheet_that_holds_two(size, page, side, book_size_booklets):
+    made = book_size_booklets[size]
+    pages = PdfReader(io.BytesIO(made["pages"]))
+    for each in pages.pages:
+        assert (float(each.mediabox.width), float(each.mediabox.height)) == pytest.approx(page, abs=0.1)
+    booklet = PdfReader(made["booklet"])
+    for each in booklet.pages:
+        assert (float(each.mediabox.width), float(each.mediabox.height)) == pytest.approx(side, abs=0.1)
+    assert len(booklet.pages) == 2 * -(-len(pages.pages) // 4)
+    # Page 1 on the right half of the first side, centred there; its text starts at the fold's margin.
+    first = pages_of(made["booklet"])[0]
+    assert halves(first)[1] and squash(halves(first)[1])[:20] in squash(" ".join(
+        text_in(pages_of(made["pages"])[0], 0, 0, *page).split()))  # fmt: skip
+    rule = layout(size)
+    assert left_edge(pages.pages[0]) == pytest.approx(rule.inner, abs=1)  # a right-hand page: the fold on its left
+    assert left_edge(pages.pages[1]) == pytest.approx(rule.outer, abs=1)
+    qpdf_check(made["booklet"])
+
+
+def test_a_sheet_given_in_any_size_holds_the_pages_exactly(tmp_path):
+    out = build_into(tmp_path, str(FIXTURES / "handout.yaml"), "--format", "pdf", "--booklet", "--page-size",
+                     "6x9in", "--sheet", "12x9in")  # fmt: skip
+    for side in PdfReader(out / "handout.booklet.pdf").pages:
+        assert (float(side.mediabox.width), float(side.mediabox.height)) == pytest.approx((864.0, 648.0), abs=0.1)
+    left, right = halves(pages_of(out / "handout.booklet.pdf")[0])
+    assert right and not left.strip()  # the first side: the blank last page beside page 1

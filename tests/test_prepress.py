@@ -132,6 +132,31 @@ def test_qpdf_finds_no_problem_in_print_ready_pdfs(print_ready):
         qpdf_check(print_ready[name])
 
 
+# -- book sizes: the bleed around any page ------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def print_ready_sizes(tmp_path_factory) -> dict[str, Path]:
+    """The handout print-ready at 6 × 9 in and at B5, with crop marks."""
+    return {size: build_into(tmp_path_factory.mktemp(f"ready-{size}"), str(FIXTURES / "handout.yaml"), "--format",
+                             "pdf", "--print-ready", "--marks", "crop", "--page-size", size) / "handout.print.pdf"
+            for size in ("6x9in", "B5")}  # fmt: skip
+
+
+@pytest.mark.parametrize(("size", "trimmed"), [("6x9in", (432.0, 648.0)), ("B5", (176 * 72 / 25.4, 250 * 72 / 25.4))])
+def test_a_book_size_is_trimmed_to_its_size_with_3_mm_of_bleed_and_marks_beyond(size, trimmed, print_ready_sizes):
+    path = print_ready_sizes[size]
+    reader = PdfReader(path)
+    for page in reader.pages:
+        trim, bleed, media = (box(page, key) for key in ("/TrimBox", "/BleedBox", "/MediaBox"))
+        assert (trim[2] - trim[0], trim[3] - trim[1]) == pytest.approx(trimmed, abs=0.1)
+        assert beyond(bleed, trim) == pytest.approx([BLEED] * 4, abs=0.01)
+        assert beyond(media, trim) == pytest.approx([MARKS_AREA] * 4, abs=0.01)
+    assert pdfx.problems(path, "pdf/x-4", bleed=BLEED) == []
+    assert body_text(reader.pages[0])
+    qpdf_check(path)
+
+
 # -- a project's CMYK profile -------------------------------------------------------------------------
 
 
@@ -172,7 +197,8 @@ def test_a_projects_cmyk_profile_is_the_output_intent(tmp_path, cli):
         ('output-intent = "missing.icc"\n', "octavo.toml:3:1: error: build.output-intent: no such file 'missing.icc'"),
         ('output-intent = "octavo.toml"\n', "build.output-intent: 'octavo.toml' is not an ICC colour profile"),
         ('output-intent = "rgb.icc"\n', "build.output-intent: 'rgb.icc' is a profile for RGB, not CMYK"),
-        ('sheet = "A6"\n', "build.sheet: unknown sheet 'A6' (choose A4, Letter, A3, Tabloid)"),
+        ('sheet = "A7"\n', "build.sheet: unknown sheet 'A7' (choose A3, A4, A5, A6, B5, Letter, Legal, Tabloid,"),
+        ('page-size = "6x9"\n', "build.page-size: the page size '6x9' needs a unit: 6x9in or 6x9mm, say"),
         ("creep = 40\n", "build.creep: expected millimetres from 0 to 10"),
         ('marks = "bleed"\n', "build.marks: unknown kind of printer's marks 'bleed' (choose crop)"),
     ],

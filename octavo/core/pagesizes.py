@@ -56,7 +56,7 @@ TRADE = ("5x8in", "5.25x8in", "5.5x8.5in", "6x9in", "7x10in")
 SHEETS = ("A4", "Letter", "Legal", "A3", "Tabloid")
 LIMITS = (100 * MM, 1200 * MM)  # each side of a page: pocket-sized to a poster
 MEASURED = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]*)\s*[x×*]\s*(\d+(?:\.\d+)?)\s*([a-z]+)")
-TURNED = re.compile(r"(.*?)[\s_-]*\b(landscape|portrait)", re.IGNORECASE)
+TURNED = re.compile(r"(.*?)[\s_-]+(landscape|portrait)", re.IGNORECASE)
 
 
 class SizeError(ValueError):
@@ -107,7 +107,10 @@ def _measured(base: str, written: str, what: str) -> PageSize | None:
                             f"{base.replace(' ', '')}mm, say")  # fmt: skip
         return None
     first_unit, unit = match[2], match[4]
-    if unit not in UNITS or (first_unit and first_unit != unit):
+    if first_unit in UNITS and unit in UNITS and UNITS[first_unit] != UNITS[unit]:
+        raise SizeError(f"the {what} '{written}' has two units: write one after both numbers, as in 6x9in or "
+                        "170x240mm")  # fmt: skip
+    if unit not in UNITS or (first_unit and first_unit not in UNITS):
         raise SizeError(f"the {what} '{written}' has no unit octavo knows: write mm, cm, in or pt after the "
                         "numbers, as in 6x9in or 170x240mm")  # fmt: skip
     unit = "in" if UNITS[unit] == 72.0 else unit

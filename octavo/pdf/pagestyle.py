@@ -93,7 +93,7 @@ def _listing(base: float, measure: float, most: float) -> tuple[int, float]:
         # Half a column to spare: a line that fills the panel exactly must not wrap for a rounding.
         needed = (wanted + 0.5) * CODE_ADVANCE * code + 2 * CODE_PADDING * code
         if (needed - measure) / 2 <= most:
-            return wanted, _half_mm(max((needed - measure) / 2, 0.0))
+            return wanted, min(_half_mm(max((needed - measure) / 2, 0.0)), most)
     hang = math.floor(most / (MM / 2)) * (MM / 2)
     return math.floor((measure + 2 * hang - 2 * CODE_PADDING * code) / (CODE_ADVANCE * code) - 0.5), hang
 
