@@ -226,6 +226,46 @@ def _with_children(blocks: tuple[Block, ...]):
 
 
 @dataclass(frozen=True)
+class Epigraph:
+    """A book's epigraph: its paragraphs and where they come from."""
+
+    text: tuple[Inline, ...]
+    source: Inline | None = None
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """What a published book prints about itself before and after its chapters (the copyright page and around it).
+
+    A book with none of the copyright page's facts has no half-title and no copyright page: it opens with its title.
+    """
+
+    # (edition, 13 digits, as written: hyphens placed by the agency) in the order given; edition "" for a lone ISBN.
+    isbns: tuple[tuple[str, str, str], ...] = ()
+    edition: str | None = None
+    publisher_address: str | None = None
+    credits: tuple[str, ...] = ()
+    printing: int | None = None  # the printing line's lowest number: 1 prints "10 9 8 7 6 5 4 3 2 1"
+    dedication: tuple[Inline, ...] = ()
+    epigraph: Epigraph | None = None
+    about_the_author: tuple[Inline, ...] = ()
+    colophon: tuple[Inline, ...] = ()
+    default_colophon: bool = False  # `colophon: true`: octavo writes one, naming itself and the typefaces
+
+    def copyright_page(self, rights: str | None) -> bool:
+        """Whether the book has a copyright page (and with it a half-title): it has something to say there."""
+        return bool(rights or self.isbns or self.edition or self.publisher_address or self.credits
+                    or self.printing is not None)  # fmt: skip
+
+    @property
+    def printing_line(self) -> str:
+        """The printing line, highest number first, down to this printing's (the lowest): at each new printing
+        the lowest number is struck. It runs from the next multiple of ten: "10 9 8 7 6 5 4 3" for the third."""
+        lowest = self.printing or 1
+        return " ".join(str(n) for n in range((lowest + 9) // 10 * 10, lowest - 1, -1))
+
+
+@dataclass(frozen=True)
 class Book(Metadata):
     """A collection of articles published as one PDF and one EPUB; its authors are the editors."""
 
@@ -234,6 +274,14 @@ class Book(Metadata):
     print_settings: PrintSettings = field(default_factory=PrintSettings, kw_only=True)
     isbn: str | None = field(default=None, kw_only=True)
     back_cover: tuple[Inline, ...] = field(default=(), kw_only=True)
+    # The half-title, copyright page, dedication and epigraph before the contents; about the author and colophon last.
+    front: FrontMatter = field(default_factory=FrontMatter, kw_only=True)
+
+    @property
+    def copyright_page(self) -> bool:
+        """Whether the book prints a half-title and a copyright page (docs/content-format.md)."""
+        return self.front.copyright_page(self.rights)
+
 
     @property
     def figures(self) -> tuple[Block, ...]:

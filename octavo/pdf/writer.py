@@ -17,6 +17,7 @@ from octavo.pdf.pagestyle import page_css, stylesheet_name
 from octavo.pdf.typeset import DOCUMENT_BASE_URL, LogCollector, fetcher_for_assets, typeset_html
 from octavo.text.index import build_index, fill_pages, mark_pages
 from octavo.theme.theme import Theme, theme_css, theme_for
+from octavo.theme.typeface import typeface_name
 
 PRINT_STYLESHEETS = ("base.css", "print.css", "code-print.css")
 
@@ -129,7 +130,8 @@ def page_stylesheet(page_size: str, assets: dict[str, Path | bytes], folder: str
 
 def theme_context(theme: Theme, logo_src: str | None) -> dict[str, object]:
     """What templates see of the theme settings (documented in docs/templates.md)."""
-    return {"logo_src": logo_src, "date_format": theme.settings.date_format}
+    return {"logo_src": logo_src, "date_format": theme.settings.date_format,
+            "typeface": typeface_name(theme.settings)}  # a book's colophon names it
 
 
 def render_pdf(document: PrintDocument, options: BuildOptions) -> tuple[bytes, int]:

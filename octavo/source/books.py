@@ -14,6 +14,7 @@ from octavo.core.printspec import PAPERS, PrintSettings, isbn13, parse_trim
 from octavo.source import shapes
 from octavo.source.articles import load_article, read_flag, read_index_see, read_metadata, read_smart
 from octavo.source.blocks import Context
+from octavo.source.frontmatter import paperback_isbn, read_front_matter
 from octavo.source.reader import suggestion
 from octavo.source.yamlsrc import SourceError, compose, position
 
@@ -39,14 +40,15 @@ def read_book(ctx: Context, tree: MappingNode) -> Book | None:
             ctx.errors += max(1, len(ctx.report.errors) - errors_before)
         else:
             articles.append(article)
-    paperback = {"print_settings": read_print(ctx, fields.get("print")), "isbn": read_isbn(ctx, fields.get("isbn")),
+    front = read_front_matter(ctx, fields)  # the ISBNs too: one, or one per edition
+    paperback = {"print_settings": read_print(ctx, fields.get("print")), "isbn": paperback_isbn(front.isbns),
                  "back_cover": read_back_cover(ctx, fields.get("back-cover"))}  # fmt: skip
     footnotes = read_flag(ctx, fields.get("footnotes"), "footnotes")
     headings = [mark.heading for article in articles for mark in article.index]
     index_see = read_index_see(ctx, fields.get("index-see"), headings)
     if metadata is None or ctx.errors:
         return None
-    book = Book(**metadata, articles=tuple(articles), index_see=index_see, **paperback)
+    book = Book(**metadata, articles=tuple(articles), index_see=index_see, front=front, **paperback)
     return with_notes(book, "footnotes") if footnotes else book
 
 

@@ -46,6 +46,7 @@ def json_schema() -> dict[str, Any]:
         shapes.ARTICLE.name: _mapping(shapes.ARTICLE, level=0),
         shapes.BOOK.name: _mapping(shapes.BOOK, level=0),
         shapes.PRINT.name: _mapping(shapes.PRINT, level=0),
+        shapes.EPIGRAPH.name: _mapping(shapes.EPIGRAPH, level=0),
     }
     for level in range(1, shapes.MAX_SECTION_DEPTH + 1):
         defs[_section(level)] = _mapping(shapes.SECTION, level)
@@ -168,6 +169,18 @@ def _value(value: Value, level: int) -> dict[str, Any]:
         case Value.ISBN:  # an editor reads 9781234567897 written bare as a number
             return {"type": ["string", "integer"], "pattern": shapes.ISBN_PATTERN, "minimum": 9780000000000,
                     "maximum": 9799999999999}
+        case Value.ISBNS:  # one ISBN, or one per edition
+            isbn = _value(Value.ISBN, level)
+            return {"anyOf": [isbn, {"type": "object", "minProperties": 1, "additionalProperties": False,
+                                     "properties": dict.fromkeys(shapes.ISBN_FORMATS, isbn)}]}  # fmt: skip
+        case Value.PRINTING:
+            return {"type": ["string", "integer"], "pattern": shapes.PRINTING_PATTERN, "minimum": 1, "maximum": 999}
+        case Value.PARAGRAPHS:
+            return {"type": [*TEXT, "array"], "items": {"type": TEXT}}
+        case Value.EPIGRAPH:
+            return {"anyOf": [{"type": TEXT}, {"$ref": f"#/$defs/{shapes.EPIGRAPH.name}"}]}
+        case Value.COLOPHON:  # true: octavo's own; a text
+            return {"type": TEXT_OR_EMPTY}
         case Value.DEFINITIONS:  # an empty definition is an error, so null is not one
             return {"type": "object", "minProperties": 1, "additionalProperties": {"type": TEXT, "pattern": r"\S"}}
     raise AssertionError(f"no schema for {value!r}")

@@ -20,6 +20,7 @@ WIDTH_PATTERN = r"^\s*([0-9]{1,3})\s*%\s*$"
 # A book's print trim (octavo.core.printspec reads it): WIDTHxHEIGHT and a unit; an ISBN-13 with or without hyphens.
 TRIM_PATTERN = r"^\s*[0-9]+(\.[0-9]+)?\s*[x×]\s*[0-9]+(\.[0-9]+)?\s*([Ii][Nn]|[Mm][Mm]|[Cc][Mm])\s*$"
 ISBN_PATTERN = r"^\s*97[89]([ -]?[0-9]){10}\s*$"
+PRINTING_PATTERN = r"^\s*[1-9][0-9]{0,2}\s*$"  # a printing's number: 1 to 999
 SWITCHES = ("auto", "true", "false")  # in any case: YAML's True and FALSE are the same words
 SWITCH_PATTERN = r"^([Aa][Uu][Tt][Oo]|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$"
 FLAG_PATTERN = r"^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$"
@@ -64,6 +65,11 @@ class Value(StrEnum):
     PRINT = "print"  # a book's print settings: a mapping of the PRINT shape
     TRIM = "trim"  # WIDTHxHEIGHT and a unit (TRIM_PATTERN), such as 6x9in
     ISBN = "isbn"  # an ISBN-13 (ISBN_PATTERN) whose check digit is right
+    ISBNS = "isbns"  # an ISBN, or a mapping of ISBN_FORMATS to ISBNs (one per edition: paperback, EPUB, …)
+    PRINTING = "printing"  # a whole number from 1 to 999 (PRINTING_PATTERN)
+    PARAGRAPHS = "paragraphs"  # inline text, a blank line between two paragraphs; or a list of paragraphs
+    EPIGRAPH = "epigraph"  # paragraphs, or a mapping of the EPIGRAPH shape (its text and source)
+    COLOPHON = "colophon"  # true (octavo writes one), false, or paragraphs
 
 
 @dataclass(frozen=True)
@@ -175,6 +181,17 @@ PRINT = Shape(
     ),
 )
 
+ISBN_FORMATS = ("paperback", "hardcover", "epub", "pdf")  # the editions a book's `isbn` mapping may name
+EPIGRAPH = Shape(
+    "epigraph",
+    "A book's epigraph: the quoted text and where it comes from.",
+    (
+        Key("text", Value.PARAGRAPHS, "The quoted text (inline markup; a blank line starts a new paragraph).",
+            required=True),
+        Key("source", Value.INLINE, "Who or what it quotes, printed under it after a dash."),
+    ),
+)
+
 EDITORS = "The editors: a list of names, or one name."
 BOOK = Shape(
     "book",
@@ -188,10 +205,22 @@ BOOK = Shape(
         Key("footnotes", Value.FLAG, FOOTNOTES.replace("the notes", "every article's notes")),
         SMART,
         INDEX_SEE,
-        Key("isbn", Value.ISBN, "The paperback's ISBN-13, hyphens allowed; its barcode goes on an IngramSpark cover."),
+        Key("isbn", Value.ISBNS, "The paperback's ISBN-13, hyphens allowed; its barcode goes on an IngramSpark cover. "
+            f"Or one per edition: a mapping of {', '.join(ISBN_FORMATS)} to ISBNs. On the copyright page."),
         Key("print", Value.PRINT, "How the paperback is printed: its trim size and paper."),
         Key("back-cover", Value.INLINE, "The text on the paperback's back cover (inline markup; a blank line "
             "starts a new paragraph)."),
+        # The front and back matter of a published book (octavo.source.frontmatter reads them).
+        Key("edition", Value.TEXT, "The edition, on the copyright page: First edition, Second edition, revised, …"),
+        Key("publisher-address", Value.TEXT, "The publisher's address, on the copyright page (one line per line)."),
+        Key("credits", Value.NAMES, "Credits on the copyright page: a list of texts such as 'Cover design: …'."),
+        Key("printing", Value.PRINTING, "This printing's number: the lowest of the copyright page's printing line "
+            "(1, the default, prints 10 9 8 7 6 5 4 3 2 1)."),
+        Key("dedication", Value.PARAGRAPHS, "A dedication, centred on a right-hand page of its own."),
+        Key("epigraph", Value.EPIGRAPH, "An epigraph on a page of its own: a text, or its `text` and `source`."),
+        Key("about-the-author", Value.PARAGRAPHS, "About the author (or editors), at the back of the book."),
+        Key("colophon", Value.COLOPHON, "A colophon on the last page: a text, or true for octavo's own (naming "
+            "octavo and the typefaces)."),
     ),
 )
 
