@@ -61,6 +61,8 @@ def build_publication(publication: Publication, options: BuildOptions, *,
     made: list[Built] = []
     report = Report()
     document: PrintDocument | None = None
+    # Built with the PDF, the EPUB marks where the printed pages begin (octavo/epub/pagelist.py): the PDF comes first.
+    page_starts: list | None = [] if {"pdf", "epub"} <= set(options.formats) else None
 
     @contextmanager
     def timed(stage: str) -> Iterator[None]:
@@ -92,7 +94,7 @@ def build_publication(publication: Publication, options: BuildOptions, *,
         from octavo.pdf import writer as pdf
 
         with timed("PDF"):
-            data, pages = pdf.render_pdf(print_document(), options)
+            data, pages = pdf.render_pdf(print_document(), options, page_starts)
         files = [(target(".pdf"), "pdf", data, pages)]
         checked = [(target(".pdf"), "pdf", data)]  # the booklet is checked as its pages, before imposition
         # prepress and preflight import pypdf (about 50 ms in each process): only when they are asked for.
@@ -133,14 +135,15 @@ def build_publication(publication: Publication, options: BuildOptions, *,
         from octavo.epub import writer as epub
 
         with timed("EPUB"):
-            return [(target(".epub"), "epub", epub.epub_bytes(publication, options), None)]
+            data = epub.epub_bytes(publication, options, page_starts=page_starts)
+            return [(target(".epub"), "epub", data, None)]
 
     steps = {
         "html": make_html,
         "pdf": make_pdf,
         "epub": make_epub,
     }
-    for fmt in options.formats:
+    for fmt in sorted(options.formats, key=lambda f: page_starts is not None and f == "epub"):
         started = time.perf_counter()
         try:
             files = steps[fmt]()

@@ -172,6 +172,8 @@ def _write_input(publication, files: list[Built], problems: Report, warnings: in
 def parts(formats: tuple[str, ...]) -> list[tuple[str, ...]]:
     """The formats split into jobs that share no work: the PDF and the HTML share the print HTML."""
     printed = tuple(f for f in formats if f in ("pdf", "html"))
+    if "pdf" in printed and "epub" in formats:  # the EPUB takes the printed pages' starts from the PDF's layout
+        printed = (*printed, "epub")
     found: list[tuple[str, ...]] = []
     for fmt in formats:
         part = printed if fmt in printed else (fmt,)

@@ -79,8 +79,9 @@ def anchors_in(thing: object) -> Iterator[str]:
                 yield from anchors_in(getattr(thing, field.name))
 
 
-def epub_bytes(publication: Publication, options: BuildOptions) -> bytes:
-    """The recipe: metadata, images, documents, navigation, then the package."""
+def epub_bytes(publication: Publication, options: BuildOptions, page_starts: list | None = None) -> bytes:
+    """The recipe: metadata, images, documents, navigation, then the package.
+    `page_starts`: where the print edition's pages begin (octavo/pdf/pagestarts.py), for its page numbers."""
     theme = theme_for(options)
     package = _Package(epub.EpubBook(), [], {})
     add_metadata(package.book, publication)
@@ -119,6 +120,11 @@ def epub_bytes(publication: Publication, options: BuildOptions) -> bytes:
     package.book.toc = ncx_toc(publication, values["labels"]["notes"], files, values["labels"]["references"],
                                 values["labels"]["index"])  # fmt: skip
     package.book.spine = package.spine
+    if page_starts:  # built with the PDF: the print edition's pages, marked where they begin
+        from octavo.epub.pagelist import add_page_list, page_source
+
+        texts = [item for item in package.spine if item not in (nav, package.spine[0])]  # not the cover, nor the nav
+        add_page_list(package.book, texts, nav, page_starts, page_source(publication))
     return write_package(package.book, options)
 
 

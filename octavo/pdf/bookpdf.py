@@ -37,9 +37,10 @@ class NotSplittable(Exception):
     """The book cannot be laid out in pieces after all (a piece that does not start a new page)."""
 
 
-def render_in_pieces(document: Any, options: BuildOptions) -> tuple[bytes, int, list[str]] | None:
+def render_in_pieces(document: Any, options: BuildOptions,
+                     starts: list | None = None) -> tuple[bytes, int, list[str]] | None:  # fmt: skip
     """(PDF, page count, WeasyPrint's errors) of a book, or an article with an index, laid out in pieces; None
-    to lay it out whole."""
+    to lay it out whole. `starts` receives where each page begins (pagestarts.py)."""
     slug = next((url.split("/", 1)[0].removesuffix("_files") for url in document.assets), "the document")
     if not splittable(_stylesheets(document)):
         return _whole(slug, "a stylesheet needs the whole document at once")
@@ -67,7 +68,18 @@ def render_in_pieces(document: Any, options: BuildOptions) -> tuple[bytes, int, 
         errors = [*dict.fromkeys(schedule.errors), *unknown]
         count = {"pieces": len(schedule.pieces), "jobs": jobs}
         LOG.info("%s: laid out in %d pieces, %d jobs", slug, count["pieces"], jobs, extra=count)
+        if starts is not None:
+            starts[:] = _page_starts(schedule)
         return join_parts(parts, schedule.anchor_pages, document.identifier), schedule.total_pages, errors
+
+
+def _page_starts(schedule: _Schedule) -> list:
+    """Where each page of the book begins, the blank pages between pieces as None."""
+    found: list = []
+    for index, state in enumerate(schedule.states):
+        found += [None] * (schedule.first_pages[index] - 1 - len(found))
+        found += state.laid.starts if state.laid is not None else []
+    return found + [None] * (schedule.total_pages - len(found))
 
 
 def _whole(slug: str, why: str) -> None:

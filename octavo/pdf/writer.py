@@ -13,6 +13,7 @@ from octavo.core.model import Book, Formula, Publication, footnote_lookup
 from octavo.core.options import BuildOptions
 from octavo.pdf.engine import hooks, load_weasyprint
 from octavo.pdf.finish import build_time, file_identifier, finisher
+from octavo.pdf.pagestarts import page_starts
 from octavo.pdf.pagestyle import page_css, stylesheet_name
 from octavo.pdf.typeset import DOCUMENT_BASE_URL, LogCollector, fetcher_for_assets, typeset_html
 from octavo.text.index import build_index, fill_pages, mark_pages
@@ -134,12 +135,13 @@ def theme_context(theme: Theme, logo_src: str | None) -> dict[str, object]:
             "typeface": typeface_name(theme.settings)}  # a book's colophon names it
 
 
-def render_pdf(document: PrintDocument, options: BuildOptions) -> tuple[bytes, int]:
-    """Typeset the HTML into (PDF bytes, page count); any error WeasyPrint logs fails the build."""
+def render_pdf(document: PrintDocument, options: BuildOptions, starts: list | None = None) -> tuple[bytes, int]:
+    """Typeset the HTML into (PDF bytes, page count); any error WeasyPrint logs fails the build. `starts`
+    receives where each page begins, for the EPUB's page list (pagestarts.py)."""
     if document.pieces and (document.book or 'class="index-pages"' in document.html):
         from octavo.pdf.bookpdf import render_in_pieces
 
-        made = render_in_pieces(document, options)
+        made = render_in_pieces(document, options, starts)
         if made is not None:
             pdf, pages, errors = made
             if errors:
@@ -162,6 +164,8 @@ def render_pdf(document: PrintDocument, options: BuildOptions) -> tuple[bytes, i
                 finisher=finisher(theme_for(options).labels, options.pdf_variant),
             )
             pages = len(rendered.pages)
+            if starts is not None:
+                starts[:] = page_starts(rendered)
     finally:
         logger.removeHandler(problems)
     refused = fetcher.refused + problems.errors

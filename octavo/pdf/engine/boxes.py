@@ -142,3 +142,38 @@ def use_tree(html: Any, tree: Any) -> None:
 
     html.wrapper_element = cssselect2.ElementWrapper.from_html_root(tree, content_language=None)
     html.etree_element = html.wrapper_element.etree_element
+
+
+def flow_lines(page: Any) -> Iterator[tuple[Any, str, bool]]:
+    """A page's running text in order, as (block element, text, holds a picture) for each line and each picture
+    set as a block; the margin boxes and the footnote area are left out, and so is the text of pseudo-elements
+    (a list's marker, "on page 3" after a cross-reference), which the EPUB does not have."""
+    boxes = _boxes()
+
+    def text_of(box: Any) -> tuple[str, bool]:
+        parts, picture = [], False
+        for child in getattr(box, "children", None) or ():
+            if "::" in (getattr(child, "element_tag", None) or ""):
+                continue
+            if isinstance(child, boxes.TextBox):
+                parts.append(child.text)
+            elif isinstance(child, boxes.ReplacedBox):
+                picture = True
+            else:
+                text, inner = text_of(child)
+                parts.append(text)
+                picture = picture or inner
+        return "".join(parts), picture
+
+    def visit(box: Any) -> Iterator[tuple[Any, str, bool]]:
+        if isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+            return
+        if isinstance(box, boxes.LineBox):
+            yield (box.element, *text_of(box))
+        elif isinstance(box, boxes.ReplacedBox):
+            yield box.element, "", True
+        else:
+            for child in getattr(box, "children", None) or ():
+                yield from visit(child)
+
+    return visit(page._page_box)

@@ -1,0 +1,220 @@
+"""The print edition's page numbers in the EPUB: a page-break marker where each printed page begins, the nav's
+page list, and the source of the pages in the metadata (EPUB Accessibility 1.1, DPUB-ARIA's doc-pagebreak).
+
+Each page's start comes from the PDF's layout (octavo/pdf/pagestarts.py) as a block, found here by the same
+description in the EPUB's documents, and a number of words into it. A page whose start has no counterpart
+(a blank page, the contents list, which the EPUB has in its navigation) gets its marker just before the next
+page's, so that the list still holds every printed page, in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+XHTML = "http://www.w3.org/1999/xhtml"
+OPS = "http://www.idpf.org/2007/ops"
+SKIPPED = frozenset({"math", "script", "style"})  # text the print has as a picture, or not at all
+
+
+@dataclass
+class _Document:
+    item: Any  # the ebooklib item
+    root: Any  # its parsed XHTML
+    order: list[Any]  # its elements in document order, without those the print has elsewhere
+    index: dict[Any, int]
+    changed: bool = False
+
+
+def add_page_list(book: Any, documents: list[Any], nav: Any, starts: list, source: str) -> None:
+    """Mark each page's start in the documents, list the pages in the nav and name their source in the metadata.
+
+    `starts` holds, for each printed page in order, its start (a pagestarts.PageStart) or None.
+    """
+    parsed = [_parse(item) for item in documents]
+    ids = {element.get("id"): (document, element) for document in parsed for element in document.order
+           if element.get("id")}  # fmt: skip
+    markers: list[tuple[_Document, Any] | None] = []
+    for number, start in enumerate(starts, start=1):
+        found = _place(start, ids) if start is not None else None
+        marker = _marker(number)
+        if found is not None:
+            document, element, word = found
+            _insert(element, word, marker)
+            document.changed = True
+            markers.append((document, marker))
+        else:
+            markers.append(None)
+    _place_the_rest(markers, starts)
+    for document in parsed:
+        if any(m is not None and m[0] is document for m in markers):
+            document.item.content = _serialise(document.root)
+    _add_nav(nav, [(m[0].item.file_name, n) for n, m in enumerate(markers, start=1) if m is not None])
+    book.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
+
+
+def _parse(item: Any) -> _Document:
+    root = etree.fromstring(item.content)
+    hidden = {e for aside in root.iter(f"{{{XHTML}}}aside", f"{{{XHTML}}}nav") for e in aside.iter()}
+    order = [e for e in root.iter() if isinstance(e.tag, str) and e not in hidden]
+    return _Document(item, root, order, {e: i for i, e in enumerate(order)})
+
+
+def _local(element: Any) -> str:
+    return etree.QName(element).localname
+
+
+def _place(start: Any, ids: dict[str, tuple[_Document, Any]]) -> tuple[_Document, Any, int] | None:
+    """The document, block and word where the page begins: the first description that finds a block whose words
+    there are the page's first words; failing that, the first that finds a block at all."""
+    fallback = None
+    for name, count in start.anchors:
+        if name not in ids:
+            continue
+        document, anchor = ids[name]
+        same = (e for e in document.order[document.index[anchor]:] if _local(e) == start.tag)
+        block = next((e for i, e in enumerate(same) if i == count), None)
+        if block is None:
+            continue
+        if start.before:
+            return document, block, -1
+        word = _nearest_word(block, start.words_before, start.first_words)
+        if word is not None:
+            return document, block, word
+        fallback = fallback or (document, block, start.words_before)
+    return fallback
+
+
+def _nearest_word(block: Any, expected: int, first_words: str) -> int | None:
+    """The word of the block nearest `expected` where the page's first words begin (a page may open inside a
+    hyphenated word: its first word is then the word's end)."""
+    words = [w for _, w in _words(block)]
+    wanted = _squash(first_words.split()[0]) if first_words.split() else ""
+    if not wanted:
+        return min(expected, len(words))
+    for distance in range(0, 6):
+        for at in (expected - distance, expected + distance):
+            found = _squash(words[at]) if 0 <= at < len(words) else ""
+            if found and (found.startswith(wanted) or found.endswith(wanted) or wanted.startswith(found)):
+                return at
+    return None
+
+
+def _squash(word: str) -> str:
+    return "".join(c for c in word if c.isalnum()).lower()
+
+
+def _segments(element: Any, top: bool = True) -> list[tuple[Any, str, str]]:
+    """The block's text as (node, "text" or "tail", string) in reading order, formulas left out."""
+    found: list[tuple[Any, str, str]] = []
+    if _local(element) in SKIPPED:
+        return found
+    if element.text:
+        found.append((element, "text", element.text))
+    for child in element:
+        if isinstance(child.tag, str):
+            found += _segments(child, False)
+        if child.tail:
+            found.append((child, "tail", child.tail))
+    return found
+
+
+def _words(block: Any) -> list[tuple[tuple[Any, str, int], str]]:
+    """Each word of the block with where it begins: (node, "text" or "tail", offset) and the word."""
+    words: list[tuple[tuple[Any, str, int], str]] = []
+    joined = False  # the last segment ended inside a word
+    for node, kind, text in _segments(block):
+        at = 0
+        while at < len(text):
+            if text[at].isspace():
+                joined = False
+                at += 1
+                continue
+            end = at
+            while end < len(text) and not text[end].isspace():
+                end += 1
+            if joined and at == 0:
+                where, word = words[-1]
+                words[-1] = (where, word + text[at:end])
+            else:
+                words.append(((node, kind, at), text[at:end]))
+            joined = end == len(text)
+            at = end
+    return words
+
+
+def _marker(number: int) -> Any:
+    marker = etree.Element(f"{{{XHTML}}}span", nsmap={None: XHTML, "epub": OPS})
+    marker.set(f"{{{OPS}}}type", "pagebreak")
+    marker.set("role", "doc-pagebreak")
+    marker.set("id", f"page-{number}")
+    marker.set("aria-label", str(number))
+    return marker
+
+
+def _insert(block: Any, word: int, marker: Any) -> None:
+    """The marker before the block (word -1) or before its word number `word` (after its text when past it)."""
+    if word < 0:
+        block.addprevious(marker)
+        return
+    words = _words(block)
+    if word >= len(words):
+        block.append(marker)
+        return
+    node, kind, at = words[word][0]
+    if kind == "text":
+        marker.tail, node.text = node.text[at:], node.text[:at] or None
+        node.insert(0, marker)
+    else:
+        marker.tail, node.tail = node.tail[at:], node.tail[:at] or None
+        node.addnext(marker)
+
+
+def _place_the_rest(markers: list, starts: list) -> None:
+    """Each page without a place of its own: its marker just before the next placed page's, or after the last."""
+    placed = [i for i, m in enumerate(markers) if m is not None]
+    if not placed:
+        return
+    for index in range(len(markers) - 1, -1, -1):
+        if markers[index] is not None:
+            continue
+        later = next((i for i in range(index + 1, len(markers)) if markers[i] is not None), None)
+        marker = _marker(index + 1)
+        if later is not None:
+            document, following = markers[later]
+            following.addprevious(marker)
+        else:
+            document, last = markers[placed[-1]]
+            marker.tail, last.tail = last.tail, None
+            last.addnext(marker)
+        markers[index] = (document, marker)
+
+
+def _serialise(root: Any) -> bytes:
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True, doctype="<!DOCTYPE html>")
+
+
+def _add_nav(nav: Any, pages: list[tuple[str, int]]) -> None:
+    """The page list, hidden (reading systems offer it as "go to page"), after the landmarks."""
+    root = etree.fromstring(nav.content)
+    listing = etree.SubElement(root.find(f"{{{XHTML}}}body"), f"{{{XHTML}}}nav", nsmap={None: XHTML, "epub": OPS})
+    listing.set(f"{{{OPS}}}type", "page-list")
+    listing.set("role", "doc-pagelist")
+    listing.set("id", "page-list")
+    listing.set("hidden", "hidden")
+    listing.text = "\n  "
+    entries = etree.SubElement(listing, f"{{{XHTML}}}ol")
+    for name, number in pages:
+        item = etree.SubElement(entries, f"{{{XHTML}}}li")
+        link = etree.SubElement(item, f"{{{XHTML}}}a", href=f"{name}#page-{number}")
+        link.text = str(number)
+    listing.tail = "\n"
+    nav.content = _serialise(root)
+
+
+def page_source(publication: Any) -> str:
+    """The print edition the pages are those of: its ISBN when the book has one, else its title."""
+    isbn = getattr(publication, "isbn", None)
+    return f"urn:isbn:{isbn}" if isbn else publication.title.plain
