@@ -11,10 +11,11 @@ from pypdf import PdfReader
 
 from octavo.core.diagnostics import Report
 from octavo.core.model import Book, NoteRef, Publication, articles_of, iter_blocks, iter_sections
+from octavo.core.pagesizes import names, parse
 from octavo.source.load import load_document
 from octavo.theme.theme import Theme
 
-from .conftest import PAGE_SIZES, PRINT_INPUTS, PROJECT, as_read, body_text, squash
+from .conftest import PAGE_SIZES, PRINT_INPUTS, PROJECT, as_read, body_text, shared_build, squash
 from .layout import Mark, Page, characters_per_line, emptiness, expected_heads, full_lines, read_pages
 
 CASES = [(name, size) for size in PAGE_SIZES for name in PRINT_INPUTS]
@@ -115,6 +116,37 @@ def test_lines_of_running_text_hold_55_to_75_characters(case):
     _, _, pages = case
     if len(full_lines(pages)) < 8:
         pytest.skip("too little running text to measure")
+    assert 55 <= characters_per_line(pages) <= 75
+
+
+# Every size octavo knows by name, and one turned: the rule that sets their type and margins must keep the measure.
+NAMED_SIZES = (*names(), "A4 landscape")
+MEASURED = PROJECT / "content" / "berlin-wall.yaml"  # a short article of running text: one PDF at each size
+
+
+@pytest.fixture(scope="session")
+def at_size(tmp_path_factory):
+    """The PDF of MEASURED at a page size, typeset once in the run when a test first asks for it."""
+    made: dict[str, Path] = {}
+
+    def pdf(size: str) -> Path:
+        if size not in made:
+            folder = f"measure-{size.replace(' ', '-')}"
+            made[size] = shared_build(tmp_path_factory, folder, str(MEASURED), "--format", "pdf", "--page-size",
+                                      size) / f"{MEASURED.stem}.pdf"  # fmt: skip
+        return made[size]
+
+    return pdf
+
+
+@pytest.mark.parametrize("size", NAMED_SIZES)
+def test_lines_hold_55_to_75_characters_at_every_named_size(size, at_size):
+    path = at_size(size)
+    width, height = (float(v) for v in PdfReader(path).pages[0].mediabox[2:])
+    page = parse(size)
+    assert (width, height) == pytest.approx((page.width, page.height), abs=0.01)
+    pages = pages_of(path)
+    assert len(full_lines(pages)) >= 8
     assert 55 <= characters_per_line(pages) <= 75
 
 
