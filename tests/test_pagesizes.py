@@ -131,3 +131,24 @@ def test_a_booklet_no_sheet_can_hold_is_refused_with_the_sheet_that_would(page, 
     with pytest.raises(SizeError) as raised:
         booklet(page, sheet)
     assert str(raised.value).startswith(message)
+
+
+def test_a_projects_own_page_stylesheet_replaces_the_one_the_rule_writes(tmp_path, cli):
+    from pypdf import PdfReader
+
+    from tests.conftest import FIXTURES
+
+    project = tmp_path / "p"
+    (project / "styles").mkdir(parents=True)
+    (project / "content").mkdir()
+    (project / "content" / "handout.yaml").write_text((FIXTURES / "handout.yaml").read_text(encoding="utf-8"),
+                                                      encoding="utf-8")  # fmt: skip
+    (project / "styles" / "page-6x9in.css").write_text("@page { size: 150mm 200mm; margin: 15mm; }\n")
+    for size, expected in (("6x9in", (150 * MM, 200 * MM)), ("B5", (176 * MM, 250 * MM))):
+        run = cli("build", "--root", str(project), "--format", "pdf,html", "--page-size", size, "--out",
+                  str(tmp_path / size))  # fmt: skip
+        assert run.status == 0, run.err
+        page = PdfReader(tmp_path / size / "handout.pdf").pages[0]
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(expected, abs=0.01)
+    written = (tmp_path / "B5" / "handout_files" / "styles" / "page-b5.css").read_text(encoding="utf-8")
+    assert written == page_css("B5")  # the HTML's page carries the stylesheet the PDF was made with
