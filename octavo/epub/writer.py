@@ -16,6 +16,7 @@ from octavo.core.model import Article, Book, Inline, Note, NoteRef, Publication,
 from octavo.core.options import BuildOptions
 from octavo.core.usercache import cached_bytes
 from octavo.epub.cover import cover_png
+from octavo.epub.frontmatter import back_documents, document_values, front_documents
 from octavo.epub.package import INDEX_FILE, REFERENCES_FILE, add_metadata, ncx_toc, write_package
 from octavo.source.blocks.figure import Figure
 from octavo.text.images import RASTER_TYPES, media_type
@@ -96,6 +97,8 @@ def epub_bytes(publication: Publication, options: BuildOptions, page_starts: lis
     package.book.add_item(nav)
     if isinstance(publication, Book):
         _add_document(package, "title", "title.xhtml", theme, "epub/booktitle.xhtml", values)
+    for uid, name, template in front_documents(publication):  # copyright page, dedication, epigraph (frontmatter.py)
+        _add_document(package, uid, name, theme, template, document_values(values, theme))
     # The contents come before the text, never between an article's opening and its first section.
     package.spine.append(nav)
     for article in articles_of(publication):
@@ -116,6 +119,8 @@ def epub_bytes(publication: Publication, options: BuildOptions, page_starts: lis
         _add_document(package, "notes", "notes.xhtml", theme, "epub/notes.xhtml", values)
     if values["index"]:
         _add_document(package, "index", INDEX_FILE, theme, "epub/index.xhtml", values)
+    for uid, name, template in back_documents(publication):  # about the author, colophon
+        _add_document(package, uid, name, theme, template, document_values(values, theme))
     package.book.add_item(epub.EpubNcx())
     package.book.toc = ncx_toc(publication, values["labels"]["notes"], files, values["labels"]["references"],
                                 values["labels"]["index"])  # fmt: skip
