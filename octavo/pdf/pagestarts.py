@@ -41,7 +41,7 @@ class PageStart:
 def page_starts(document: Any) -> list[PageStart | None]:
     """Each page's start in a laid-out weasyprint.Document; None for a page without text (a blank page) or
     whose text the EPUB has elsewhere (the contents list)."""
-    from octavo.pdf.engine.boxes import flow_lines, readable, root_element
+    from octavo.pdf.engine.boxes import readable, root_element, text_lines
 
     if not readable() or not document.pages:
         return [None] * len(document.pages)
@@ -52,7 +52,7 @@ def page_starts(document: Any) -> list[PageStart | None]:
     for page in document.pages:
         start = None
         here: list[Any] = []
-        for element, text, picture in flow_lines(page):
+        for element, text, picture in text_lines(page):
             if element is None:
                 continue
             if start is None and (text.strip() or picture):

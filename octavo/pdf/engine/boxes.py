@@ -144,7 +144,7 @@ def use_tree(html: Any, tree: Any) -> None:
     html.etree_element = html.wrapper_element.etree_element
 
 
-def flow_lines(page: Any) -> Iterator[tuple[Any, str, bool]]:
+def text_lines(page: Any) -> Iterator[tuple[Any, str, bool]]:
     """A page's running text in order, as (block element, text, holds a picture) for each line and each picture
     set as a block; the margin boxes and the footnote area are left out, and so is the text of pseudo-elements
     (a list's marker, "on page 3" after a cross-reference), which the EPUB does not have."""
