@@ -189,7 +189,7 @@ def test_large_images_are_scaled_down(tmp_path):
                                        "      alt: A dark band\n", encoding="utf-8")  # fmt: skip
     _, epub = build(tmp_path / "big.yaml", tmp_path / "out", root=tmp_path)
     with Image.open(io.BytesIO(epub_files(epub)["EPUB/images/figure-1.jpg"])) as image:
-        assert image.size == (2000, 500)
+        assert image.size == (1600, 400)  # epub-image-max
 
 
 def test_package_is_reproducible_with_mimetype_first_and_stored(tmp_path):

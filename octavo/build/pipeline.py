@@ -135,7 +135,7 @@ def build_publication(publication: Publication, options: BuildOptions, *,
         from octavo.epub import writer as epub
 
         with timed("EPUB"):
-            data = epub.epub_bytes(publication, options, page_starts=page_starts)
+            data = epub.epub_bytes(publication, options, report, page_starts=page_starts)
             return [(target(".epub"), "epub", data, None)]
 
     steps = {

@@ -142,6 +142,15 @@ class TocEntry:
 
 
 @dataclass(frozen=True)
+class Accessibility:
+    """The `accessibility:` key: who vouches for the EPUB's conformance claim, and whether it is made."""
+
+    certified_by: str | None = None  # None: the publisher, else the authors, certify their own EPUB
+    certifier_credential: str | None = None
+    conforms: bool = True  # false: no conformance claim, only the metadata that describes the EPUB
+
+
+@dataclass(frozen=True)
 class Metadata:
     """What an article and a book both have: the title and the facts about the publication."""
 
@@ -162,6 +171,7 @@ class Metadata:
     cover_svg: SvgImage | None = field(default=None, kw_only=True)
     # `index-see`: index headings and the headings they refer to ("see", or "see also" when marked themselves).
     index_see: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), kw_only=True)
+    accessibility: Accessibility = field(default_factory=Accessibility, kw_only=True)  # the EPUB's claim
 
 
 @dataclass(frozen=True)

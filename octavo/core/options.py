@@ -21,6 +21,7 @@ from octavo.core.optionspec import (
     Size,
     Switch,
     Text,
+    Whole,
 )
 from octavo.core.printspec import PROFILES
 
@@ -94,6 +95,15 @@ OPTIONS: tuple[Option, ...] = (
            "trim, spine and safe areas drawn", flag="--cover-guides", key="cover-guides", commands=("build", "watch")),
     Option("pdf_variant", Choice(PDF_VARIANTS, "PDF variant"), None, "a PDF standard to follow: {values}",
            flag="--pdf-variant", key="pdf-variant", commands=ALL_COMMANDS, doc="a PDF standard the PDF follows"),
+    Option("epub_image_max", Whole(320, 2000, "px"), 1600, "the EPUB's images scaled down to this longest side",
+           key="epub-image-max", commands=(), doc="the longest side, in pixels, of every image in the EPUB: a "
+           "larger one is scaled down and re-encoded (never enlarged; the PDF keeps the original); at most 2000, "
+           "so that no image passes Apple Books' 4 million pixels (docs/epub-stores.md)"),
+    Option("epub_image_quality", Whole(40, 95, "JPEG quality"), 85, "the JPEG quality of the EPUB's scaled images",
+           key="epub-image-quality", commands=(), doc="the JPEG quality of the EPUB's scaled photographs and cover"),
+    Option("epub_size_budget", Whole(1, 650, "MB"), 50, "warn when the EPUB is larger than this",
+           key="epub-size-budget", commands=(), doc="warn when an EPUB is larger than this many megabytes: stores "
+           "charge delivery by the megabyte, and Kindle takes no file over 650 MB"),
     Option("notes", Choice(NOTES, "kind of notes", listed=True), None,
            "footnotes or endnotes everywhere (default: {default})", flag="--notes", key="notes",
            commands=ALL_COMMANDS, shown_default="as each article or book says"),
@@ -158,6 +168,9 @@ class BuildOptions:
     preflight: bool = DEFAULTS["preflight"]  # check the PDFs made for print
     print_for: str | None = DEFAULTS["print_for"]  # a print service's paperback: interior and cover wrap
     cover_guides: bool = DEFAULTS["cover_guides"]  # also a PNG of the cover wrap with its guides drawn
+    epub_image_max: int = DEFAULTS["epub_image_max"]  # px: the EPUB's images' longest side
+    epub_image_quality: int = DEFAULTS["epub_image_quality"]  # JPEG quality of the EPUB's scaled images
+    epub_size_budget: int = DEFAULTS["epub_size_budget"]  # MB: warn when an EPUB is larger
     theme: ThemeSettings = field(default_factory=ThemeSettings)  # octavo.toml's [theme]
     config: Path | None = None  # the octavo.toml these options were read with, if any
     layout_jobs: int = 1  # processes that lay out the pieces of a book's PDF at once (--jobs)

@@ -182,6 +182,23 @@ class Count(Kind):
         return value
 
 
+class Whole(Kind):
+    """A whole number from `low` to `high`, in a unit the values name (pixels, megabytes)."""
+
+    def __init__(self, low: int, high: int, unit: str) -> None:
+        self.low, self.high, self.values = low, high, f"{low} to {high} ({unit})"
+
+    def from_text(self, text: str) -> int:
+        if not text.isdigit() or not self.low <= int(text) <= self.high:
+            raise OptionValueError(f"'{text}' is not a whole number from {self.low} to {self.high}")
+        return int(text)
+
+    def from_toml(self, value: object, place: Place) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not self.low <= value <= self.high:
+            raise OptionValueError(f"expected a whole number from {self.low} to {self.high}, found {show_value(value)}")
+        return value
+
+
 class Folder(Kind):
     """A folder: relative to the current folder on the command line, to octavo.toml's folder in the file."""
 

@@ -21,8 +21,8 @@ NCX_POINT = "{http://www.daisy.org/z3986/2005/ncx/}navPoint"
 
 
 def add_metadata(book: epub.EpubBook, publication: Publication) -> None:
-    """The package's Dublin Core metadata, its creators' roles and what is true of its accessibility."""
-    book.set_identifier(publication.identifier)
+    """The package's Dublin Core metadata and its creators' roles (a11y.py adds the accessibility metadata)."""
+    book.set_identifier(identifier(publication))
     book.set_title(publication.title.plain)
     book.set_language(publication.language)
     role = "edt" if isinstance(publication, Book) else "aut"  # a book's authors are its editors
@@ -37,36 +37,20 @@ def add_metadata(book: epub.EpubBook, publication: Publication) -> None:
             book.add_metadata("DC", name, value)
     for keyword in publication.keywords:
         book.add_metadata("DC", "subject", keyword)
-    for prop, value in _accessibility(publication):
-        book.add_metadata(None, "meta", value, {"property": prop})
 
 
-def _accessibility(publication: Publication) -> list[tuple[str, str]]:
-    """EPUB Accessibility metadata that is true of this publication, derived from its content."""
-    figures = publication.figures
-    all_alt = all(f.alt for f in figures)
-    features = ["tableOfContents", "readingOrder", "structuralNavigation"]
-    if figures and all_alt:
-        features.append("alternativeText")
-    if publication.notes:
-        features.append("displayTransformability")
-    summary = "Text with a navigable table of contents and headings in reading order."
-    if figures:
-        summary += (" Every figure has a text description." if all_alt
-                    else " Some figures have only a caption as their description.")  # fmt: skip
-    modes = [("schema:accessMode", "textual")]
-    if figures:
-        modes.append(("schema:accessMode", "visual"))
-    sufficient = [("schema:accessModeSufficient", "textual")] if not figures or all_alt else []
-    if figures:
-        sufficient.append(("schema:accessModeSufficient", "textual,visual"))
-    return [
-        *modes,
-        *sufficient,
-        *[("schema:accessibilityFeature", f) for f in features],
-        ("schema:accessibilityHazard", "none"),
-        ("schema:accessibilitySummary", summary),
-    ]
+def identifier(publication: Publication) -> str:
+    """The package's unique identifier: the e-book's ISBN as urn:isbn: when the book has one, else the
+    `identifier` (given, or the urn:uuid the loader derives from the publisher and title: the same every build).
+
+    The e-book's ISBN is the `isbn` mapping's `epub` edition, else a book's one ISBN; never the ISBN of another
+    edition (stores refuse an e-book that carries its paperback's).
+    """
+    if not isinstance(publication, Book):
+        return publication.identifier
+    isbns = {edition: digits for edition, digits, _written in publication.front.isbns}
+    isbn = isbns.get("epub") or isbns.get("")
+    return f"urn:isbn:{isbn}" if isbn else publication.identifier
 
 
 def ncx_toc(publication: Publication, notes_label: str, files: dict[str, str], references_label: str,

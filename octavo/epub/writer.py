@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,18 +11,18 @@ from pathlib import Path
 
 from ebooklib import epub
 
+from octavo.core.diagnostics import Report
 from octavo.core.model import Article, Book, Inline, Note, NoteRef, Publication, articles_of, footnote_lookup
 from octavo.core.options import BuildOptions
-from octavo.core.usercache import cached_bytes
+from octavo.epub import images
+from octavo.epub.a11y import add_accessibility
 from octavo.epub.cover import cover_png
 from octavo.epub.frontmatter import back_documents, document_values, front_documents
 from octavo.epub.package import INDEX_FILE, REFERENCES_FILE, add_metadata, ncx_toc, write_package
-from octavo.source.blocks.figure import Figure
-from octavo.text.images import RASTER_TYPES, media_type
+from octavo.text.images import MEDIA_TYPES, media_type
 from octavo.theme.theme import Theme, theme_css, theme_for
 
 EPUB_STYLESHEETS = ("base.css", "epub.css", "code-epub.css")
-MAX_IMAGE_SIDE = 2000
 SVG_NS = b"http://www.w3.org/2000/svg"
 MATHML_NS = b"http://www.w3.org/1998/Math/MathML"
 # The anchor of an index mark, inside the HTML of its text (the mark is a span, not a part of its own).
@@ -80,15 +79,17 @@ def anchors_in(thing: object) -> Iterator[str]:
                 yield from anchors_in(getattr(thing, field.name))
 
 
-def epub_bytes(publication: Publication, options: BuildOptions, page_starts: list | None = None) -> bytes:
-    """The recipe: metadata, images, documents, navigation, then the package.
+def epub_bytes(publication: Publication, options: BuildOptions, report: Report | None = None,
+               page_starts: list | None = None) -> bytes:  # fmt: skip
+    """The recipe: metadata, images, documents, navigation, then the package; size warnings go to `report`.
     `page_starts`: where the print edition's pages begin (octavo/pdf/pagestarts.py), for its page numbers."""
     theme = theme_for(options)
     package = _Package(epub.EpubBook(), [], {})
     add_metadata(package.book, publication)
     stylesheets = _add_stylesheets(package.book, theme)
-    _add_images(package, publication)
-    cover_name = _add_cover(package.book, publication, theme)
+    stored = _add_images(package, publication, options)
+    cover_name = _add_cover(package.book, publication, theme, options)
+    images.check_cover(publication, report)
     files = anchor_files(publication)
     values = _template_values(publication, package, theme, stylesheets, _add_logo(package.book, theme), files)
     _add_document(package, "cover", "cover.xhtml", theme, "epub/cover.xhtml", {**values, "cover_src": cover_name})
@@ -113,8 +114,6 @@ def epub_bytes(publication: Publication, options: BuildOptions, page_starts: lis
                           "epub/section.xhtml", {**chapter, **here, "section": section})  # fmt: skip
     if publication.references:
         _add_document(package, "references", REFERENCES_FILE, theme, "epub/references.xhtml", values)
-    if any("mathml" in item.properties for item in package.spine):
-        package.book.add_metadata(None, "meta", "MathML", {"property": "schema:accessibilityFeature"})
     if publication.notes:
         _add_document(package, "notes", "notes.xhtml", theme, "epub/notes.xhtml", values)
     if values["index"]:
@@ -130,7 +129,11 @@ def epub_bytes(publication: Publication, options: BuildOptions, page_starts: lis
 
         texts = [item for item in package.spine if item not in (nav, package.spine[0])]  # not the cover, nor the nav
         add_page_list(package.book, texts, nav, page_starts, page_source(publication))
-    return write_package(package.book, options)
+    mathml = any("mathml" in item.properties for item in package.spine)
+    add_accessibility(package.book, publication, mathml, b"page-list" in nav.content)
+    data = write_package(package.book, options)
+    images.check_sizes(publication, stored, len(data), options.epub_size_budget, report)
+    return data
 
 
 def _footnotes_in(article: Article, files: dict[str, str], chunk: int) -> list[Note]:
@@ -221,58 +224,36 @@ def _add_logo(book: epub.EpubBook, theme: Theme) -> str | None:
     return name
 
 
-def _add_images(package: _Package, publication: Publication) -> None:
-    """Every figure's image, each distinct file stored once however many figures show it."""
+def _add_images(package: _Package, publication: Publication, options: BuildOptions) -> dict[str, bytes]:
+    """Every figure's image within the size budget, each distinct file stored once however many figures show it.
+
+    Returns what went in for each figure, for the size warnings.
+    """
     stored: dict[str, str] = {}  # content hash -> file name inside the EPUB
+    made: dict[str, bytes] = {}
     for figure in publication.figures:
         if figure.image is None:
             continue  # a placeholder is HTML in the document
-        data = _image_bytes(figure)
+        data = images.figure_image(figure, options.epub_image_max, options.epub_image_quality)
         digest = hashlib.sha256(data).hexdigest()
         if digest not in stored:
-            stored[digest] = f"images/{figure.id}{figure.image.suffix.lower()}"
-            package.book.add_item(_item(f"image-{figure.id}", stored[digest], media_type(figure.image), data))
+            suffix = images.suffix_of(data, figure.image.suffix)
+            stored[digest] = f"images/{figure.id}{suffix}"
+            package.book.add_item(_item(f"image-{figure.id}", stored[digest], MEDIA_TYPES[suffix], data))
         package.images[figure.id] = stored[digest]
+        made[figure.id] = data
+    return made
 
 
-def _image_bytes(figure: Figure) -> bytes:
-    """The image file, down-scaled when its long side exceeds what any reader's screen needs.
-
-    An SVG is the drawing sanitised when it was loaded, the same the PDF shows; the file is never read here.
-    """
-    assert figure.image is not None
-    if figure.svg is not None:
-        return figure.svg.data
-    data = figure.image.read_bytes()
-    if figure.image.suffix.lower() not in RASTER_TYPES:
-        return data
-    import PIL  # here: an EPUB without photographs needs no PIL.Image (nor does a cover found in the cache)
-    from PIL import Image
-
-    with Image.open(io.BytesIO(data)) as image:  # reads the header only
-        if max(image.size) <= MAX_IMAGE_SIDE or getattr(image, "is_animated", False):
-            return data
-    # Scaling a large photograph takes longer than the rest of the EPUB: the result is kept in the user's
-    # cache under the image's bytes and the code and Pillow that scale it.
-    key = b"\0".join([data, PIL.__version__.encode(), Path(__file__).read_bytes()])
-    return cached_bytes("images", key, lambda: _scaled(data))
-
-
-def _scaled(data: bytes) -> bytes:
-    from PIL import Image
-
-    with Image.open(io.BytesIO(data)) as image:
-        kind = image.format
-        image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE), Image.Resampling.LANCZOS)
-        out = io.BytesIO()
-        image.save(out, format=kind, **({"quality": 90} if kind == "JPEG" else {}))
-        return out.getvalue()
-
-
-def _add_cover(book: epub.EpubBook, publication: Publication, theme: Theme) -> str:
-    if publication.cover is not None:
-        name, media, data = f"images/cover{publication.cover.suffix.lower()}", media_type(publication.cover), \
-            publication.cover_svg.data if publication.cover_svg else publication.cover.read_bytes()  # fmt: skip
+def _add_cover(book: epub.EpubBook, publication: Publication, theme: Theme, options: BuildOptions) -> str:
+    """The cover image at the size stores ask (images.COVER_SIZE): the book's own scaled into it, or drawn so."""
+    if publication.cover_svg is not None:
+        name, media, data = "images/cover.svg", "image/svg+xml", publication.cover_svg.data
+    elif publication.cover is not None:
+        # Scaled to fit, never cropped: the title and names on a cover's art must stay whole.
+        data = images.raster(publication.cover, *images.COVER_SIZE, options.epub_image_quality)
+        suffix = images.suffix_of(data, publication.cover.suffix)
+        name, media = f"images/cover{suffix}", MEDIA_TYPES[suffix]
     else:
         name, media, data = "images/cover.png", "image/png", cover_png(publication, theme)
     item = _item("cover-image", name, media, data)

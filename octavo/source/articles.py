@@ -12,7 +12,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from octavo.core.diagnostics import Report
 from octavo.core.labels import Labels
-from octavo.core.model import Article, Section, TocEntry, with_notes
+from octavo.core.model import Accessibility, Article, Section, TocEntry, with_notes
 from octavo.source import shapes
 from octavo.source.blocks import Context, registry
 from octavo.source.languages import language_hint, script_mismatch, valid_language
@@ -158,10 +158,22 @@ def read_metadata(ctx: Context, tree: MappingNode, fields: dict[str, Node]) -> d
         "cover": cover,
         "cover_svg": ctx.svg_image(fields["cover"], cover, "cover") if cover else None,
     }
+    if "accessibility" in fields:
+        values["accessibility"] = read_accessibility(ctx, fields["accessibility"])
     if title is None:
         return None
     values["identifier"] = values["identifier"] or default_identifier(publisher, title.plain)
     return values
+
+
+def read_accessibility(ctx: Context, node: Node) -> Accessibility:
+    """The `accessibility:` mapping: who certifies the EPUB's accessibility, and whether conformance is claimed."""
+    fields = ctx.mapping(node, "accessibility", shapes.ACCESSIBILITY.names)
+    conforms = "conforms" not in fields or read_flag(ctx, fields["conforms"], "accessibility.conforms")
+    return Accessibility(certified_by=ctx.optional_string(fields, "certified-by", "accessibility.certified-by"),
+                         certifier_credential=ctx.optional_string(fields, "certifier-credential",
+                                                                  "accessibility.certifier-credential"),
+                         conforms=conforms)  # fmt: skip
 
 
 def read_smart(ctx: Context, fields: dict[str, Node], inherited: bool = True) -> bool:

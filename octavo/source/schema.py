@@ -46,6 +46,7 @@ def json_schema() -> dict[str, Any]:
         shapes.ARTICLE.name: _mapping(shapes.ARTICLE, level=0),
         shapes.BOOK.name: _mapping(shapes.BOOK, level=0),
         shapes.PRINT.name: _mapping(shapes.PRINT, level=0),
+        shapes.ACCESSIBILITY.name: _mapping(shapes.ACCESSIBILITY, level=0),
         shapes.EPIGRAPH.name: _mapping(shapes.EPIGRAPH, level=0),
     }
     for level in range(1, shapes.MAX_SECTION_DEPTH + 1):
@@ -162,6 +163,8 @@ def _value(value: Value, level: int) -> dict[str, Any]:
             heading = {"type": TEXT, "pattern": r"\S"}
             return {"type": "object", "additionalProperties": {"anyOf": [heading, {"type": "array", "minItems": 1,
                                                                                    "items": heading}]}}
+        case Value.ACCESSIBILITY:
+            return {"$ref": f"#/$defs/{shapes.ACCESSIBILITY.name}"}
         case Value.PRINT:
             return {"$ref": f"#/$defs/{shapes.PRINT.name}"}
         case Value.TRIM:

@@ -61,6 +61,7 @@ class Value(StrEnum):
     SWITCH = "switch"  # auto, true or false (SWITCHES), where auto leaves the choice to octavo
     FLAG = "flag"  # true or false, in any case
     WIDTH = "width"  # a share of the measure in percent, 10% to 100%
+    ACCESSIBILITY = "accessibility"  # who vouches for the EPUB's accessibility: a mapping of the ACCESSIBILITY shape
     INDEX_SEE = "index see"  # a mapping of index headings to the heading, or list of headings, they refer to
     PRINT = "print"  # a book's print settings: a mapping of the PRINT shape
     TRIM = "trim"  # WIDTHxHEIGHT and a unit (TRIM_PATTERN), such as 6x9in
@@ -112,6 +113,21 @@ METADATA = (
     Key("rights", Value.TEXT, "The rights statement, such as CC BY-SA 4.0."),
     Key("keywords", Value.NAMES, "Keywords: a list, or one keyword."),
     Key("cover", Value.COVER, "A cover image, relative to this file; without one a cover is generated."),
+    Key("accessibility", Value.ACCESSIBILITY, "Who vouches for the EPUB's accessibility (EPUB Accessibility 1.1, "
+        "WCAG 2.1 AA): certified-by, certifier-credential, conforms."),
+)
+
+ACCESSIBILITY = Shape(
+    "accessibility",
+    "The EPUB's accessibility conformance claim: who vouches for it (docs/epub-stores.md).",
+    (
+        Key("certified-by", Value.TEXT, "Who checked the EPUB's accessibility and vouches for it; default: the "
+            "publisher, else the authors (the publication certifies itself)."),
+        Key("certifier-credential", Value.TEXT, "The certifier's credential, such as an accessibility "
+            "certification they hold."),
+        Key("conforms", Value.FLAG, "false: claim no conformance to EPUB Accessibility 1.1 (the EPUB still "
+            "describes its accessibility); default true."),
+    ),
 )
 
 SECTION = Shape(
