@@ -37,7 +37,7 @@ def parse_trim(text: str) -> Trim:
     if not (4 - 0.005 <= width <= 8.5 + 0.005 and 6 - 0.005 <= height <= 11.69 + 0.005):
         raise ValueError(f"a paperback's trim is 4 to 8.5 in wide and 6 to 11.69 in high; '{text}' is "
                          f"{width:.2f} x {height:.2f} in")  # fmt: skip
-    return Trim(width, height, "".join(text.split()))
+    return Trim(width, height, f"{found[1]}x{found[2]}{found[3].lower()}")
 
 
 DEFAULT_TRIM = Trim(6.0, 9.0, "6x9in")  # the most common US trade paperback

@@ -61,9 +61,9 @@ def check(data: bytes, publication: Publication, path: Path, kind: str, options:
         if kind == "cover" and not found:
             what = f"the cover image ({getattr(publication.cover, 'name', 'cover')})"
         if use.ppi < least - 0.5:
-            needed = f"{profile.service} asks for {least}" if profile is not None else f"{least} is needed for print"
-            warn(where, f"{what} on page {use.page} is {use.ppi:.0f} ppi at its printed size "
-                        f"(at least {needed})")  # fmt: skip
+            needed = f"{profile.service} asks for at least {least}" if profile else f"at least {least} is needed " \
+                "for print"
+            warn(where, f"{what} on page {use.page} is {use.ppi:.0f} ppi at its printed size ({needed})")
         if cmyk and use.colour == "RGB":
             warn(where, f"{what} on page {use.page} is RGB in a CMYK job; the printer converts it")
     for number, problem in box_problems(reader):

@@ -16,16 +16,10 @@ from dataclasses import dataclass
 from octavo.core.model import Book
 from octavo.core.options import BuildOptions
 from octavo.core.printspec import POINTS, Profile, Trim
+from octavo.pdf.pagestyle import layout
 from octavo.pdf.prepress import PRINT_VARIANT, with_output_intent, with_stylesheets
 
-# The page size the print HTML is made for before the trim's own stylesheet replaces its size and margins: A5's
-# type and page are the nearest to a trade paperback's.
-BASE_PAGE_SIZE = "A5"
 HEAD_ROOM = 0.4  # inches of the top and bottom margins that the running head and the folio take, past the minimum
-OUTSIDE = 0.625  # inches: the outside margin octavo gives a paperback when the service's minimum is smaller
-TOP, BOTTOM = 0.7, 0.75  # inches: the least top and bottom margins, for the running head and the folio
-MEASURE = 34  # ems: the longest line, about 75 characters of Gentium (see styles/page-a4.css)
-SIZES = ((5.5, 10.5), (6.5, 11.0), (99.0, 12.0))  # (trim width up to, in inches; body size in points)
 # Inches added to the service's least gutter: a justified line's first glyph may overhang its start (a j, a
 # quotation mark), and the services allow the pages to shift by 1/16 in when they are trimmed and bound.
 GUTTER_ALLOWANCE = 0.0625
@@ -52,23 +46,20 @@ class Interior:
     layouts: int  # how many times the book was laid out
 
 
-def body_size(trim: Trim) -> float:
-    """The body type's size in points for a trim: larger on wider pages, so that a line holds about as much."""
-    return next(size for widest, size in SIZES if trim.width <= widest)
-
-
 def margins_for(profile: Profile, trim: Trim, pages: int, theme_margins: str | None = None) -> Margins:
-    """The margins of a book of `pages` pages: the service's minimums, room for the running head and folio, a
-    measure of at most MEASURE ems, and octavo.toml's [theme] margins where they are larger."""
-    top = max(TOP, profile.min_margin + HEAD_ROOM)
-    bottom = max(BOTTOM, profile.min_margin + HEAD_ROOM)
-    inside = profile.gutter(pages) + GUTTER_ALLOWANCE
-    outside = max(OUTSIDE, profile.min_margin, trim.width - inside - MEASURE * body_size(trim) / POINTS)
+    """The margins of a book of `pages` pages: octavo's page rule for the trim (octavo/pdf/pagestyle.py), widened
+    to the service's minimums, with room for the running head and the folio, the gutter of the page count's band,
+    and octavo.toml's [theme] margins where they are larger."""
+    rule = layout(trim.name)
+    top = max(rule.top / POINTS, profile.min_margin + HEAD_ROOM)
+    bottom = max(rule.bottom / POINTS, profile.min_margin + HEAD_ROOM)
+    inside = max(rule.inner / POINTS, profile.gutter(pages) + GUTTER_ALLOWANCE)
+    outside = max(rule.outer / POINTS, profile.min_margin)
     theme = theme_lengths(theme_margins) if theme_margins else None
     if theme is not None:  # top, right, bottom, left: a side's larger value outside, its smaller inside
         top, bottom = max(top, theme[0]), max(bottom, theme[2])
         outside, inside = max(outside, theme[1], theme[3]), max(inside, min(theme[1], theme[3]))
-    return Margins(top, bottom, outside, inside)
+    return Margins(*(round(value, 4) for value in (top, bottom, outside, inside)))
 
 
 LENGTH = re.compile(r"^(-?[0-9.]+)(mm|cm|in|pt|pc|px)$")
@@ -114,7 +105,7 @@ def trim_css(profile: Profile, trim: Trim, margins: Margins) -> str:
   @top-right {{ vertical-align: bottom; padding-bottom: 14pt; }}
   @bottom-center {{ vertical-align: top; padding-top: 14pt; }}
 }}
-html {{ font-size: var(--octavo-base-size, {body_size(trim)}pt); }}
+html {{ --octavo-listing-hang: 0mm; }} /* a listing hanging into the margins would take the gutter */
 """
 
 
@@ -124,8 +115,8 @@ def interior_pdf(book: Book, options: BuildOptions, profile: Profile) -> Interio
     from octavo.pdf import writer as pdf
 
     trim = book.print_settings.trim
-    layout = dataclasses.replace(options, pdf_variant=PRINT_VARIANT, page_size=BASE_PAGE_SIZE)
-    base = pdf.print_html(book, layout)
+    settings = dataclasses.replace(options, pdf_variant=PRINT_VARIANT, page_size=trim.name)
+    base = pdf.print_html(book, settings)
     folder = next(url.rsplit("/", 1)[0] for url in base.assets if url.endswith("/styles/print.css"))
     pages, layouts = 0, 0
     while True:
@@ -134,10 +125,10 @@ def interior_pdf(book: Book, options: BuildOptions, profile: Profile) -> Interio
         document = dataclasses.replace(base, assets={**base.assets, f"{folder}/paperback.css": css})
         document = with_output_intent(with_stylesheets(document, ["duplex.css", "paperback.css"]),
                                       options.output_intent)  # fmt: skip
-        data, count = pdf.render_pdf(document, layout)
+        data, count = pdf.render_pdf(document, settings)
         layouts += 1
         added = blank_pages_needed(count, profile)
-        if profile.gutter(count + added) <= margins.inside + 1e-9:
+        if margins_for(profile, trim, count + added, options.theme.margins).inside <= margins.inside + 1e-9:
             break
         pages = count + added  # the band this count falls in asks for a wider gutter: lay out again
     if added:
