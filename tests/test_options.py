@@ -36,6 +36,8 @@ SAMPLES = {
     "pdf_variant": ("PDF/UA-1", "pdf/ua-1", "pdf/ua-1"),
     "notes": ("Endnotes", "endnotes", "endnotes"),
     "jobs": ("3", 3, 3),
+    "print_for": ("KDP-Paperback", "KDP-paperback", "kdp-paperback"),
+    "cover_guides": (None, True, True),
 }
 
 
