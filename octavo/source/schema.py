@@ -175,7 +175,8 @@ def _value(value: Value, level: int) -> dict[str, Any]:
         case Value.ISBNS:  # one ISBN, or one per edition
             isbn = _value(Value.ISBN, level)
             return {"anyOf": [isbn, {"type": "object", "minProperties": 1, "additionalProperties": False,
-                                     "properties": dict.fromkeys(shapes.ISBN_FORMATS, isbn)}]}  # fmt: skip
+                                     "properties": {name: {"description": f"The {name} edition's ISBN-13.", **isbn}
+                                                    for name in shapes.ISBN_FORMATS}}]}  # fmt: skip
         case Value.PRINTING:
             return {"type": ["string", "integer"], "pattern": shapes.PRINTING_PATTERN, "minimum": 1, "maximum": 999}
         case Value.PARAGRAPHS:
