@@ -345,6 +345,21 @@ def test_a_wrapped_line_continues_right_of_its_own_indentation(size, columns_bui
     assert lines["        return message"][0][0][1] == pytest.approx(start, abs=0.3 * column)  # indentation kept
 
 
+def test_a_listing_keeps_within_margins_a_project_sets(tmp_path, cli):
+    """[theme] margins replace the page's own, for which a listing's hang was measured: it hangs no more."""
+    project = tmp_path / "p"
+    (project / "content").mkdir(parents=True)
+    (project / "content" / "code_columns.yaml").write_text(COLUMNS.read_text(encoding="utf-8"), encoding="utf-8")
+    (project / "octavo.toml").write_text('[theme]\nmargins = "20mm"\n', encoding="utf-8")
+    run = cli("build", "--root", str(project), "--format", "pdf", "--out", str(tmp_path / "out"))
+    assert run.status == 0, run.err
+    pdf = pdfium.PdfDocument(tmp_path / "out" / "code_columns.pdf")
+    _, rows = listing_rows(pdf, "total", "col 80")
+    ink = [char for row in rows for char in row]
+    width = pdf[0].get_size()[0]
+    assert min(c[1] for c in ink) > 20 * 72 / 25.4 and max(c[2] for c in ink) < width - 20 * 72 / 25.4
+
+
 def listings_of(path: Path) -> list[Code]:
     return [b for b in iter_blocks(load_article(path, PROJECT, Report())) if isinstance(b, Code)]
 

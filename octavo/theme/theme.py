@@ -135,6 +135,8 @@ def theme_css(settings: ThemeSettings, output: str) -> tuple[str, dict[str, Path
             properties["--octavo-base-size"] = settings.base_size
         if settings.margins:
             properties["--octavo-margins"] = settings.margins
+            # A listing's hang is measured for the page's own margins (pdf/pagestyle.py): within these, none.
+            properties["--octavo-listing-hang"] = "0mm"
         for attribute, style, weight in FONT_FACES:
             path = getattr(settings, attribute)
             if path is not None:
