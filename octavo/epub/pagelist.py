@@ -14,6 +14,8 @@ from typing import Any
 
 from lxml import etree
 
+from octavo.epub import rawedit
+
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
 SKIPPED = frozenset({"math", "script", "style"})  # text the print has as a picture, or not at all
@@ -25,7 +27,6 @@ class _Document:
     root: Any  # its parsed XHTML
     order: list[Any]  # its elements in document order, without those the print has elsewhere
     index: dict[Any, int]
-    changed: bool = False
 
 
 def add_page_list(book: Any, documents: list[Any], nav: Any, starts: list, source: str) -> None:
@@ -36,23 +37,64 @@ def add_page_list(book: Any, documents: list[Any], nav: Any, starts: list, sourc
     parsed = [_parse(item) for item in documents]
     ids = {element.get("id"): (document, element) for document in parsed for element in document.order
            if element.get("id")}  # fmt: skip
-    markers: list[tuple[_Document, Any] | None] = []
-    for number, start in enumerate(starts, start=1):
+    places: list[tuple[_Document, tuple] | None] = []
+    for start in starts:
         found = _place(start, ids) if start is not None else None
-        marker = _marker(number)
-        if found is not None:
-            document, element, word = found
-            _insert(element, word, marker)
-            document.changed = True
-            markers.append((document, marker))
-        else:
-            markers.append(None)
-    _place_the_rest(markers, starts)
+        places.append((found[0], _point(found[1], found[2])) if found is not None else None)
+    # A page without a place of its own shares the next page's (its marker goes first), or the last one's.
+    for index in range(len(places) - 1, -1, -1):
+        places[index] = places[index] or next((p for p in places[index + 1:] if p), None)
+    for index in range(len(places)):
+        places[index] = places[index] or next((p for p in reversed(places[:index]) if p), None)
     for document in parsed:
-        if any(m is not None and m[0] is document for m in markers):
-            document.item.content = _serialise(document.root)
-    _add_nav(nav, [(m[0].item.file_name, n) for n, m in enumerate(markers, start=1) if m is not None])
+        mine = [(place, number) for number, (owner, place) in enumerate(places, start=1) if owner is document]
+        if mine:
+            document.item.content = _marked(document, mine)
+    _add_nav(nav, [(p[0].item.file_name, n) for n, p in enumerate(places, start=1) if p is not None])
     book.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
+
+
+def _point(block: Any, word: int) -> tuple:
+    """Where a marker goes: ("before", element), or ("text", node, "text" or "tail", offset) before a word."""
+    words = _words(block) if word >= 0 else []
+    if word < 0 or not words:
+        return ("before", block)
+    if word >= len(words):  # past its last word: after its text
+        node, kind, _ = _segments(block)[-1]
+        return ("text", node, kind, len(getattr(node, kind)))
+    node, kind, at = words[word][0]
+    return ("text", node, kind, at)
+
+
+def _marked(document: _Document, places: list[tuple[tuple, int]]) -> bytes:
+    """The document with the markers at their places: in its own text where it can, else written again by lxml."""
+    made = rawedit.insert(document.item.content, document.root,
+                          [(place, number, _marker_markup(number)) for place, number in places])  # fmt: skip
+    if made is not None:
+        return made
+    used: dict[tuple, Any] = {}
+    for place, number in sorted(places, key=lambda p: -p[1]):  # from the end: earlier offsets stay right
+        marker = _marker(number)
+        if place in used:
+            used[place].addprevious(marker)
+        elif place[0] == "before":
+            place[1].addprevious(marker)
+        else:
+            _, node, kind, at = place
+            text = getattr(node, kind)
+            marker.tail = text[at:]
+            setattr(node, kind, text[:at] or None)
+            if kind == "text":
+                node.insert(0, marker)
+            else:
+                node.addnext(marker)
+        used[place] = marker
+    return _serialise(document.root)
+
+
+def _marker_markup(number: int) -> bytes:
+    return (f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{number}" aria-label="{number}">'
+            "</span>").encode()
 
 
 def _parse(item: Any) -> _Document:
@@ -154,64 +196,17 @@ def _marker(number: int) -> Any:
     return marker
 
 
-def _insert(block: Any, word: int, marker: Any) -> None:
-    """The marker before the block (word -1) or before its word number `word` (after its text when past it)."""
-    if word < 0:
-        block.addprevious(marker)
-        return
-    words = _words(block)
-    if word >= len(words):
-        block.append(marker)
-        return
-    node, kind, at = words[word][0]
-    if kind == "text":
-        marker.tail, node.text = node.text[at:], node.text[:at] or None
-        node.insert(0, marker)
-    else:
-        marker.tail, node.tail = node.tail[at:], node.tail[:at] or None
-        node.addnext(marker)
-
-
-def _place_the_rest(markers: list, starts: list) -> None:
-    """Each page without a place of its own: its marker just before the next placed page's, or after the last."""
-    placed = [i for i, m in enumerate(markers) if m is not None]
-    if not placed:
-        return
-    for index in range(len(markers) - 1, -1, -1):
-        if markers[index] is not None:
-            continue
-        later = next((i for i in range(index + 1, len(markers)) if markers[i] is not None), None)
-        marker = _marker(index + 1)
-        if later is not None:
-            document, following = markers[later]
-            following.addprevious(marker)
-        else:
-            document, last = markers[placed[-1]]
-            marker.tail, last.tail = last.tail, None
-            last.addnext(marker)
-        markers[index] = (document, marker)
-
-
 def _serialise(root: Any) -> bytes:
     return etree.tostring(root, encoding="utf-8", xml_declaration=True, doctype="<!DOCTYPE html>")
 
 
 def _add_nav(nav: Any, pages: list[tuple[str, int]]) -> None:
-    """The page list, hidden (reading systems offer it as "go to page"), after the landmarks."""
-    root = etree.fromstring(nav.content)
-    listing = etree.SubElement(root.find(f"{{{XHTML}}}body"), f"{{{XHTML}}}nav", nsmap={None: XHTML, "epub": OPS})
-    listing.set(f"{{{OPS}}}type", "page-list")
-    listing.set("role", "doc-pagelist")
-    listing.set("id", "page-list")
-    listing.set("hidden", "hidden")
-    listing.text = "\n  "
-    entries = etree.SubElement(listing, f"{{{XHTML}}}ol")
-    for name, number in pages:
-        item = etree.SubElement(entries, f"{{{XHTML}}}li")
-        link = etree.SubElement(item, f"{{{XHTML}}}a", href=f"{name}#page-{number}")
-        link.text = str(number)
-    listing.tail = "\n"
-    nav.content = _serialise(root)
+    """The page list, hidden (reading systems offer it as "go to page"), last in the navigation document."""
+    entries = "".join(f'    <li><a href="{name}#page-{number}">{number}</a></li>\n' for name, number in pages)
+    listing = (f'<nav epub:type="page-list" role="doc-pagelist" id="page-list" hidden="hidden">\n  <ol>\n'
+               f"{entries}  </ol>\n</nav>\n")  # fmt: skip
+    head, body_end, tail = nav.content.rpartition(b"</body>")
+    nav.content = head + listing.encode() + body_end + tail
 
 
 def page_source(publication: Any) -> str:
