@@ -182,6 +182,16 @@ def test_the_spine_carries_text_only_from_79_pages(short, long):
     assert "A Long Paperback" in words and "Ada Editor" in words and "Test Press" in words
 
 
+def test_the_spine_may_carry_text_from_79_pages_when_it_is_wide_enough_to_read():
+    trim = parse_trim("5.5x8.5in")
+    bare = dataclasses.replace(KDP, spine_clearance=0.0)  # a spine wide enough for type from 40 pages of cream
+    assert Wrap(bare, trim, 78, "cream").spine_type() is None  # KDP: "at least 79 pages"
+    assert Wrap(bare, trim, 80, "cream").spine_type() == pytest.approx(80 * 0.0025 * 72 / 1.25, abs=0.01)
+    assert Wrap(KDP, trim, 80, "cream").spine_type() is None  # 0.0625 in clear each side leaves 5 pt: too thin
+    assert Wrap(KDP, trim, 120, "white").spine_type() == pytest.approx((120 * 0.002252 - 0.125) * 72 / 1.25,
+                                                                       abs=0.01)  # fmt: skip
+
+
 def render_area(cover: Path, wrap: Wrap, dpi: int):
     """The barcode's area of the cover, rendered in grey at `dpi`."""
     document = pdfium.PdfDocument(cover)
