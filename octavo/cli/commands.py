@@ -49,6 +49,7 @@ def build_once(args: argparse.Namespace, options: BuildOptions, inputs: list[Pat
         print("octavo: nothing to build in this shard", file=sys.stderr)
         return EXIT_OK
     extra = int(options.booklet) + int(options.print_ready)  # more PDFs beside the PDF
+    extra += (2 + int(options.cover_guides)) if options.print_for else 0  # a book's interior, cover (and guides)
     per_input = len(options.formats) + (extra if "pdf" in options.formats else 0)
     with progress(len(inputs) * per_input) as log, build_notes(args.verbose):
         result = runner.build(inputs, options, jobs, force=args.force, log=log, emit=emit)
