@@ -20,6 +20,7 @@ from octavo.core.printspec import PROFILES, SPINE_PER_PAGE, parse_trim
 from octavo.pdf import printrules
 from octavo.pdf.coverwrap import Wrap
 from octavo.source.load import load_document
+from tests import pdfx
 from tests.conftest import FIXTURES, need
 
 TRIM = (5.5 * 72, 8.5 * 72)  # the fixtures' trim in points
@@ -232,6 +233,15 @@ def test_the_cover_guides_are_the_cover_at_100_dpi(short):
     with Image.open(short["kdp"] / "white.cover-guides.png") as image:
         assert image.size == pytest.approx((width * 100, height * 100), abs=1.5)
         assert image.getpixel((round(0.125 * 100), 400)) == (220, 0, 0)  # the trim's line at the left
+
+
+@pytest.mark.parametrize("name", ["white.interior.pdf", "white.cover.pdf"])
+@pytest.mark.parametrize("folder", ["kdp", "ingram"])
+def test_the_interior_and_cover_pass_a_pdf_x_4_preflight(short, folder, name):
+    """Nested boxes (the cover's bleed 0.125 in all round, the interior's none), fonts embedded, one output intent."""
+    bleed = 0.125 * 72 if name.endswith("cover.pdf") else 0.0
+    assert pdfx.problems(short[folder] / name, "pdf/x-4", bleed=bleed) == []
+    assert PdfReader(short[folder] / name).metadata["/GTS_PDFXVersion"] == "PDF/X-4"
 
 
 def test_two_builds_of_the_same_book_are_byte_identical(short):

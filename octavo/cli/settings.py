@@ -53,8 +53,9 @@ def check_combination(command: str, given: set[str], values: dict[str, object]) 
         flag = OPTION[name].flag
         if name in NEEDS and not values[NEEDS[name][0]]:
             needed = OPTION[NEEDS[name][0]]
+            value = "true" if needed.kind.switch else f'"{needed.kind.values.split(", ")[0]}"'  # --for takes a name
             _ignored(f"{flag} applies only to {NEEDS[name][1]}: add {needed.flag} "
-                     f"(or {needed.key} = true in octavo.toml)")  # fmt: skip
+                     f"(or {needed.key} = {value} in octavo.toml)")  # fmt: skip
         if command != "check" and name in PDF_ONLY and "pdf" not in values["formats"]:  # type: ignore[operator]
             formats = ",".join(values["formats"])  # type: ignore[arg-type]
             _ignored(f"{flag} applies only to the PDF, which --format {formats} does not make")
