@@ -10,6 +10,7 @@ import pytest
 import weasyprint.document
 
 import octavo.pdf.engine.floatdefer
+import octavo.pdf.floats
 import octavo.pdf.typeset
 
 from .conftest import FIXTURES, build_into
@@ -141,3 +142,39 @@ def test_a_page_made_again_keeps_its_running_elements_notes_and_footnotes(tmp_pa
     assert misplaced(pages) == []
     # With the hooks on, figures traded places during layout and their pages were made again.
     assert (retries > 0) == (hooks == "on")
+
+
+# -- a float that opens a section ---------------------------------------------------------------------------
+
+OPENING = FIXTURES / "figure_opens_subsection.yaml"  # a large figure right under a subsection's heading
+
+
+def build_opening(folder: Path, monkeypatch: pytest.MonkeyPatch, rule: str, during_layout: bool = True):
+    """The fixture's pages, with floats placed by the rule for a float that opens a section ("own") or by the
+    rule for any float ("general": the heading goes with the figure unless the page is left EMPTY_LIMIT empty)."""
+    if rule == "general":
+        for module in (octavo.pdf.floats, octavo.pdf.engine.floatdefer):
+            monkeypatch.setattr(module, "OPENING_LIMIT", octavo.pdf.floats.EMPTY_LIMIT)
+    return build(folder, during_layout=during_layout, fixture=OPENING)
+
+
+def test_a_figure_that_opens_a_subsection_lets_the_heading_and_its_first_lines_fill_the_page(tmp_path, monkeypatch):
+    texts, pages, layouts = build_opening(tmp_path / "own", monkeypatch, "own")
+    first, second = texts[0].split("\n"), texts[1].split("\n")
+    assert emptiness(pages)[0] < 0.10 and layouts == 1  # moved during the one layout
+    heading = first.index("Deltas from above")
+    assert len(first) - heading > 3  # the heading stands with its first lines
+    assert second[0] == "A river delta"  # the figure opens page 2
+    assert "Figure 1. A delta seen from above." in second[:4]
+
+
+def test_under_the_general_rule_the_figure_takes_its_heading_and_leaves_the_page_underfull(tmp_path, monkeypatch):
+    texts, pages, _ = build_opening(tmp_path / "general", monkeypatch, "general")
+    assert emptiness(pages)[0] > 0.25
+    assert texts[1].split("\n")[:2] == ["Deltas from above", "A river delta"]
+
+
+def test_a_figure_that_opens_a_subsection_moves_as_laying_out_again_moves_it(tmp_path, monkeypatch):
+    during, _, _ = build_opening(tmp_path / "during", monkeypatch, "own")
+    after, _, layouts = build_opening(tmp_path / "after", monkeypatch, "own", during_layout=False)
+    assert layouts == 2 and after == during

@@ -4,8 +4,12 @@ Lay the document out; find a figure or table that opens a page while the page be
 EMPTY_LIMIT empty (it did not fit there, and the text after it waited behind it); move it after the
 next block of text of its section, so that this text fills the gap; lay out again. A float never
 passes another float, so figures and tables keep the order of their numbers, and it never leaves its
-section. A table too long for one page is not a float: it may break (print.css keeps tables whole),
-starting where it stands, its caption with its first rows and its header repeated on every page.
+section. A float that opens a section (right after its heading) goes to the next page with the heading,
+which is kept with what follows it: there the white left is measured above the heading, and a smaller
+share of the page (OPENING_LIMIT, room for the heading and a few lines) is enough for the section's
+first block of text to move up before the float, so that the heading stands with its first lines and
+the float opens the next page. A table too long for one page is not a float: it may break (print.css keeps
+tables whole), starting where it stands, its caption with its first rows and its header repeated on every page.
 The passes are bounded: each costs a full layout. Most moves are made during the first layout instead,
 where that is exact (octavo/pdf/engine/floatdefer.py); what is left to these passes is what it could not move.
 The pages are read through octavo/pdf/engine/boxes.py; should WeasyPrint's boxes not be as expected, the
@@ -18,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 EMPTY_LIMIT = 0.30  # of a page's height left white below its last line
+OPENING_LIMIT = 0.15  # the same, where a float that opens a section took the section's heading with it
 MAX_PASSES = 4
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 SECTION_HEADINGS = HEADINGS - {"h1"}  # a title (h1) opens an article or a chapter: the page before ends by design
@@ -53,14 +58,16 @@ def is_float(element: Any) -> bool:
 
 
 def stranded(document: Any) -> list[Any]:
-    """The floats that open a page after a page left more than EMPTY_LIMIT empty."""
+    """The floats that open a page after a page left more than EMPTY_LIMIT empty (OPENING_LIMIT for a float
+    that stands under its section's heading there)."""
     from octavo.pdf.engine.boxes import emptiness
 
     found = []
     for before, page in zip(document.pages, document.pages[1:], strict=False):
-        if emptiness(before) > EMPTY_LIMIT:
-            element = _leading_float(page)
-            if element is not None:
+        white = emptiness(before)
+        if white > OPENING_LIMIT:
+            element, opening = _leading_float(page)
+            if element is not None and white > (OPENING_LIMIT if opening else EMPTY_LIMIT):
                 found.append(element)
     return found
 
@@ -94,12 +101,14 @@ def move_later(element: Any, parents: dict[Any, Any]) -> bool:
     return True
 
 
-def _leading_float(page: Any) -> Any:
-    """The float at the top of a page, above any text (a heading may stand before it), or None."""
+def _leading_float(page: Any) -> tuple[Any, bool]:
+    """The float at the top of a page, above any text, or None; and whether a section heading stands before it."""
     from octavo.pdf.engine.boxes import walk
 
+    heading = False
     for kind, element, tag in walk(page, lambda element, tag: is_float(element) or tag in HEADINGS):
         if kind == "stop" and tag in SECTION_HEADINGS:
+            heading = True
             continue
-        return element if kind == "stop" and is_float(element) else None
-    return None
+        return (element, heading) if kind == "stop" and is_float(element) else (None, False)
+    return None, False

@@ -31,7 +31,7 @@ from octavo.pdf.engine.cascade import Cascade, uses_counters
 from octavo.pdf.engine.pagestate import check as check_page_state
 from octavo.pdf.engine.pagestate import restore, save
 from octavo.pdf.engine.scope import Hook, Patch, calls, parameters, register
-from octavo.pdf.floats import EMPTY_LIMIT, MAX_PASSES, is_float, move_later
+from octavo.pdf.floats import EMPTY_LIMIT, MAX_PASSES, OPENING_LIMIT, SECTION_HEADINGS, is_float, move_later
 
 _local = threading.local()  # the layout under way in this thread, if octavo asked for floats to be placed
 
@@ -178,8 +178,12 @@ def _stranded(context: Any, box: Any, index: int, child: Any, result: tuple) -> 
         return False  # it fitted, or it is not a float's own box (an anonymous box inside one has its element)
     if box.children[index] is not child or (placed and getattr(placed[-1], "index", None) == index):
         return False  # not the box tree's own child, or laid out here in part at least (a long table)
-    bottom = max((b.position_y + b.margin_height() for b in placed), default=position_y)
     page = context.current_footnote_area.page
+    if len(placed) == 1 and getattr(placed[0], "element_tag", None) in SECTION_HEADINGS:
+        # The float opens its section: the heading, kept with what follows it, leaves with it. The white is
+        # what is left above the heading, and less of it is enough to set the heading with its first lines.
+        return bool(page.height) and (context.page_bottom - placed[0].position_y) / page.height > OPENING_LIMIT
+    bottom = max((b.position_y + b.margin_height() for b in placed), default=position_y)
     return bool(page.height) and (context.page_bottom - bottom) / page.height > EMPTY_LIMIT
 
 
