@@ -292,7 +292,6 @@ class Book(Metadata):
         """Whether the book prints a half-title and a copyright page (docs/content-format.md)."""
         return self.front.copyright_page(self.rights)
 
-
     @property
     def figures(self) -> tuple[Block, ...]:
         return tuple(f for a in self.articles for f in a.figures)
