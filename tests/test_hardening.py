@@ -341,11 +341,11 @@ def test_an_internal_error_in_one_input_is_said_for_it_and_the_others_go_on(modu
     target = importlib.import_module(module)
     real = getattr(target, function)
 
-    def failing(publication_or_path, *args):
+    def failing(publication_or_path, *args, **keywords):
         name = getattr(publication_or_path, "slug", None) or Path(publication_or_path).stem
         if name == "a":
             raise RuntimeError("boom")
-        return real(publication_or_path, *args)
+        return real(publication_or_path, *args, **keywords)
 
     monkeypatch.setattr(target, function, failing)
     a, b = two_articles(project)

@@ -80,7 +80,7 @@ def alt_texts(node: object) -> list[str]:
 def test_captions_and_cross_references_use_the_project_label_in_the_pdf(project, language, word, package_word):
     pdf = PdfReader(project / f"{language}.pdf")
     text = flat(" ".join(page.extract_text() for page in pdf.pages))
-    assert f"See {word} 1 and {word} 1 " in text  # both cross-references
+    assert f"See {word} 1 and {word} 1." in text  # both cross-references (the figure is on their page: no "on page")
     assert f"{word} 1. A map" in text and f"{word} 2. A detail of {word} 1." in text  # the captions
     alts = alt_texts(pdf.trailer["/Root"]["/StructTreeRoot"])
     assert f"A detail of {word}\u00a01." in alts  # the image's description, from the model's words

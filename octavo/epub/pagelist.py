@@ -46,8 +46,10 @@ def add_page_list(book: Any, documents: list[Any], nav: Any, starts: list, sourc
         places[index] = places[index] or next((p for p in places[index + 1:] if p), None)
     for index in range(len(places)):
         places[index] = places[index] or next((p for p in reversed(places[:index]) if p), None)
+    if not any(places):  # nothing of the print found in the EPUB (a theme's own print template): no page list
+        return
     for document in parsed:
-        mine = [(place, number) for number, (owner, place) in enumerate(places, start=1) if owner is document]
+        mine = [(p[1], number) for number, p in enumerate(places, start=1) if p is not None and p[0] is document]
         if mine:
             document.item.content = _marked(document, mine)
     _add_nav(nav, [(p[0].item.file_name, n) for n, p in enumerate(places, start=1) if p is not None])
