@@ -91,10 +91,14 @@ def build_publication(publication: Publication, options: BuildOptions, *,
         return [*files, (target(".html"), "html", html.html.encode("utf-8"), None)]
 
     def make_pdf() -> list[tuple[Path, str, bytes, int | None]]:
+        from octavo.pdf import footnotes
         from octavo.pdf import writer as pdf
 
         with timed("PDF"):
-            data, pages = pdf.render_pdf(print_document(), options, page_starts)
+            moved: list[str] = []  # footnotes printed as endnotes: no layout kept them on their reference's page
+            data, pages = pdf.render_pdf(print_document(), options, page_starts, moved)
+        for path, line, column, message in footnotes.endnote_warnings(publication, moved):
+            report.add(path, line, column, "warning", message)
         files = [(target(".pdf"), "pdf", data, pages)]
         checked = [(target(".pdf"), "pdf", data)]  # the booklet is checked as its pages, before imposition
         # prepress and preflight import pypdf (about 50 ms in each process): only when they are asked for.

@@ -131,6 +131,7 @@ class Note:
     id: str
     text: Inline
     refs: tuple[NoteRef, ...]
+    at: tuple[int, int] = (1, 1)  # line and column of its text in the article's YAML, for messages
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,10 @@ class NotSplittable(Exception):
 
 
 def render_in_pieces(document: Any, options: BuildOptions,
-                     starts: list | None = None) -> tuple[bytes, int, list[str]] | None:  # fmt: skip
-    """(PDF, page count, WeasyPrint's errors) of a book, or an article with an index, laid out in pieces; None
-    to lay it out whole. `starts` receives where each page begins (pagestarts.py)."""
+                     starts: list | None = None) -> tuple[bytes, int, list[str], dict[str, Any]] | None:  # fmt: skip
+    """(PDF, page count, WeasyPrint's errors, the footnotes no layout kept on their reference's page) of a book,
+    or an article with an index, laid out in pieces; None to lay it out whole. `starts` receives where each page
+    begins (pagestarts.py)."""
     slug = next((url.split("/", 1)[0].removesuffix("_files") for url in document.assets), "the document")
     if not splittable(_stylesheets(document)):
         return _whole(slug, "a stylesheet needs the whole document at once")
@@ -70,7 +71,10 @@ def render_in_pieces(document: Any, options: BuildOptions,
         LOG.info("%s: laid out in %d pieces, %d jobs", slug, count["pieces"], jobs, extra=count)
         if starts is not None:
             starts[:] = _page_starts(schedule)
-        return join_parts(parts, schedule.anchor_pages, document.identifier), schedule.total_pages, errors
+        # A footnote lives in its chapter's piece, with its reference: each piece's last layout tells.
+        off = {note: state.laid.index for state in schedule.states if state.laid is not None
+               for note in state.laid.misplaced}  # fmt: skip
+        return join_parts(parts, schedule.anchor_pages, document.identifier), schedule.total_pages, errors, off
 
 
 def _page_starts(schedule: _Schedule) -> list:

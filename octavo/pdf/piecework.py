@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from octavo.core.options import BuildOptions
-from octavo.pdf.engine import hooks, load_weasyprint, recording, renumber, states_of, styled, use_tree
+from octavo.pdf.engine import hooks, html_root, load_weasyprint, recording, renumber, states_of, styled, use_tree
+from octavo.pdf.footnotes import footnotes, misplaced
 from octavo.pdf.pagestarts import page_starts
 from octavo.pdf.pieces import PAGE_ATTRIBUTE, PIECE_ATTRIBUTE, with_link_pages
 
@@ -35,6 +36,7 @@ class Laid:
     next_break: str = ""  # the break-before of its stub: the next piece's
     errors: list[str] = field(default_factory=list)
     starts: list = field(default_factory=list)  # where each page begins (pagestarts.py), when an EPUB is made too
+    misplaced: tuple[str, ...] = ()  # its footnotes no layout kept on their reference's page (footnotes.py)
 
 
 class PieceWorker:
@@ -94,8 +96,9 @@ class PieceWorker:
         last = document.pages[-1] if document.pages else None
         size = (last.width * 0.75, last.height * 0.75) if last is not None else (595.0, 842.0)  # CSS px to pt
         starts = page_starts(document) if "epub" in self.options.formats else []
+        off = tuple(misplaced(document, footnotes(html_root(html))))
         return Laid(index, len(document.pages), anchors, shown, first_break, right_first, size, next_break,
-                    errors.errors, starts)
+                    errors.errors, starts, off)
 
     def draw(self, index: int, first_page: int, identifier: bytes) -> tuple[Path, list[str]]:
         """The piece's PDF file, its pages numbered from `first_page`; the piece is forgotten afterwards."""

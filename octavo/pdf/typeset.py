@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 from octavo.core.options import BuildOptions
 from octavo.pdf.engine import hooks, load_weasyprint, placing_floats
 from octavo.pdf.floats import place_floats
+from octavo.pdf.footnotes import keep_on_their_pages
 from octavo.pdf.samepage import drop_same_page_words
 from octavo.text.images import MEDIA_TYPES
 
@@ -43,9 +44,22 @@ def typeset_html(html, sheets: list, optional_toc: bool = False, cache: dict | N
             # A short article reads without a contents list; the HTML keeps it, the PDF leaves it out.
             sheets = [*sheets, weasyprint.CSS(string=_NO_TOC)]
             rendered = html.render(cache=cache, stylesheets=sheets)
-        rendered = place_floats(html, lambda: html.render(cache=cache, stylesheets=sheets), rendered, placing.put_back)
-        # "Figure 3 on page 5" only where Figure 3 is on another page: the references' pages are known now.
-        return drop_same_page_words(html, lambda: html.render(cache=cache, stylesheets=sheets), rendered)
+        extra: list = []  # what footnotes.py adds to keep notes on their pages
+
+        def render():
+            return html.render(cache=cache, stylesheets=[*sheets, *extra])
+
+        def placed(document):
+            document = place_floats(html, render, document, placing.put_back)
+            # "Figure 3 on page 5" only where Figure 3 is on another page: the references' pages are known now.
+            return drop_same_page_words(html, render, document)
+
+        def relayout(css: list[str]):
+            extra[:] = [weasyprint.CSS(string=text) for text in css]
+            return placed(render())
+
+        # Every footnote on its reference's page, the floats and page references settled again after each mend.
+        return keep_on_their_pages(html, placed(rendered), relayout)
 
 
 def fetcher_for_assets(assets: dict[str, Path | bytes], options: BuildOptions,

@@ -5,14 +5,24 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from octavo.core.diagnostics import PdfError
-from octavo.core.model import Book, Formula, Publication, footnote_lookup
+from octavo.core.model import Book, Formula, Publication, articles_of, footnote_lookup
 from octavo.core.options import BuildOptions
 from octavo.pdf.engine import hooks, load_weasyprint
 from octavo.pdf.finish import build_time, file_identifier, finisher
+from octavo.pdf.footnotes import (
+    first_of_each,
+    footnote_ids,
+    misplaced_in,
+    number_order,
+    transplant,
+    with_endnotes,
+)
 from octavo.pdf.pagestarts import page_starts
 from octavo.pdf.pagestyle import page_css, stylesheet_name
 from octavo.pdf.typeset import DOCUMENT_BASE_URL, LogCollector, fetcher_for_assets, typeset_html
@@ -20,6 +30,7 @@ from octavo.text.index import build_index, fill_pages, mark_pages
 from octavo.theme.theme import Theme, theme_css, theme_for
 from octavo.theme.typeface import typeface_name
 
+ENDNOTE_ROUNDS = 4  # layouts of the whole document at most; footnotes moved to the endnotes before each but the first
 PRINT_STYLESHEETS = ("base.css", "print.css", "code-print.css")
 
 
@@ -39,6 +50,9 @@ class PrintDocument:
     optional_toc: bool = False  # the contents list goes when the article is short (`toc: auto`)
     book: bool = False  # a book: its chapters are laid out in parallel (bookpdf.py)
     pieces: bool = True  # a book, or an article with an index, may be laid out in pieces (False: always whole)
+    # The same document with some footnotes (by id; None: all) as endnotes, for notes no layout keeps on their page.
+    as_endnotes: Callable[[frozenset[str] | None], PrintDocument] | None = field(default=None, compare=False,
+                                                                                 repr=False)
 
 
 def print_html(publication: Publication, options: BuildOptions) -> PrintDocument:
@@ -101,8 +115,10 @@ def print_html(publication: Publication, options: BuildOptions) -> PrintDocument
         placeholder_src=None,
     )
     optional = contents_list(publication) == "optional"
+    footnotes = any(article.footnotes for article in articles_of(publication))
+    remake = (lambda ids: print_html(with_endnotes(publication, ids), options)) if footnotes else None
     return PrintDocument(html, assets, file_identifier(publication), optional_toc=optional,
-                         book=isinstance(publication, Book))
+                         book=isinstance(publication, Book), as_endnotes=remake)
 
 
 # The `toc: auto` rule: a contents list helps from four sections on, and not in a handout of a page or two.
@@ -135,18 +151,46 @@ def theme_context(theme: Theme, logo_src: str | None) -> dict[str, object]:
             "typeface": typeface_name(theme.settings)}  # a book's colophon names it
 
 
-def render_pdf(document: PrintDocument, options: BuildOptions, starts: list | None = None) -> tuple[bytes, int]:
+def render_pdf(document: PrintDocument, options: BuildOptions, starts: list | None = None,
+               endnotes: list[str] | None = None) -> tuple[bytes, int]:  # fmt: skip
     """Typeset the HTML into (PDF bytes, page count); any error WeasyPrint logs fails the build. `starts`
-    receives where each page begins, for the EPUB's page list (pagestarts.py)."""
+    receives where each page begins, for the EPUB's page list (pagestarts.py).
+
+    A footnote that no layout keeps on its reference's page (footnotes.py) is printed as an endnote, and the
+    document laid out again; should that move others off their pages, they follow, and at the last round every
+    footnote does: a note is never lost, nor the build failed, for where the layout put it. `endnotes` receives
+    the ids of the notes so moved.
+    """
+    moved: set[str] = set()
+    for round_ in range(ENDNOTE_ROUNDS):
+        pdf, pages, errors, off = _render(document, options, starts)
+        if not off or document.as_endnotes is None:
+            break
+        # This layout's errors are those of the notes it lost (links to a missing note): it is laid out again.
+        # First the first misplaced note of each part laid out (a book's chapter), then every one not on its
+        # page, and in the round before the last every footnote, so that the last keeps them all.
+        every = round_ == ENDNOTE_ROUNDS - 2
+        moved |= set(footnote_ids(document.html)) if every else first_of_each(off) if round_ == 0 else set(off)
+        remade = document.as_endnotes(None if every else frozenset(moved))
+        document = dataclasses.replace(document, html=transplant(document.html, remade.html),
+                                       assets={**remade.assets, **document.assets}, optional_toc=remade.optional_toc)
+    if endnotes is not None:
+        endnotes[:] = sorted(moved, key=number_order)
+    if errors:
+        raise PdfError("; ".join(errors))
+    return pdf, pages
+
+
+def _render(document: PrintDocument, options: BuildOptions, starts: list | None) -> tuple[bytes, int, list[str],
+                                                                                          dict[str, Any]]:  # fmt: skip
+    """(PDF, page count, WeasyPrint's errors, the footnotes not on their reference's page) of one layout; each
+    footnote with the part of the document it was laid out in (a book's piece)."""
     if document.pieces and (document.book or 'class="index-pages"' in document.html):
         from octavo.pdf.bookpdf import render_in_pieces
 
         made = render_in_pieces(document, options, starts)
         if made is not None:
-            pdf, pages, errors = made
-            if errors:
-                raise PdfError("; ".join(errors))
-            return pdf, pages
+            return made
     fetcher = fetcher_for(document, options)
     problems = LogCollector()
     logger = logging.getLogger("weasyprint")
@@ -155,6 +199,9 @@ def render_pdf(document: PrintDocument, options: BuildOptions, starts: list | No
         with hooks():  # octavo's hooks into WeasyPrint and pydyf: for octavo's own layout and PDF only
             rendered = typeset(document, options, fetcher)
             rendered = with_index_pages(document, options, fetcher, rendered)
+            off = dict.fromkeys(misplaced_in(document.html, rendered), 0)  # one part: the whole document
+            if off and document.as_endnotes is not None:
+                return b"", 0, [], off  # laid out again with these notes as endnotes: not written
             # The build's time, not the article's date (which may be 1863): CreationDate, ModDate and the XMP.
             rendered.metadata.created = rendered.metadata.modified = build_time(options)
             pdf = rendered.write_pdf(
@@ -168,10 +215,7 @@ def render_pdf(document: PrintDocument, options: BuildOptions, starts: list | No
                 starts[:] = page_starts(rendered)
     finally:
         logger.removeHandler(problems)
-    refused = fetcher.refused + problems.errors
-    if refused:
-        raise PdfError("; ".join(refused))
-    return pdf, pages
+    return pdf, pages, fetcher.refused + problems.errors, off
 
 
 def with_index_pages(document: PrintDocument, options: BuildOptions, fetcher: object, rendered):

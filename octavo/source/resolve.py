@@ -170,7 +170,8 @@ class Resolver:
                 continue
             number = self.note_numbers[key]
             text = markup.to_inline(parsed, lambda _key: None, self.formula, self.cite)
-            notes.append(Note(key, number, f"{self.prefix}note-{number}", text, tuple(self.note_refs[key])))
+            notes.append(Note(key, number, f"{self.prefix}note-{number}", text, tuple(self.note_refs[key]),
+                              position(node)))
         return tuple(sorted(notes, key=lambda n: n.number))
 
     # -- inline text -------------------------------------------------------------------------

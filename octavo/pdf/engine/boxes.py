@@ -3,7 +3,9 @@
 WeasyPrint's documented API gives a `Document` of `Page`s with their anchors and links; the boxes behind a
 page (`Page._page_box`), their classes and the element tree behind a `weasyprint.HTML` (`wrapper_element`,
 `etree_element`) are its internals. Octavo reads them to find a stranded float (floats.py), to lay a book out
-in pieces (piecework.py) and to describe links (finish.py); these functions are the only places that do.
+in pieces (piecework.py), to describe links (finish.py) and to keep footnotes on their reference's page
+(footnotes.py: the page each note and reference lands on, the lines that end a page); these functions are the
+only places that do.
 Nothing here changes WeasyPrint, so OCTAVO_ENGINE_HOOKS=off leaves them on; `readable()` checks that the
 box classes and attributes are there, and when they are not, floats stay where they are, a book is laid
 out whole and links keep WeasyPrint's descriptions.
@@ -177,3 +179,22 @@ def text_lines(page: Any) -> Iterator[tuple[Any, str, bool]]:
                 yield from visit(child)
 
     return visit(page._page_box)
+
+
+def flow_lines(page: Any) -> list[tuple[Any, Any]]:
+    """The lines of a page's text in order, as (the element of the block each belongs to, the line's computed
+    style); the running heads, folios and footnotes are left out, and so are the lines inside a line."""
+    boxes = _boxes()
+    found: list[tuple[Any, Any]] = []
+
+    def visit(box: Any) -> None:
+        for child in getattr(box, "children", None) or ():
+            if isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+                continue
+            if isinstance(child, boxes.LineBox):
+                found.append((child.element, child.style))
+            else:
+                visit(child)
+
+    visit(page._page_box)
+    return found
