@@ -14,7 +14,7 @@ from octavo.core.diagnostics import Report
 from octavo.core.model import Article, Note
 from octavo.source.load import load_document
 
-from .conftest import FIXTURES, PROJECT, as_read, build_into, epub_files, need, pandoc, squash
+from .conftest import FIXTURES, PROJECT, as_read, body_text, build_into, epub_files, need, pandoc, squash
 
 FIXTURE = FIXTURES / "footnotes.yaml"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -165,3 +165,62 @@ def test_a_book_sets_footnotes_for_every_article_each_numbered_from_one(tmp_path
     book = load_document(tmp_path / "book.yaml", tmp_path, Report())
     assert book is not None and book.notes == ()
     assert [[n.number for n in a.footnotes] for a in book.articles] == [[1, 2], [1, 2]]
+
+
+# -- a note that no page can hold ---------------------------------------------------------------------------
+
+SENTENCE = "The long note goes on about the river and its banks, the reeds, the locks and the barges."
+GIANT = " ".join([SENTENCE] * 130)
+
+
+def write_giant(folder: Path, name: str, footnotes: bool = True) -> tuple[Path, tuple[int, int]]:
+    """An article whose second note is taller than any page, between two short ones; where that note's text is."""
+    lines = [f"title: {name.title()}", "language: en", *(["footnotes: true"] if footnotes else []), "body:",
+             "  - A first paragraph calls a short note.[^a] The text goes on for a while after it.",
+             "  - The second paragraph calls a note longer than any page.[^big] The text goes on after it.",
+             "  - The third paragraph calls another short note.[^c]",
+             "notes:", "  a: The short first note.", f"  big: {GIANT}", "  c: The short last note."]  # fmt: skip
+    (folder / f"{name}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder / f"{name}.yaml", (lines.index(f"  big: {GIANT}") + 1, len("  big: ") + 1)
+
+
+def endnote_checks(pdf: Path, prefix: str) -> None:
+    """Notes 1 and 3 at the foot of their reference's page; note 2 in the notes after the text, with its words."""
+    reader = PdfReader(pdf)
+    pages = {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
+    for number in (1, 3):
+        assert pages[f"{prefix}note-{number}"] == pages[f"{prefix}noteref-{number}"]
+    assert pages[f"{prefix}note-2"] > pages[f"{prefix}noteref-3"]
+    assert pages["notes"] <= pages[f"{prefix}note-2"]
+    # Numbered with its own number (the list's first item, but note 2), which pypdf reads as a line of its own
+    # after the page's last line: taken out of the sentences' way.
+    lines = [line.strip() for line in reader.pages[pages[f"{prefix}note-2"]].extract_text().split("\n")]
+    assert "2." in lines and "1." not in lines
+    text = squash("".join(body_text(page) for page in reader.pages))
+    assert text.replace("2.", "").count(squash(SENTENCE)) == 130
+
+
+def test_a_note_taller_than_the_page_is_printed_as_an_endnote_with_a_warning_at_the_note(cli, tmp_path):
+    source, (line, column) = write_giant(tmp_path, "giant")
+    run = cli("build", source, "--format", "pdf,epub", "--out", tmp_path / "out")
+    assert run.status == 0, run.err
+    warning = (f"{source}:{line}:{column}: warning: note 2 could not be kept on the page of its reference; "
+               "it is printed as an endnote")  # fmt: skip
+    assert warning in run.err
+    assert run.err.count("printed as an endnote") == 1  # the notes after it stay at the foot of their page
+    endnote_checks(tmp_path / "out" / "giant.pdf", "")
+    assert (tmp_path / "out" / "giant.epub").exists()  # the EPUB is made too
+
+
+def test_in_a_book_laid_out_in_pieces_the_note_goes_to_the_books_notes(cli, tmp_path):
+    write_giant(tmp_path, "plain", footnotes=False)
+    source, (line, column) = write_giant(tmp_path, "giant", footnotes=False)
+    (tmp_path / "book.yaml").write_text("title: Notes\nlanguage: en\nfootnotes: true\narticles: [plain.yaml, "
+                                        "giant.yaml]\n", encoding="utf-8")  # fmt: skip
+    (tmp_path / "plain.yaml").write_text((tmp_path / "plain.yaml").read_text().replace(GIANT, "A short note."))
+    run = cli("build", tmp_path / "book.yaml", "--format", "pdf", "--jobs", "1", "--out", tmp_path / "out", "--verbose")
+    assert run.status == 0, run.err
+    assert "laid out in 4 pieces" in run.err  # the front matter, two chapters and the notes
+    assert f"{source}:{line}:{column}: warning: note 2 could not be kept" in run.err
+    assert run.err.count("printed as an endnote") == 1
+    endnote_checks(tmp_path / "out" / "book.pdf", "giant--")
