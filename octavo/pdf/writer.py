@@ -163,8 +163,9 @@ def render_pdf(document: PrintDocument, options: BuildOptions, starts: list | No
     """
     moved: set[str] = set()
     for round_ in range(ENDNOTE_ROUNDS):
-        pdf, pages, errors, off = _render(document, options, starts)
-        if not off or document.as_endnotes is None:
+        last = round_ == ENDNOTE_ROUNDS - 1 or document.as_endnotes is None
+        pdf, pages, errors, off = _render(document, options, starts, written=last)
+        if not off or last:
             break
         # This layout's errors are those of the notes it lost (links to a missing note): it is laid out again.
         # First the first misplaced note of each part laid out (a book's chapter), then every one not on its
@@ -181,10 +182,11 @@ def render_pdf(document: PrintDocument, options: BuildOptions, starts: list | No
     return pdf, pages
 
 
-def _render(document: PrintDocument, options: BuildOptions, starts: list | None) -> tuple[bytes, int, list[str],
-                                                                                          dict[str, Any]]:  # fmt: skip
+def _render(document: PrintDocument, options: BuildOptions, starts: list | None,
+            written: bool = True) -> tuple[bytes, int, list[str], dict[str, Any]]:  # fmt: skip
     """(PDF, page count, WeasyPrint's errors, the footnotes not on their reference's page) of one layout; each
-    footnote with the part of the document it was laid out in (a book's piece)."""
+    footnote with the part of the document it was laid out in (a book's piece). Unless `written`, a layout with
+    such footnotes is not made into a PDF (b"" instead): it is laid out again."""
     if document.pieces and (document.book or 'class="index-pages"' in document.html):
         from octavo.pdf.bookpdf import render_in_pieces
 
@@ -200,8 +202,8 @@ def _render(document: PrintDocument, options: BuildOptions, starts: list | None)
             rendered = typeset(document, options, fetcher)
             rendered = with_index_pages(document, options, fetcher, rendered)
             off = dict.fromkeys(misplaced_in(document.html, rendered), 0)  # one part: the whole document
-            if off and document.as_endnotes is not None:
-                return b"", 0, [], off  # laid out again with these notes as endnotes: not written
+            if off and not written:
+                return b"", 0, [], off
             # The build's time, not the article's date (which may be 1863): CreationDate, ModDate and the XMP.
             rendered.metadata.created = rendered.metadata.modified = build_time(options)
             pdf = rendered.write_pdf(
