@@ -26,7 +26,8 @@ from octavo.source.load import load_document
 from .conftest import FIXTURES, as_read, squash
 
 BOOK = "long_book"
-# (input, page size, base size, margins): each case one build, at the theme's size and margins where None.
+# (input, page size, base size, margins[, "restyled"]): each case one build, at the theme's size and margins
+# where None.
 CASES = [
     ("footnotes", "A4", "11pt", "22mm 30mm 25mm"),
     ("footnotes", "A4", "11pt", None),
@@ -39,7 +40,11 @@ CASES = [
     (BOOK, "A4", None, None),
     (BOOK, "A4", "11pt", "22mm 30mm 25mm"),
     (BOOK, "A5", "12pt", "22mm 30mm 25mm"),
+    ("footnotes", "A4", "11pt", "22mm 30mm 25mm", "restyled"),
 ]
+# A project's stylesheet that takes away print.css's rules for footnotes (their area's padding, the policy):
+# the layouts that mend put them back.
+RESTYLED = "@page { @footnote { padding-bottom: 0; } }\n.footnote { footnote-policy: auto; }\n"
 WORDS = ("river", "lock", "canal", "barge", "harbour", "tide", "silt", "delta", "meander", "levee", "willow", "ferry",
          "marsh", "estuary", "reed", "bank", "current", "flood", "plain", "channel")  # fmt: skip
 
@@ -88,7 +93,8 @@ def write_long_book(folder: Path, chapters: int = 4, notes_per_chapter: int = 10
     return folder / "book.yaml"
 
 
-def build_case(folder: Path, source: str, size: str, base: str | None, margins: str | None) -> Built:
+def build_case(folder: Path, source: str, size: str, base: str | None, margins: str | None,
+               restyled: str = "") -> Built:  # fmt: skip
     """Build one case in a project folder of its own (its octavo.toml sets the theme), as the command line does."""
     folder.mkdir(parents=True)
     if source == BOOK:
@@ -97,6 +103,9 @@ def build_case(folder: Path, source: str, size: str, base: str | None, margins: 
         path = folder / f"{source}.yaml"
         shutil.copy(FIXTURES / path.name, path)
     theme = [f'{key} = "{value}"' for key, value in (("base-size", base), ("margins", margins)) if value]
+    if restyled:
+        (folder / "restyled.css").write_text(RESTYLED, encoding="utf-8")
+        theme.append('stylesheets = ["restyled.css"]')
     if theme:
         (folder / "octavo.toml").write_text("[theme]\n" + "\n".join(theme) + "\n", encoding="utf-8")
     messages = io.StringIO()
