@@ -10,7 +10,7 @@ later page, and sometimes loses them, in three ways (its layout/block.py and lay
 - A note that really does not fit under its reference's line goes to the next page, its reference staying
   (`footnote-policy: auto`); print.css asks for `footnote-policy: line`, which takes the line to the next
   page with its note.
-- When a paragraph's first lines (as many as its `orphans`) do not fit at the foot of a page, WeasyPrint
+- When the line that completes a paragraph's `orphans` does not fit at the foot of a page, WeasyPrint
   sends the page's notes to the next page, last first, until the line fits, away from their references;
   when it still does not fit, the paragraph goes all the same and the notes with it. This happens wherever
   the text falls, so it is found after layout: the paragraph at the foot of such a page is given one more
@@ -193,7 +193,7 @@ def with_endnotes(publication: Any, ids: frozenset[str] | None) -> Any:
     for article in articles_of(publication):
         moved = tuple(note for note in article.footnotes if ids is None or note.id in ids)
         if moved:
-            kept = tuple(note for note in article.footnotes if note not in moved)
+            kept = tuple(note for note in article.footnotes if not (ids is None or note.id in ids))
             notes = tuple(sorted((*article.notes, *moved), key=lambda note: note.number))
             article = replace(article, notes=notes, footnotes=kept)
         changed.append(article)
