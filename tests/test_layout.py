@@ -163,8 +163,8 @@ def test_no_page_is_more_than_30_percent_empty_but_the_last_of_its_text(case):
 
 def test_a_tables_caption_shares_its_page_with_the_tables_first_row(case):
     publication, _, pages = case
-    table_word = labels(publication)["table"]
-    for table in (b for a in articles_of(publication) for b in iter_blocks(a) if b.kind == "table"):
+    for article, table in ((a, b) for a in articles_of(publication) for b in iter_blocks(a) if b.kind == "table"):
+        table_word = labels(article)["table"]  # a chapter prints its own language's words
         first_row = squash((table.header or table.rows[0])[0].plain)[:8]
         label = squash(f"{table_word} {table.number}.")
         found = False
