@@ -384,7 +384,8 @@ def pieces_equal_whole(folder: Path, book: str) -> tuple[bool, int]:
     from tests.test_parallel_book import summary, whole_and_pieces
 
     source = folder / book
-    whole, pieces = (summary(data) for data in whole_and_pieces(source, source.parent, folder / "equal"))
+    pair = whole_and_pieces(source, source.parent, folder / "equal")
+    whole, pieces = summary(pair.whole), summary(pair.pieces)
     return whole == pieces, int(whole["pages"])
 
 
