@@ -69,14 +69,14 @@ def _finish_pdfx(pdf, variant: str) -> None:
     """
     import uuid
 
-    import pydyf
+    from octavo.pdf.engine.documents import pdf_array, pdf_string
 
-    pdf.info["GTS_PDFXVersion"] = pydyf.String(variant.upper())
+    pdf.info["GTS_PDFXVersion"] = pdf_string(variant.upper())
     for obj in pdf.objects:
         if not isinstance(obj, dict) or obj.get("Type") != "/Page" or "TrimBox" not in obj:
             continue
         media, (left, top, right, bottom) = obj["MediaBox"], obj["TrimBox"]
-        obj["BleedBox"] = pydyf.Array([max(media[0], left - PRINT_BLEED), max(media[1], top - PRINT_BLEED),
+        obj["BleedBox"] = pdf_array([max(media[0], left - PRINT_BLEED), max(media[1], top - PRINT_BLEED),
                                        min(media[2], right + PRINT_BLEED), min(media[3], bottom + PRINT_BLEED)])
     for obj in pdf.objects:
         extra = getattr(obj, "extra", None)
@@ -101,9 +101,8 @@ def _describe_links(document, labels_for: Labels, pages_later: bool = False) -> 
     The links' annotations are read from WeasyPrint's boxes (octavo/pdf/engine/boxes.py); should those not be as
     expected, the links keep WeasyPrint's descriptions.
     """
-    import pydyf
-
     from octavo.pdf.engine import link_annotations, readable, root_element
+    from octavo.pdf.engine.documents import pdf_string
 
     root = root_element(document) if readable() else None
     if root is None:
@@ -126,7 +125,7 @@ def _describe_links(document, labels_for: Labels, pages_later: bool = False) -> 
             words = f"{words}, {labels['page_word']} {anchor_pages[target]}"
         elif kind == "external" and target != words:
             words = f"{words}: {target}"
-        annotation["Contents"] = pydyf.String(words)
+        annotation["Contents"] = pdf_string(words)
 
 
 def link_words(element, labels: dict[str, str]) -> str:

@@ -172,9 +172,9 @@ def footnote_ids(html_text: str) -> list[str]:
 def _notes_of(html_text: str) -> dict[str, str]:
     if 'class="footnote"' not in html_text:
         return {}
-    import tinyhtml5  # WeasyPrint's own parser: the same tree it laid out
+    from octavo.pdf.engine.documents import parse_html  # WeasyPrint's own parser: the same tree it laid out
 
-    return footnotes(tinyhtml5.parse(html_text, namespace_html_elements=False))
+    return footnotes(parse_html(html_text))
 
 
 def number_order(note_id: str) -> tuple[str, int]:

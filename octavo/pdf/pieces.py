@@ -82,9 +82,9 @@ def split_book(html: str) -> list[Piece] | None:
     The shape: a body holding front matter, then one <main> with the chapters (<article>), then back
     matter in elements of their own (notes, references, index). Anything else is laid out whole.
     """
-    import tinyhtml5  # WeasyPrint's own parser: the pieces are the same trees it would build
+    from octavo.pdf.engine.documents import parse_html  # WeasyPrint's own parser: the trees it would build
 
-    root = tinyhtml5.parse(html, namespace_html_elements=False)
+    root = parse_html(html)
     body = root.find("body")
     if body is None:
         return None
@@ -113,9 +113,9 @@ def split_book(html: str) -> list[Piece] | None:
 def split_article(html: str) -> list[Piece] | None:
     """An article with an index cut in two: the article, ending with a stub of the index on a page of its own
     (so that its contents list can give the index's page), and the index, which shows the pages of its marks."""
-    import tinyhtml5
+    from octavo.pdf.engine.documents import parse_html
 
-    root = tinyhtml5.parse(html, namespace_html_elements=False)
+    root = parse_html(html)
     body = root.find("body")
     children = [child for child in body if isinstance(child.tag, str)] if body is not None else []
     if len(children) < 2 or not has_index(children[-1]) or not children[-1].get("id"):

@@ -10,7 +10,7 @@ from slugify import slugify
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from octavo.core.model import Article, Book, Inline, with_notes
-from octavo.core.printspec import PAPERS, PrintSettings, isbn13, parse_trim
+from octavo.core.printspec import PAPERS, PrintSettings, parse_trim
 from octavo.source import shapes
 from octavo.source.articles import load_article, read_flag, read_index_see, read_metadata, read_smart
 from octavo.source.blocks import Context
@@ -70,18 +70,6 @@ def read_print(ctx: Context, node: Node | None) -> PrintSettings:
             ctx.error(fields["paper"], f"print.paper: unknown paper '{paper}'{suggestion(paper.lower(), PAPERS)} "
                       f"(expected {', '.join(PAPERS)})")  # fmt: skip
     return settings
-
-
-def read_isbn(ctx: Context, node: Node | None) -> str | None:
-    """The book's ISBN-13, its 13 digits; a wrong check digit is an error where the ISBN is written."""
-    text = ctx.string(node, "isbn") if node is not None else None
-    if text is None:
-        return None
-    try:
-        return isbn13(text)
-    except ValueError as problem:
-        ctx.error(node, f"isbn: {problem}")
-        return None
 
 
 def read_back_cover(ctx: Context, node: Node | None) -> tuple[Inline, ...]:
