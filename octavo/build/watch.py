@@ -24,8 +24,9 @@ def watched_paths(paths: list[Path], options: BuildOptions) -> list[Path]:
 
 
 def watch(paths: list[Path], options: BuildOptions, build: Callable[[], int],
-          stop: threading.Event | None = None) -> int:  # fmt: skip
-    """Run `build` now and after every change; a failing build is reported and watching goes on.
+          stop: threading.Event | None = None, ready: Callable[[], None] | None = None) -> int:  # fmt: skip
+    """Run `build` now and after every change; a failing build is reported and watching goes on. `ready` is
+    called once, after the first build (`octavo preview` then says its address and opens the browser).
 
     Ctrl-C stops it: the KeyboardInterrupt reaches the command line, which exits with 130.
     """
@@ -41,6 +42,8 @@ def watch(paths: list[Path], options: BuildOptions, build: Callable[[], int],
 
     folders = watched_paths(paths, options)
     _run(build)
+    if ready is not None:
+        ready()
     print(f"octavo: watching {', '.join(display_path(f) for f in folders)}; Ctrl-C stops", file=sys.stderr)
     for found in changes(*folders, watch_filter=relevant, stop_event=stop, raise_interrupt=True):
         names = sorted({display_path(Path(name)) for _change, name in found})

@@ -1,4 +1,5 @@
-"""The command line's arguments: those of build, check, watch and clean made from the options' declarations."""
+"""The command line's arguments: those of build, check, watch and clean made from the options' declarations
+(preview takes watch's)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from octavo import __version__
 from octavo.core.options import OPTIONS
 from octavo.core.optionspec import ALL_COMMANDS, Choice, Kind, Option, OptionValueError
 
-COMMANDS = ("build", "check", "watch", "clean", "theme", "new", "schema")
+COMMANDS = ("build", "check", "watch", "preview", "clean", "theme", "new", "schema")
 HELP = {
     "build": "build PDF and EPUB files (the default)",
     "check": "validate only; write nothing",
     "watch": "build, then rebuild what changes on every save",
+    "preview": "watch, and show the PDF's pages beside the EPUB in the browser, updated on every save",
     "clean": "remove the files octavo wrote (and only those) and its build cache",
     "theme": "list the theme's templates and stylesheets, or copy one into the project to edit it",
     "new": "start a project: an example article, octavo.toml, CI and a README",
@@ -49,6 +51,8 @@ class Parser(argparse.ArgumentParser):
             command = getattr(parsed, "command", None)
             sub = self.commands.get(command, self) if command else self
             others = {name: p.flags for name, p in self.commands.items() if name != command}
+            if "preview" in others and "watch" in others:  # preview takes watch's flags: name it for its own only
+                others["preview"] = [flag for flag in others["preview"] if flag not in others["watch"]]
             sub.error(unrecognized(extra, sub.flags, others))
         return parsed
 
@@ -116,17 +120,33 @@ def parser() -> Parser:
     subs = top.commands
     subs["new"].add_argument("folder", type=Path, metavar="DIR", help="the new project's folder (new or empty)")
     subs["schema"].add_argument("--out", type=Path, help="write it to this file instead")
-    for name in ALL_COMMANDS:
+    for name in (*ALL_COMMANDS, "preview"):
         subs[name].add_argument("paths", nargs="*", type=Path, metavar="PATH",
                                 help="article files or folders (default: every content/*.yaml)")  # fmt: skip
     # theme's options go to its own commands, so that they may follow them (`octavo theme copy NAME --root DIR`).
     takers = [(name, sub) for name, sub in subs.items() if name != "theme"]
     takers += [("theme", sub) for sub in theme_commands(subs["theme"])]
     for name, sub in takers:
+        like = "watch" if name == "preview" else name  # preview builds as watch does
         for option in OPTIONS:
-            if option.flag is not None and name in option.commands:
-                add_option(sub, option, name)
+            if option.flag is not None and like in option.commands:
+                add_option(sub, option, like)
+    preview_options(subs["preview"])
     return top
+
+
+def preview_options(preview: Parser) -> None:
+    """preview's own flags: the port, and whether to open the browser."""
+    preview.add_argument("--port", type=port_number, default=0, metavar="N",
+                         help="the port on 127.0.0.1 to serve the preview on (default: 0, any free port)")  # fmt: skip
+    preview.add_argument("--no-open", action="store_true", help="do not open the browser; only print the address")
+
+
+def port_number(text: str) -> int:
+    """--port's value: 0 to 65535."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535; 0 is any free port)")
+    return int(text)
 
 
 def theme_commands(theme: Parser) -> list[Parser]:

@@ -1,4 +1,4 @@
-"""The commands: build (once, or again on every save: watch), check, new and schema."""
+"""The commands: build (once, or again on every save: watch, preview), check, new and schema."""
 
 from __future__ import annotations
 
@@ -7,12 +7,16 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from octavo.cli.progress import progress
 from octavo.cli.settings import find_inputs, settings
 from octavo.cli.status import EXIT_CONTENT, EXIT_OK, UsageError, summary
 from octavo.core.diagnostics import Diagnostic, Report, display_path
 from octavo.core.options import BuildOptions
+
+if TYPE_CHECKING:  # imported by the commands themselves, after argument parsing, so that --help stays fast
+    from octavo.build.runner import RunResult
 
 
 def check(args: argparse.Namespace, options: BuildOptions, inputs: list[Path],
@@ -42,12 +46,19 @@ def preflight_only(ready: list, options: BuildOptions, emit: Callable[[Diagnosti
 def build_once(args: argparse.Namespace, options: BuildOptions, inputs: list[Path], jobs: int,
                emit: Callable[[Diagnostic], None]) -> int:  # fmt: skip
     """One build of the given inputs, with progress on a terminal and an optional JSON report."""
+    result = build_run(args, options, inputs, jobs, emit)
+    return EXIT_OK if result is None else summary(result.report, args.error_format)
+
+
+def build_run(args: argparse.Namespace, options: BuildOptions, inputs: list[Path], jobs: int,
+              emit: Callable[[Diagnostic], None]) -> RunResult | None:  # fmt: skip
+    """build_once's build, its summary not yet said: what it found and wrote (None when there was nothing to build)."""
     from octavo.build import runner
     from octavo.cli.verbose import build_notes
 
     if not inputs:
         print("octavo: nothing to build in this shard", file=sys.stderr)
-        return EXIT_OK
+        return None
     extra = int(options.booklet) + int(options.print_ready)  # more PDFs beside the PDF
     extra += (2 + int(options.cover_guides)) if options.print_for else 0  # a book's interior, cover (and guides)
     per_input = len(options.formats) + (extra if "pdf" in options.formats else 0)
@@ -60,7 +71,7 @@ def build_once(args: argparse.Namespace, options: BuildOptions, inputs: list[Pat
               file=sys.stderr)  # fmt: skip
     if args.report:
         runner.write_report(args.report, result)
-    return summary(result.report, args.error_format)
+    return result
 
 
 def watch(args: argparse.Namespace, options: BuildOptions, emit: Callable[[Diagnostic], None]) -> int:
@@ -74,6 +85,36 @@ def watch(args: argparse.Namespace, options: BuildOptions, emit: Callable[[Diagn
         return build_once(args, again[0], find_inputs(args.paths, options.root), again[1], emit)
 
     return watch_paths(args.paths, options, rebuild)
+
+
+def preview(args: argparse.Namespace, options: BuildOptions, emit: Callable[[Diagnostic], None]) -> int:
+    """`octavo preview`: watch, and serve a page on 127.0.0.1 that shows each build's PDF and EPUB."""
+    from octavo.build.preview import Outcome, PortInUse, open_server
+    from octavo.build.preview import preview as serve
+
+    try:
+        server = open_server(options.root, args.port)
+    except PortInUse as exc:
+        raise UsageError(str(exc)) from None
+
+    def rebuild() -> Outcome:  # as watch's, keeping what the build made and said for the page
+        said: list[Diagnostic] = []
+
+        def both(diagnostic: Diagnostic) -> None:
+            said.append(diagnostic)
+            emit(diagnostic)
+
+        again = settings(args, options.root, both)
+        if again is None:
+            return Outcome(EXIT_CONTENT, [], said, options.out)
+        result = build_run(args, again[0], find_inputs(args.paths, options.root), again[1], both)
+        if result is None:
+            return Outcome(EXIT_OK, [], said, again[0].out)
+        stale = [entry.path for entries in result.stale.values() for entry in entries]
+        status = summary(result.report, args.error_format)
+        return Outcome(status, result.outputs, said, again[0].out, stale)
+
+    return serve(server, args.paths, options, rebuild, open_browser=not args.no_open)
 
 
 def describe_machine(options: BuildOptions) -> None:

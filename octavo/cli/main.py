@@ -1,4 +1,4 @@
-"""The command line: `octavo [build|check|watch|clean|theme|new|schema] ...`; main(argv) returns the exit status."""
+"""The command line: `octavo [build|check|watch|preview|clean|theme|new|schema] ...`; main(argv) is the exit status."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from octavo.cli.commands import (
     clean,
     describe_machine,
     new_project,
+    preview,
     print_schema,
     theme_files,
     watch,
@@ -93,4 +94,6 @@ def run(args: argparse.Namespace) -> int:
         describe_machine(options)
     if args.command == "watch":
         return watch(args, options, emit)
+    if args.command == "preview":
+        return preview(args, options, emit)
     return build_once(args, options, shard(inputs, args.shard, root), jobs, emit)
