@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+
 import json
 import logging
 import sys
@@ -97,7 +98,10 @@ def build(inputs: list[Path], options: BuildOptions, jobs: int, force: bool = Fa
         emit(diagnostic)
     result.report.extend(cached)
     if stale:
-        _build_stale(stale, options, jobs, (cache, manifest), log, emit, result)
+        # A book's pieces laid out by the last build are used again where nothing they depend on changed (the
+        # bytes are the same: octavo/pdf/piececache.py); --force lays everything out anew.
+        kept = replace(options, keep_pieces=not force)
+        _build_stale(stale, kept, jobs, (cache, manifest), log, emit, result)
         cache.save()
         manifest.save()
     result.stale = manifest.stale(options.out)

@@ -24,6 +24,7 @@ from typing import Any
 from octavo.core.options import BuildOptions
 from octavo.pdf.engine import pieces_possible
 from octavo.pdf.join import Part, join_parts
+from octavo.pdf.piececache import PieceCache, piece_cache
 from octavo.pdf.pieces import Piece, has_index, split_article, split_book, splittable
 from octavo.pdf.piecework import Laid
 from octavo.pdf.workers import Workers, workers
@@ -54,21 +55,27 @@ def render_in_pieces(document: Any, options: BuildOptions,
     # process would wait less for another. A book's chapters go to as many processes as --jobs allows.
     jobs = max(1, min(options.layout_jobs, len(pieces))) if document.book else 1
     links = {link for piece in pieces for link in piece.links}
+    cache = piece_cache(slug, document.assets, options)  # keeps nothing unless the options ask (not --force)
     # The drawn pieces go to files, which the join reads as it writes: a book's images are not held in memory
     # once per piece and again in the joined PDF.
     with tempfile.TemporaryDirectory(prefix="octavo-pieces-") as folder:
         try:
             with workers(document.assets, options, jobs, Path(folder)) as running:
-                schedule = _Schedule(pieces, running, document.identifier)
+                schedule = _Schedule(pieces, running, document.identifier, cache)
                 del pieces  # the schedule keeps what it needs
                 parts = schedule.run()
         except NotSplittable as exc:
             return _whole(slug, str(exc))
+        cache.keep_hints(schedule.anchor_pages)
+        cache.prune()
         missing = sorted(links - set(schedule.anchor_pages))
         unknown = (f"No anchor #{name} for internal URI reference" for name in missing)
         errors = [*dict.fromkeys(schedule.errors), *unknown]
-        count = {"pieces": len(schedule.pieces), "jobs": jobs}
-        LOG.info("%s: laid out in %d pieces, %d jobs", slug, count["pieces"], jobs, extra=count)
+        count = {"pieces": len(schedule.pieces), "jobs": jobs, "layouts": schedule.layouts_made,
+                 "reused": schedule.reused}  # fmt: skip
+        kept = f"; {schedule.reused} kept from the last build, {schedule.layouts_made} layouts made" \
+            if schedule.reused else ""  # fmt: skip
+        LOG.info("%s: laid out in %d pieces, %d jobs%s", slug, count["pieces"], jobs, kept, extra=count)
         if starts is not None:
             starts[:] = _page_starts(schedule)
         # A footnote lives in its chapter's piece, with its reference: each piece's last layout tells.
@@ -115,15 +122,23 @@ class _State:
     first_break: str = ""  # its break-before, once a layout has told it
     given: dict[str, str] = field(default_factory=dict)  # page numbers written into it (the index's)
     drawn: tuple[Path, int, frozenset[str]] | None = None  # its PDF, the first page it was drawn with, its anchors
+    tree: str | None = None  # the key of its HTML (without page numbers) and side in the piece cache
+    key: str | None = None  # its layout's key in the piece cache: the HTML's and the page numbers it shows
+    arguments: tuple | None = None  # its layout's arguments, to lay it out again for a drawing
 
 
 class _Schedule:
     """Which piece to lay out or draw next, on which worker, until every piece is drawn with the right numbers."""
 
-    def __init__(self, pieces: list[Piece], workers: Workers, identifier: bytes) -> None:
+    def __init__(self, pieces: list[Piece], workers: Workers, identifier: bytes, cache: PieceCache) -> None:
         self.pieces = pieces
         self.workers = workers
         self.identifier = identifier
+        self.cache = cache
+        self.trees: dict[tuple, str] = {}  # (piece, side, the index's pages) -> the key of its HTML in the cache
+        self.missed: set[tuple] = set()  # (HTML's key, page numbers shown) the cache does not hold
+        self.layouts_made = 0
+        self.reused = 0  # pieces drawn by an earlier build
         self.states = [_State() for _ in pieces]
         self.index_piece = next((p.index for p in pieces if p.index and has_index(p.tree)), None)
         self.errors: list[str] = []
@@ -135,6 +150,8 @@ class _Schedule:
     def run(self) -> list[Part]:
         while not self._done():
             self._update()
+            if self._reuse():
+                continue  # what is known changed: first pages, anchors, stale pieces are worked out again
             for worker in self.workers.idle():
                 work = self._next_for(worker)
                 if work is not None:
@@ -215,14 +232,75 @@ class _Schedule:
             if state.holder == worker and not state.busy and state.drawn is None and self._drawable(index):
                 state.busy = True
                 return ("draw", index, (self.first_pages[index], self.identifier), forget)
+        for index, state in enumerate(self.states):  # a layout kept from an earlier build, drawn with other folios
+            if state.holder is None and state.arguments is not None and not state.busy and state.drawn is None \
+                    and self._drawable(index):  # fmt: skip
+                state.busy = True
+                return ("draw", index, (self.first_pages[index], self.identifier, state.arguments), forget)
         for index, state in enumerate(self.states):
             if (state.laid is None or state.redo) and not state.busy and self._may_lay_out(index):
                 state.busy = True
                 state.layouts += 1
-                return ("lay out", index, self._layout_arguments(index), forget)
+                self.layouts_made += 1
+                state.arguments = self._layout_arguments(index)
+                state.tree, state.key = self._tree_key(index, state.arguments), None  # the key once it is laid out
+                return ("lay out", index, state.arguments, forget)
         if forget:
             self.forget[worker] = forget
         return None
+
+    def _reuse(self) -> bool:
+        """Take from the cache one layout or drawing an earlier build made with the same arguments; whether one
+        was found. A layout is looked for only when it is due, so the layouts follow the course they would take
+        without the cache, and end in the same pages."""
+        for index, state in enumerate(self.states):
+            if state.busy:
+                continue
+            if (state.laid is None or state.redo) and self._may_lay_out(index):
+                if self._reuse_layout(index):
+                    return True
+            elif state.drawn is None and state.key is not None and state.holder is None and self._drawable(index):
+                found = self.cache.drawn(state.key, self.first_pages[index], self.workers.folder)
+                if found is not None:
+                    path, anchors, errors = found
+                    state.drawn = (path, self.first_pages[index], anchors)
+                    self.errors += errors
+                    self.reused += 1
+                    return True
+        return False
+
+    def _reuse_layout(self, index: int) -> bool:
+        """A layout of the piece, as it is now (its HTML, its side) and with the page numbers it would show now,
+        kept by an earlier build: taken, and True."""
+        told = (index, self._right_first(index),
+                tuple(sorted(self.anchor_pages.items())) if index == self.index_piece else ())  # fmt: skip
+        if told not in self.trees:
+            self.trees[told] = self._tree_key(index, self._layout_arguments(index))
+        tree = self.trees[told]
+        pages = dict(self._link_pages(index))
+        shown = {name: str(pages.get(name, "")) for name in self.cache.shown(tree) or ()}
+        if (tree, tuple(shown.items())) in self.missed:
+            return False
+        key = self.cache.layout_key(tree, shown)
+        laid = self.cache.laid(key, index) if self.cache.shown(tree) is not None else None
+        if laid is None:
+            self.missed.add((tree, tuple(shown.items())))
+            return False
+        state = self.states[index]
+        state.layouts += 1
+        state.laid, state.holder, state.first_break, state.redo = laid, None, laid.first_break, False
+        state.arguments, state.tree, state.key = self._layout_arguments(index), tree, key
+        self.errors += laid.errors
+        return True
+
+    def _link_pages(self, index: int) -> tuple[tuple[str, int], ...]:
+        """The page of each target of the piece's links: as laid out so far, else as the last build found it (when
+        that was right, as it is wherever an edit moved no page, the piece needs no second layout)."""
+        found = ((name, self.anchor_pages.get(name, self.cache.hints.get(name))) for name in self.pieces[index].links)
+        return tuple(sorted((name, page) for name, page in found if page is not None))
+
+    def _tree_key(self, index: int, arguments: tuple) -> str:
+        return self.cache.tree_key(index, arguments)
 
     def _drawable(self, index: int) -> bool:
         """Settled, and every piece before it laid out: its first page is known. (Should one of them be laid
@@ -250,7 +328,7 @@ class _Schedule:
 
     def _layout_arguments(self, index: int) -> tuple:
         piece = self.pieces[index]
-        pages = {name: str(self.anchor_pages[name]) for name in piece.links if name in self.anchor_pages}
+        pages = {name: str(page) for name, page in self._link_pages(index)}
         tree = piece.tree
         state = self.states[index]
         if index == self.index_piece:
@@ -285,10 +363,14 @@ class _Schedule:
             laid: Laid = reply[2]
             state.laid, state.holder, state.first_break, state.redo = laid, worker, laid.first_break, False
             self.errors += laid.errors
+            if state.tree is not None:
+                state.key = self.cache.keep_laid(state.tree, laid)
         else:
             path, first, anchors, errors = reply[2], reply[3], reply[4], reply[5]
             state.drawn, state.holder = (path, first, anchors), None
             self.errors += errors
+            if state.key is not None:
+                self.cache.keep_drawn(state.key, first, path, anchors, errors)
 
     def _parts(self) -> list[Part]:
         """The drawn pieces in order, with a blank page wherever a piece opens after one."""

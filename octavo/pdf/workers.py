@@ -42,6 +42,7 @@ class Workers:
                 self.connections.append(parent)
                 self.processes.append(process)
         self.count = 1 if self.local is not None else jobs
+        self.folder = folder  # where the pieces' PDFs are drawn
 
     def idle(self) -> list[int]:
         return [worker for worker in range(self.count) if worker not in self.pending]
@@ -100,7 +101,10 @@ def _handle(worker: PieceWorker, request: tuple) -> tuple:
     try:
         if kind == "lay out":
             return ("laid", index, worker.lay_out(index, *arguments))
-        path, errors = worker.draw(index, *arguments)
+        if len(arguments) > 2:  # laid out by an earlier build: laid out again here, the same way, to be drawn
+            worker.forget(index)
+            worker.lay_out(index, *arguments[2])
+        path, errors = worker.draw(index, *arguments[:2])
         return ("drawn", index, path, arguments[0], frozenset(worker.last_anchors), errors)
     except Unrecorded as reason:  # the folios could not be made again: the book is laid out whole
         return ("unsplittable", index, str(reason))
