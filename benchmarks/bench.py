@@ -25,10 +25,14 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import incremental  # beside this script (also when bench.py is imported rather than run)
+
 PROJECT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PLOT = PROJECT / "docs" / "images" / "build-time.png"
-CASES = ("article-pdf", "epub", "jobs", "noop", "startup", "index", "book", "plot")
+CASES = ("article-pdf", "epub", "jobs", "noop", "startup", "index", "book", "incremental-book", "incremental-article",
+         "plot")
 # The plot's books, in chapters of about eleven A4 pages: about 10, 50, 150, 300 and 600 pages.
 PLOT_CHAPTERS = (1, 4, 13, 27, 53)
 QUICK_PLOT_CHAPTERS = (1,)
@@ -463,7 +467,7 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     if unknown:
         parser.error(f"unknown case {', '.join(unknown)} (choose from {', '.join(CASES)})")
     if options.quick:
-        options.cases = [c for c in options.cases if c != "book"]
+        options.cases = [c for c in options.cases if c not in ("book", "incremental-book")]
     if options.plot is None and not options.quick:
         options.plot = PLOT
     return options
@@ -481,7 +485,8 @@ def main(argv: list[str] | None = None) -> int:
     # them compiled (PYTHONDONTWRITEBYTECODE), and each timed process would compile octavo's again.
     compileall.compile_dir(PROJECT / "octavo", quiet=1)
     try:
-        corpus(folder, chapters if "plot" in options.cases else (), long_book="book" in options.cases)
+        corpus(folder, chapters if "plot" in options.cases else (),
+               long_book=bool({"book", "incremental-book"} & set(options.cases)))
         cases = {
             "article-pdf": lambda: case_article_pdf(folder, times),
             "epub": lambda: case_epub(folder, 1 if options.quick else 5),
@@ -490,6 +495,8 @@ def main(argv: list[str] | None = None) -> int:
             "startup": lambda: case_startup(folder, 1 if options.quick else 5),
             "index": lambda: case_index(folder, times),
             "book": lambda: case_book(folder, 1),  # a minute or more a run: single runs keep the bench short
+            "incremental-book": lambda: incremental.case_incremental_book(folder, times, run, octavo, CHECKS),
+            "incremental-article": lambda: incremental.case_incremental_article(folder, times, run, octavo),
         }
         for name in options.cases:
             if name == "plot":
