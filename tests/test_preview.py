@@ -300,9 +300,15 @@ def test_a_zip_member_named_to_climb_out_is_never_served(tmp_path):
 
 
 def test_an_output_that_is_a_link_or_lies_outside_the_output_folder_is_not_served(tmp_path):
+    import pikepdf
+
     out = tmp_path / "dist"
     out.mkdir()
-    (tmp_path / "secret.pdf").write_text(SECRET, encoding="utf-8")
+    with pikepdf.new() as pdf:  # a real PDF, which the preview would show if it followed the link
+        pdf.add_blank_page()
+        pdf.docinfo["/Title"] = SECRET
+        pdf.save(tmp_path / "secret.pdf", compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    assert SECRET.encode() in (tmp_path / "secret.pdf").read_bytes()
     (out / "linked.pdf").symlink_to(tmp_path / "secret.pdf")
     state = PreviewState(tmp_path)
     recorded = [Output(out / "linked.pdf", "pdf", 0, 1, 0.0, "built"),
@@ -310,6 +316,9 @@ def test_an_output_that_is_a_link_or_lies_outside_the_output_folder_is_not_serve
                 Output(out / ".." / "secret.pdf", "pdf", 0, 1, 0.0, "built")]  # fmt: skip
     state.finish(Outcome(0, recorded, [], out))
     assert state.listing() == []
+    (out / "plain.pdf").write_bytes((tmp_path / "secret.pdf").read_bytes())  # the same file, not linked: shown
+    state.finish(Outcome(0, [Output(out / "plain.pdf", "pdf", 0, 1, 0.0, "built")], [], out))
+    assert [publication.title for publication in state.listing()] == [SECRET]
     running = serving(state)
     try:
         for target in ("/p/linked/linked.pdf", "/p/secret/secret.pdf", "/p/linked/page-1.png", "/p/secret/"):
