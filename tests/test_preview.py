@@ -55,10 +55,11 @@ class Server:
         self.root = root
         self.article = root / "content" / "note.yaml"
         self.lines: list[str] = []
-        # Ctrl-C as in a terminal: a test runner's worker may ignore SIGINT, which the child would inherit.
+        # Ctrl-C as in a terminal: a test runner's worker may ignore SIGINT, which the child would inherit. Run
+        # from content/, where the terminal says "note.yaml:..." and the page the project's "content/note.yaml:...".
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "octavo", "preview", "--no-open", "--port", "0", "content/note.yaml"],
-            cwd=root, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            [sys.executable, "-m", "octavo", "preview", "--no-open", "--port", "0", "note.yaml"],
+            cwd=root / "content", stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
         threading.Thread(target=lambda: self.lines.extend(iter(self.process.stderr.readline, "")), daemon=True).start()
         deadline = time.monotonic() + 120
@@ -190,6 +191,7 @@ def test_a_broken_save_is_a_problem_in_status_and_a_fix_clears_it(server):
     broken = server.wait_for_build(before["generation"])
     assert broken["problems"] and re.fullmatch(r"content/note\.yaml:\d+:\d+: error: .+", broken["problems"][0]["text"])
     assert broken["publications"] == before["publications"]  # the last good outputs stay
+    assert re.search(r"^note\.yaml:\d+:\d+: error: ", server.said(), re.MULTILINE)  # the terminal's, from content/
     server.article.write_text(ARTICLE, encoding="utf-8")
     assert server.wait_for_build(broken["generation"])["problems"] == []
 

@@ -117,6 +117,8 @@ class PreviewState:
             where = path.resolve().relative_to(self.root).as_posix()
         except (ValueError, OSError):
             where = display_path(path)
+        if where == ".":  # the project as a whole (a build that failed outright): no file to name
+            return f"{diagnostic.severity}: {diagnostic.message}"
         if diagnostic.line:
             where += f":{diagnostic.line}" + (f":{diagnostic.column}" if diagnostic.column else "")
         return f"{where}: {diagnostic.severity}: {diagnostic.message}"
