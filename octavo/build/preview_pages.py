@@ -90,7 +90,8 @@ def print_pane(publication: Publication) -> str:
                        for number, (width, height) in enumerate(publication.pdf.pages, 1))  # fmt: skip
     return ('<section class="print" aria-labelledby="print-heading">\n'
             f'<h2 id="print-heading">Print <span class="files">{file_link(publication, "pdf")}</span></h2>\n'
-            f'<div class="pages" id="pages" tabindex="0" aria-label="Print pages">\n{pictures}</div>\n</section>\n')  # fmt: skip
+            f'<div class="pages" id="pages" tabindex="0" aria-label="Print pages">\n{pictures}</div>\n'
+            '</section>\n')  # fmt: skip
 
 
 def epub_pane(publication: Publication) -> str:

@@ -211,5 +211,5 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:  # the browser closed the page
             return
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's name)
+    def log_message(self, format: str, *args: object) -> None:  # http.server's names
         """Quiet: the terminal is for the builds' messages."""
