@@ -123,3 +123,24 @@ def test_force_lays_everything_out_and_a_damaged_cache_is_only_slower(project, t
     pdf, numbers = build(project)
     assert numbers["reused"] == 0
     assert pdf == full_build(project, tmp_path / "full")
+
+
+def test_the_rounds_of_one_pdf_keep_what_any_of_them_used(tmp_path):
+    """A PDF laid out again to print footnotes as endnotes keeps the pieces of each round for the next build; a
+    cache used alone removes what it did not use."""
+    from octavo.pdf.piececache import PieceCache, together
+
+    folder = tmp_path / "pieces"
+
+    def round_(name: str) -> None:
+        cache = PieceCache(folder, "context")
+        cache._write(name, b"{}")
+        cache.prune()
+
+    with together():
+        round_("first.laid.json")
+        round_("second.laid.json")
+        assert sorted(p.name for p in folder.iterdir()) == ["first.laid.json", "second.laid.json"]
+    assert sorted(p.name for p in folder.iterdir()) == ["first.laid.json", "second.laid.json"]
+    round_("third.laid.json")
+    assert sorted(p.name for p in folder.iterdir()) == ["third.laid.json"]

@@ -21,6 +21,8 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -119,15 +121,14 @@ class PieceCache:
         self._write("hints.json", json.dumps(anchor_pages, sort_keys=True).encode("utf-8"))
 
     def prune(self) -> None:
-        """Remove the files this build did not use: pieces since edited, numberings no longer asked for."""
+        """Remove the files this build did not use: pieces since edited, numberings no longer asked for. Inside
+        `together()`, once the block ends, keeping what any of its layouts used."""
         if self.folder is None:
             return
-        try:
-            names = [path for path in self.folder.iterdir() if path.name not in self.used]
-        except OSError:
-            return
-        for path in names:
-            path.unlink(missing_ok=True)
+        if _TOGETHER:
+            _TOGETHER[-1].setdefault(self.folder, set()).update(self.used)
+        else:
+            _prune(self.folder, self.used)
 
     def _read_json(self, name: str) -> dict | None:
         try:
@@ -152,6 +153,30 @@ class PieceCache:
         except OSError:  # a cache that cannot be written costs the next build time, never this one its PDF
             if temporary is not None:
                 Path(temporary).unlink(missing_ok=True)
+
+
+_TOGETHER: list[dict[Path, set[str]]] = []  # the open together() blocks: the files used, by folder
+
+
+@contextmanager
+def together() -> Iterator[None]:
+    """The layouts of one PDF (those that print more footnotes as endnotes, round after round) keep what any of
+    them used: each would otherwise remove the files of the one before, which the next build asks for again."""
+    _TOGETHER.append({})
+    try:
+        yield
+    finally:
+        for folder, used in _TOGETHER.pop().items():
+            _prune(folder, used)
+
+
+def _prune(folder: Path, used: set[str]) -> None:
+    try:
+        names = [path for path in folder.iterdir() if path.name not in used]
+    except OSError:
+        return
+    for path in names:
+        path.unlink(missing_ok=True)
 
 
 def piece_cache(slug: str, assets: dict[str, Any], options: BuildOptions) -> PieceCache:

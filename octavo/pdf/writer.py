@@ -161,6 +161,21 @@ def render_pdf(document: PrintDocument, options: BuildOptions, starts: list | No
     footnote does: a note is never lost, nor the build failed, for where the layout put it. `endnotes` receives
     the ids of the notes so moved.
     """
+    from octavo.pdf.piececache import together
+
+    with together():  # a book's pieces kept from every round, for the next build
+        pdf, pages, errors, moved = _render_rounds(document, options, starts)
+    if endnotes is not None:
+        endnotes[:] = sorted(moved, key=number_order)
+    if errors:
+        raise PdfError("; ".join(errors))
+    return pdf, pages
+
+
+def _render_rounds(document: PrintDocument, options: BuildOptions,
+                   starts: list | None) -> tuple[bytes, int, list[str], set[str]]:  # fmt: skip
+    """render_pdf's layouts, until every footnote is on its page or printed as an endnote: the last one's PDF,
+    pages and errors, and the notes moved to the end."""
     moved: set[str] = set()
     for round_ in range(ENDNOTE_ROUNDS):
         last = round_ == ENDNOTE_ROUNDS - 1 or document.as_endnotes is None
@@ -175,11 +190,7 @@ def render_pdf(document: PrintDocument, options: BuildOptions, starts: list | No
         remade = document.as_endnotes(None if every else frozenset(moved))
         document = dataclasses.replace(document, html=transplant(document.html, remade.html),
                                        assets={**remade.assets, **document.assets}, optional_toc=remade.optional_toc)
-    if endnotes is not None:
-        endnotes[:] = sorted(moved, key=number_order)
-    if errors:
-        raise PdfError("; ".join(errors))
-    return pdf, pages
+    return pdf, pages, errors, moved
 
 
 def _render(document: PrintDocument, options: BuildOptions, starts: list | None,
