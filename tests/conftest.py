@@ -13,6 +13,7 @@ import tempfile
 import threading
 import unicodedata
 import zipfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,10 +36,14 @@ READER_INPUTS = {
 }  # fmt: skip
 
 
-# The modules that wait longest on outside programs and shared builds (Ace, Chromium, calibre, EPUBCheck, pdfua,
-# every PDF at three page sizes). Under xdist each module runs on one worker, in the order collected: these go
-# first, so that neither worker is left running one of them alone at the end.
-SLOWEST_MODULES = ("test_readers.py", "test_accessibility.py", "test_layout.py")
+# The modules that take longest (outside programs, shared builds, every PDF at three page sizes, books laid out
+# in pieces, the paperback services' builds), longest first as measured with --durations. Under xdist each module
+# runs on one worker (--dist loadfile), handed out in the order collected (--no-loadscope-reorder: xdist would
+# otherwise hand out the modules with the most tests first): these go first, so that neither worker is left
+# running one of them alone at the end while the other has nothing to do.
+SLOWEST_MODULES = ("test_readers.py", "test_parallel_book.py", "test_layout.py", "test_publishing.py",
+                   "test_engine.py", "test_workflow.py", "test_footnote_sweep.py", "test_incremental.py",
+                   "test_pagelist.py", "test_new.py", "test_float_layout.py", "test_accessibility.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -283,12 +288,33 @@ PAGE_SIZES = ("A4", "Letter", "A5")
 PRINT_INPUTS = {**READER_INPUTS, **{name: FIXTURES / f"{name}.yaml" for name in ("handout", "long_lead")}}
 
 
+class PrintBuilds(Mapping[str, Path]):
+    """Page size -> the folder of every sample's and fixture's PDF at that size, typeset once in the run when a
+    test first asks for that size: a module that reads only the A4 PDFs does not wait for the other sizes."""
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        self._factory = factory
+        self._made: dict[str, Path] = {}
+
+    def __getitem__(self, size: str) -> Path:
+        if size not in PAGE_SIZES:
+            raise KeyError(size)
+        if size not in self._made:
+            self._made[size] = shared_build(self._factory, f"print-{size}", *map(str, PRINT_INPUTS.values()),
+                                            "--format", "pdf", "--page-size", size)  # fmt: skip
+        return self._made[size]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(PAGE_SIZES)
+
+    def __len__(self) -> int:
+        return len(PAGE_SIZES)
+
+
 @pytest.fixture(scope="session")
-def print_builds(tmp_path_factory) -> dict[str, Path]:
-    """Every sample and fixture typeset once per page size: page size -> the folder of its PDFs."""
-    return {size: shared_build(tmp_path_factory, f"print-{size}", *map(str, PRINT_INPUTS.values()),
-                               "--format", "pdf", "--page-size", size)
-            for size in PAGE_SIZES}  # fmt: skip
+def print_builds(tmp_path_factory) -> PrintBuilds:
+    """Every sample and fixture typeset once per page size (each size when first asked for)."""
+    return PrintBuilds(tmp_path_factory)
 
 
 def block_errors(folder: Path, block_yaml: str) -> list[str]:

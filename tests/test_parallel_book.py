@@ -4,6 +4,7 @@ each, same contents numbers, outline, links, named destinations and structure tr
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import shutil
 import subprocess
@@ -152,6 +153,7 @@ def pairs(tmp_path_factory, generated_book, indexed_article) -> dict[str, Pair]:
     return made
 
 
+@functools.cache  # several tests read the same PDF: it is read once (the tests only compare what it holds)
 def summary(data: bytes) -> dict[str, object]:
     """What a reader sees of a PDF: pages and their text, outline, links, named destinations, structure."""
     reader = pypdf.PdfReader(_stream(data))
