@@ -111,9 +111,16 @@ def phone(reader_epubs, tmp_path_factory) -> dict[str, dict[str, list[dict]]]:
             archive.extractall(unpacked / name)
     dirs = [str(unpacked / name) for name in reader_epubs]
     found: dict[str, dict[str, list[dict]]] = {name: {} for name in reader_epubs}
-    for orientation, (width, height) in (("upright", PHONE), ("sideways", PHONE[::-1])):
-        for document in node_tool("phone.js", "--width", str(width), "--height", str(height), *dirs):
-            found[Path(document["epub"]).name].setdefault(orientation, []).append(document)
+    orientations = {"upright": PHONE, "sideways": PHONE[::-1]}
+
+    def measure(size: tuple[int, int]) -> list[dict]:
+        return node_tool("phone.js", "--width", str(size[0]), "--height", str(size[1]), *dirs)
+
+    # The two orientations in two browsers at once: each waits on its pages' loading as much as it computes.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for orientation, documents in zip(orientations, pool.map(measure, orientations.values()), strict=True):
+            for document in documents:
+                found[Path(document["epub"]).name].setdefault(orientation, []).append(document)
     return found
 
 
