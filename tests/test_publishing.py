@@ -54,7 +54,7 @@ def short(tmp_path_factory) -> dict:
     kdp = build(project, "kdp", "cream.yaml", "white.yaml", "color.yaml", "--for", "kdp-paperback", "--cover-guides")
     ingram = build(project, "ingram", "white.yaml", "--for", "ingramspark-paperback")
     kdp["problems"] = [p for p in kdp["problems"] if "white.interior.pdf" in p]  # the three books say the same
-    build(project, "again", "cream.yaml", "--for", "kdp-paperback")
+    build(project, "again", "cream.yaml", "--for", "kdp-paperback", "--force")  # laid out again, nothing kept
     return {"project": project, "kdp": project / "kdp", "ingram": project / "ingram", "again": project / "again",
             "problems": {"kdp": kdp["problems"], "ingram": ingram["problems"]}}  # fmt: skip
 
