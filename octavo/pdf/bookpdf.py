@@ -253,6 +253,8 @@ class _Schedule:
         """Take from the cache one layout or drawing an earlier build made with the same arguments; whether one
         was found. A layout is looked for only when it is due, so the layouts follow the course they would take
         without the cache, and end in the same pages."""
+        if not self.cache.keeps:
+            return False
         for index, state in enumerate(self.states):
             if state.busy:
                 continue
@@ -299,8 +301,8 @@ class _Schedule:
         found = ((name, self.anchor_pages.get(name, self.cache.hints.get(name))) for name in self.pieces[index].links)
         return tuple(sorted((name, page) for name, page in found if page is not None))
 
-    def _tree_key(self, index: int, arguments: tuple) -> str:
-        return self.cache.tree_key(index, arguments)
+    def _tree_key(self, index: int, arguments: tuple) -> str | None:
+        return self.cache.tree_key(index, arguments) if self.cache.keeps else None
 
     def _drawable(self, index: int) -> bool:
         """Settled, and every piece before it laid out: its first page is known. (Should one of them be laid

@@ -50,6 +50,11 @@ class PieceCache:
         # Where the last build found each anchor: page numbers for a piece's first layout (bookpdf.py)
         self.hints: dict[str, int] = {k: v for k, v in (found or {}).items() if isinstance(v, int)}
 
+    @property
+    def keeps(self) -> bool:
+        """Whether this cache keeps and finds anything (not with --force, nor through the API by default)."""
+        return self.folder is not None
+
     def tree_key(self, index: int, arguments: tuple) -> str:
         """The key of a piece's HTML, without the page numbers of its links, and of the side it opens on."""
         tree, right_first, _pages, own_numbers, stub = arguments
