@@ -83,8 +83,13 @@ async function main() {
     await page.select('#document', documentName);
     await page.waitForFunction((name) => {
       const frame = document.getElementById('reader');
-      return frame.contentWindow.location.pathname.endsWith(`/${name}`) && frame.contentDocument.readyState === 'complete';
+      // Its web fonts and pictures too: one that arrives after the scroll below changes the text's height, and the browser's
+      // scroll anchoring then moves the frame's scroll to keep the same text in view.
+      return frame.contentWindow.location.pathname.endsWith(`/${name}`) && frame.contentDocument.readyState === 'complete'
+        && frame.contentDocument.fonts.status === 'loaded'
+        && Array.from(frame.contentDocument.images).every((picture) => picture.complete);
     }, { timeout: WAIT }, documentName);
+    await page.evaluate(() => document.getElementById('reader').contentDocument.fonts.ready);
     await page.evaluate(() => {
       const pages = document.getElementById('pages');
       pages.scrollTop = Math.round((pages.scrollHeight - pages.clientHeight) / 2);

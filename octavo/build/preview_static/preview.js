@@ -162,8 +162,15 @@
       if (name && Array.from(byId('document').options).some((option) => option.value === name)) {
         byId('document').value = name;
       }
-      // After the EPUB's fonts: text laid out in a fallback font first would put the place elsewhere.
-      await frame.contentDocument.fonts.ready;
+      // After the EPUB's fonts and pictures: text laid out in a fallback font, or a picture not yet loaded, would
+      // put the place elsewhere (and the browser's scroll anchoring would move it again when they arrive).
+      const inside = frame.contentDocument;
+      await inside.fonts.ready;
+      await Promise.all(Array.from(inside.images).filter((picture) => !picture.complete).map((picture) =>
+        new Promise((resolve) => {
+          picture.addEventListener('load', resolve, { once: true });
+          picture.addEventListener('error', resolve, { once: true });
+        })));
       if (restoreY !== null) frame.contentWindow.scrollTo(0, restoreY);
       restoreY = null;
       if (loaded) loaded();
