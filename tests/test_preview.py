@@ -4,6 +4,7 @@ Ctrl-C stops it with status 130."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import io
 import json
@@ -204,7 +205,8 @@ def test_the_page_follows_each_save_keeping_the_place_and_shows_the_problems(ser
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": str(chromium()), "PUPPETEER_SKIP_DOWNLOAD": "1"}
     browser = subprocess.Popen(["node", str(TOOLS / "preview.js"), f"{server.url}p/note/", "EPUB/section-1.xhtml",
                                 "--screenshot", str(tmp_path / "problems.png")], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                               start_new_session=True)  # its Chromium with it, whatever happens  # fmt: skip
     steps: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [steps.put(json.loads(line)) for line in browser.stdout], daemon=True).start()
 
@@ -242,7 +244,11 @@ def test_the_page_follows_each_save_keeping_the_place_and_shows_the_problems(ser
         assert not clean["problemsShown"] and "quinces" in clean["text"]
         assert browser.wait(timeout=60) == 0
     finally:
-        browser.kill()
+        # The script and the Chromium it started: a browser left behind would go on asking the stopped server
+        # for its events.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(browser.pid, signal.SIGKILL)
+        browser.wait()
 
 
 def test_ctrl_c_stops_the_server_with_status_130(server):
