@@ -244,11 +244,16 @@ def test_the_page_follows_each_save_keeping_the_place_and_shows_the_problems(ser
         assert not clean["problemsShown"] and "quinces" in clean["text"]
         assert browser.wait(timeout=60) == 0
     finally:
-        # The script and the Chromium it started: a browser left behind would go on asking the stopped server
-        # for its events.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(browser.pid, signal.SIGKILL)
-        browser.wait()
+        # The script closes its Chromium when its input ends (a browser left behind would go on asking the stopped
+        # server for its events); should it not end, it is stopped, with its whole session.
+        with contextlib.suppress(OSError):
+            browser.stdin.close()
+        try:
+            browser.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(browser.pid, signal.SIGKILL)
+            browser.wait()
 
 
 def test_ctrl_c_stops_the_server_with_status_130(server):
