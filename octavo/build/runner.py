@@ -8,10 +8,8 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from octavo.build.output import WriteFailed, write_all, write_atomic
 from octavo.build.pipeline import Built, Output
@@ -115,21 +113,12 @@ def _build_stale(inputs: list[Path], options: BuildOptions, jobs: int, records: 
     cache, manifest = records
     timed = LOGGER.isEnabledFor(logging.INFO)
     loading: dict[Path, float] = {}
-    with _workers(len(inputs) * len(parts(options.formats)), options, jobs) as pool:
-        ready, report = load_inputs(inputs, options.root, options.strict, emit, loading if timed else None)
-        _build_ready(ready, report, options, jobs, (cache, manifest), log, emit, result, pool, timed, loading)
-
-
-def _build_ready(ready: list, report: Report, options: BuildOptions, jobs: int, records: tuple,
-                 log: Callable[[str], None], emit: Callable[[Diagnostic], None], result: RunResult, pool: Any,
-                 timed: bool, loading: dict[Path, float]) -> None:  # fmt: skip
-    """Build the loaded inputs (on `pool`, when there is one), writing each one's files when all its parts are made."""
-    cache, manifest = records
+    ready, report = load_inputs(inputs, options.root, options.strict, emit, loading if timed else None)
     result.report.items = list(dict.fromkeys([*result.report.items, *report.items]))  # the cached inputs' first
     pending = {index: len(parts(options.formats)) for index in range(len(ready))}
     made: dict[int, tuple[list[Built], Report]] = {index: ([], Report()) for index in range(len(ready))}
     stages: dict[int, dict[str, float]] = {index: {} for index in range(len(ready))}
-    for index, (files, problems, seconds) in _build_all(ready, options, jobs, timed, pool):
+    for index, (files, problems, seconds) in _build_all(ready, options, jobs, timed):
         for diagnostic in problems.items:
             emit(diagnostic)
         result.report.extend(problems)
@@ -196,32 +185,8 @@ def parts(formats: tuple[str, ...]) -> list[tuple[str, ...]]:
     return found
 
 
-@contextmanager
-def _workers(tasks: int, options: BuildOptions, jobs: int) -> Iterator[Any]:
-    """The processes that build the inputs' parts, when there are several parts and jobs, else None.
-
-    They start before the inputs are read: each imports WeasyPrint (about half a second) while this process
-    loads the YAML, time that would otherwise come before any layout starts.
-    """
-    if jobs <= 1 or tasks <= 1:
-        yield None
-        return
-    from concurrent.futures import ProcessPoolExecutor  # here: multiprocessing is slow to import
-
-    warm = _import_weasyprint if "pdf" in options.formats or "html" in options.formats else None
-    with ProcessPoolExecutor(max_workers=min(jobs, tasks), initializer=warm) as pool:
-        pool.submit(int)  # starts the processes now, not at the first part
-        yield pool
-
-
-def _import_weasyprint() -> None:
-    from octavo.pdf.engine import load_weasyprint
-
-    load_weasyprint()
-
-
-def _build_all(ready: list, options: BuildOptions, jobs: int, timed: bool = False,
-               pool: Any = None) -> Iterator[tuple[int, tuple[list[Built], Report, dict[str, float]]]]:
+def _build_all(ready: list, options: BuildOptions, jobs: int,
+               timed: bool = False) -> Iterator[tuple[int, tuple[list[Built], Report, dict[str, float]]]]:
     """Each publication's parts, built in parallel where there are several, yielded as they finish (not in the
     order they were started), with the seconds each stage took when `timed`.
 
@@ -230,18 +195,21 @@ def _build_all(ready: list, options: BuildOptions, jobs: int, timed: bool = Fals
     single input use two cores.
     """
     tasks = [(index, replace(options, formats=part)) for index in range(len(ready)) for part in parts(options.formats)]
-    if pool is not None and len(tasks) > 1:
-        from concurrent.futures import as_completed
+    if jobs > 1 and len(tasks) > 1:
+        from concurrent.futures import ProcessPoolExecutor, as_completed  # here: multiprocessing is slow to import
 
-        futures = {pool.submit(_build_part, ready[index], part, timed): (index, part) for index, part in tasks}
-        for future in as_completed(futures):
-            index, part = futures[future]
-            try:
-                made = future.result()
-            except Exception as exc:  # a worker that died (BrokenProcessPool): the input's bug, not the run's
-                made = ([], Report(), {})
-                made[1].internal_error(ready[index].source, f"building the {'/'.join(part.formats).upper()}", exc)
-            yield index, made
+        # WeasyPrint is not imported here before forking: each worker imports it at its first PDF, at the same
+        # time as the others, which takes no longer, and this process, which lays nothing out, ends sooner.
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+            futures = {pool.submit(_build_part, ready[index], part, timed): (index, part) for index, part in tasks}
+            for future in as_completed(futures):
+                index, part = futures[future]
+                try:
+                    made = future.result()
+                except Exception as exc:  # a worker that died (BrokenProcessPool): the input's bug, not the run's
+                    made = ([], Report(), {})
+                    made[1].internal_error(ready[index].source, f"building the {'/'.join(part.formats).upper()}", exc)
+                yield index, made
         return
     for index, part_options in tasks:
         yield index, _build_part(ready[index], part_options, timed)
