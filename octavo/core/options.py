@@ -109,7 +109,8 @@ OPTIONS: tuple[Option, ...] = (
            commands=ALL_COMMANDS, shown_default="as each article or book says"),
     Option("jobs", Count(), _cpus, "inputs built in parallel (default: {default})", flag="--jobs", key="jobs",
            build_field=False, shown_default="the number of CPUs"),
-    Option("force", Switch(), False, "rebuild even what is up to date", flag="--force", build_field=False),
+    Option("force", Switch(), False, "rebuild even what is up to date, a book's kept pieces too", flag="--force",
+           build_field=False),
     Option("report", File(), None, "write a JSON summary of the build to this file", flag="--report",
            build_field=False),
     Option("verbose", Switch(), False, "say which octavo, WeasyPrint, Pango, fonts and engine hooks a PDF uses, "
