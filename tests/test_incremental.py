@@ -111,9 +111,14 @@ def test_a_changed_stylesheet_lays_everything_out_again(project, tmp_path):
 
 
 def test_force_lays_everything_out_and_a_damaged_cache_is_only_slower(project, tmp_path):
-    """--force uses nothing kept; a kept PDF or record that was damaged is made again, never used."""
+    """--force uses nothing kept, and keeps what it lays out; a kept PDF or record that was damaged is made again,
+    never used."""
+    shutil.rmtree(project / ".octavo-cache" / "pieces")
     _, numbers = build(project, "--force")
     assert numbers["reused"] == 0
+    (project / "c2.yaml").write_text((project / "c2.yaml").read_text() + "\n")  # stale for the build cache only
+    _, numbers = build(project)
+    assert numbers["reused"] == numbers["pieces"] and numbers["layouts"] == 0  # all kept by the --force build
     kept = sorted((project / ".octavo-cache" / "pieces").rglob("*"))
     assert {path.suffix for path in kept if path.is_file()} == {".json", ".pdf"}  # never a pickle
     for path in kept:

@@ -20,7 +20,8 @@ from octavo.source.config import load_config
 from .conftest import PROJECT
 
 # What no option gives (the project folder, SOURCE_DATE_EPOCH, octavo.toml and its [theme]), and --jobs by another name.
-NOT_OPTIONS = {"root", "source_date_epoch", "theme", "config", "layout_jobs", "keep_pieces"}
+NOT_OPTIONS = {"root", "source_date_epoch", "theme", "config", "layout_jobs", "keep_pieces",
+               "reuse_pieces"}
 # One value of each option that both the command line and octavo.toml take: as typed, as in the file, as read.
 SAMPLES = {
     "strict": (None, True, True),  # a flag: given means true

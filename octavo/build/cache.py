@@ -137,5 +137,5 @@ def dependencies(publication: Publication, options: BuildOptions) -> list[Path]:
 def _fingerprint(options: BuildOptions) -> str:
     """The options and version an output depends on; any change rebuilds everything."""
     settings = {**asdict(options), "out": str(options.out.resolve()), "root": None, "version": __version__}
-    settings.pop("keep_pieces")  # how a book is laid out, not what it gives
+    settings.pop("keep_pieces"), settings.pop("reuse_pieces")  # how a book is laid out, not what it gives
     return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()

@@ -98,8 +98,8 @@ def build(inputs: list[Path], options: BuildOptions, jobs: int, force: bool = Fa
     result.report.extend(cached)
     if stale:
         # A book's pieces laid out by the last build are used again where nothing they depend on changed (the
-        # bytes are the same: octavo/pdf/piececache.py); --force lays everything out anew.
-        kept = replace(options, keep_pieces=not force)
+        # bytes are the same: octavo/pdf/piececache.py); --force lays everything out anew, and keeps it.
+        kept = replace(options, keep_pieces=True, reuse_pieces=not force)
         _build_stale(stale, kept, jobs, (cache, manifest), log, emit, result)
         cache.save()
         manifest.save()

@@ -175,7 +175,8 @@ class BuildOptions:
     theme: ThemeSettings = field(default_factory=ThemeSettings)  # octavo.toml's [theme]
     config: Path | None = None  # the octavo.toml these options were read with, if any
     layout_jobs: int = 1  # processes that lay out the pieces of a book's PDF at once (--jobs)
-    keep_pieces: bool = False  # keep a book's laid-out pieces for the next build (.octavo-cache/pieces); not --force
+    keep_pieces: bool = False  # keep a book's laid-out pieces for the next build (.octavo-cache/pieces)
+    reuse_pieces: bool = True  # with keep_pieces: take the pieces kept by earlier builds (not with --force)
 
 
 def build_options(values: Mapping[str, object], root: Path, **others: object) -> BuildOptions:

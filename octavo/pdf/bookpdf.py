@@ -253,7 +253,7 @@ class _Schedule:
         """Take from the cache one layout or drawing an earlier build made with the same arguments; whether one
         was found. A layout is looked for only when it is due, so the layouts follow the course they would take
         without the cache, and end in the same pages."""
-        if not self.cache.keeps:
+        if not self.cache.reads:
             return False
         for index, state in enumerate(self.states):
             if state.busy:

@@ -35,24 +35,25 @@ from octavo.pdf.piecework import Laid
 
 FOLDER = Path(".octavo-cache") / "pieces"
 # Options that change where files go or how fast they are made, never a byte of a piece.
-_NOT_IN_KEY = ("out", "root", "config", "layout_jobs", "keep_pieces")
+_NOT_IN_KEY = ("out", "root", "config", "layout_jobs", "keep_pieces", "reuse_pieces")
 
 
 class PieceCache:
     """The kept pieces of one book built with one set of options."""
 
-    def __init__(self, folder: Path | None, context: str = "") -> None:
-        self.folder = folder  # None: nothing is kept or found (a build with --force, or the API's default)
+    def __init__(self, folder: Path | None, context: str = "", reads: bool = True) -> None:
+        self.folder = folder  # None: nothing is kept or found (the API's default)
+        self.reads = reads and folder is not None  # False: nothing is found, what is laid out is kept (--force)
         self.context = context  # everything but the piece's own HTML and page numbers that its layout depends on
         self.used: set[str] = set()
         self.shown_names: dict[str, list[str] | None] = {}
-        found = self._read_json("hints.json") if folder is not None else None
+        found = self._read_json("hints.json") if self.reads else None
         # Where the last build found each anchor: page numbers for a piece's first layout (bookpdf.py)
         self.hints: dict[str, int] = {k: v for k, v in (found or {}).items() if isinstance(v, int)}
 
     @property
     def keeps(self) -> bool:
-        """Whether this cache keeps and finds anything (not with --force, nor through the API by default)."""
+        """Whether this cache keeps anything (not through the API by default); `reads`: whether it finds any."""
         return self.folder is not None
 
     def tree_key(self, index: int, arguments: tuple) -> str:
@@ -63,7 +64,7 @@ class PieceCache:
 
     def shown(self, tree: str) -> list[str] | None:
         """The links whose page numbers the piece shows (which alone change its layout), as its last layout found."""
-        if self.folder is None:
+        if not self.reads:
             return None
         if tree not in self.shown_names:
             found = self._read_json(f"{tree}.shown.json")
@@ -77,7 +78,7 @@ class PieceCache:
 
     def laid(self, key: str, index: int) -> Laid | None:
         """The layout kept under `key`, or None."""
-        if self.folder is None:
+        if not self.reads:
             return None
         found = self._read_json(f"{key}.laid.json")
         if found is None:
@@ -101,7 +102,7 @@ class PieceCache:
     def drawn(self, key: str, first_page: int, into: Path) -> tuple[Path, frozenset[str], list[str]] | None:
         """The piece laid out under `key` and drawn from `first_page`: its PDF (copied into the folder `into`, where
         another build's pruning cannot take it away before the join reads it), its anchors and errors; or None."""
-        if self.folder is None:
+        if not self.reads:
             return None
         found = self._read_json(f"{key}-{first_page}.drawn.json")
         if found is None:
@@ -186,7 +187,8 @@ def _prune(folder: Path, used: set[str]) -> None:
 
 def piece_cache(slug: str, assets: dict[str, Any], options: BuildOptions) -> PieceCache:
     """The cache of the book `slug` built with `options` from these assets (its stylesheets, fonts, images); one
-    that keeps nothing unless the options ask for it (`keep_pieces`: the command line's builds, but --force)."""
+    that keeps nothing unless the options ask for it (`keep_pieces`: the command line's builds), and finds nothing
+    kept with `reuse_pieces` off (--force: everything laid out anew, and kept for the next build)."""
     if not options.keep_pieces:
         return PieceCache(None)
     from octavo.pdf.engine import ENVIRONMENT, versions
@@ -203,7 +205,7 @@ def piece_cache(slug: str, assets: dict[str, Any], options: BuildOptions) -> Pie
     theme = theme_for(options)  # the labels the finisher writes into the PDF (a link's "page 212") come from it
     for path in theme.find_all("templates", "labels.yaml"):
         digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
-    return PieceCache(options.root / FOLDER / f"{_safe(slug)}-{variant}", digest.hexdigest())
+    return PieceCache(options.root / FOLDER / f"{_safe(slug)}-{variant}", digest.hexdigest(), options.reuse_pieces)
 
 
 def _digest(data: bytes) -> str:
