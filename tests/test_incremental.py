@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-import logging
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import yaml
 
 from octavo.cli.main import main
-from tests.test_parallel_book import FILLER, chapter
+from tests.test_parallel_book import FILLER, chapter, layouts
 
 CHAPTERS = 3
 
 
-@contextmanager
-def counted() -> Iterator[list[dict]]:
+def counted():
     """Each pieced layout's numbers, as octavo.pdf.bookpdf logs them: pieces, layouts made, pieces reused."""
-    found: list[dict] = []
-    logger = logging.getLogger("octavo.pdf.bookpdf")
-    handler = logging.Handler(logging.INFO)
-    handler.emit = lambda record: found.append(  # type: ignore[method-assign]
-        {"pieces": record.pieces, "layouts": getattr(record, "layouts", None), "reused": getattr(record, "reused", 0)})
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
-        yield found
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
+    return layouts(lambda record: {"pieces": record.pieces, "layouts": getattr(record, "layouts", None),
+                                   "reused": getattr(record, "reused", 0)})  # fmt: skip
 
 
 def build(project: Path, *args: str) -> tuple[bytes, dict]:

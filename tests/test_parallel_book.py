@@ -8,10 +8,11 @@ import functools
 import logging
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pypdf
@@ -80,13 +81,13 @@ def indexed_article(tmp_path_factory) -> Path:
 
 
 @contextmanager
-def layouts() -> Iterator[list[tuple[int, int]]]:
-    """(pieces, jobs) of each PDF laid out while the block runs, as octavo.pdf.bookpdf's log records give them
-    ((0, 1): laid out whole after all); nothing is recorded for a PDF that never tried pieces."""
-    found: list[tuple[int, int]] = []
+def layouts(read: Callable[[logging.LogRecord], Any] = lambda record: (record.pieces, record.jobs)) -> Iterator[list]:
+    """What `read` takes from each of octavo.pdf.bookpdf's log records while the block runs, one per PDF laid out:
+    by default (pieces, jobs) ((0, 1): laid out whole after all); nothing for a PDF that never tried pieces."""
+    found: list = []
     logger = logging.getLogger("octavo.pdf.bookpdf")
     handler = logging.Handler(logging.INFO)
-    handler.emit = lambda record: found.append((record.pieces, record.jobs))  # type: ignore[method-assign]
+    handler.emit = lambda record: found.append(read(record))  # type: ignore[method-assign]
     level = logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
