@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 
 from slugify import slugify
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node
 
 from octavo.core.model import Article, Book, Inline, with_notes
 from octavo.core.printspec import PAPERS, PrintSettings, parse_trim
 from octavo.source import shapes
 from octavo.source.articles import load_article, read_flag, read_index_see, read_metadata, read_smart
 from octavo.source.blocks import Context
-from octavo.source.frontmatter import paperback_isbn, read_front_matter
+from octavo.source.frontmatter import paperback_isbn, read_front_matter, text_paragraphs
 from octavo.source.reader import suggestion
 from octavo.source.yamlsrc import SourceError, compose, position
 
@@ -74,17 +73,7 @@ def read_print(ctx: Context, node: Node | None) -> PrintSettings:
 
 def read_back_cover(ctx: Context, node: Node | None) -> tuple[Inline, ...]:
     """The back cover's text, one Inline per paragraph (a blank line between two), each problem located."""
-    text = ctx.string(node, "back-cover") if node is not None else None
-    if not text or not isinstance(node, ScalarNode):
-        return ()
-    paragraphs = []
-    for found in re.finditer(r"(?:(?!\n[ \t]*\n).)+", text, re.DOTALL):  # the runs between blank lines
-        words = found[0].strip()
-        if words:
-            start = found.start() + len(found[0]) - len(found[0].lstrip())
-            inline = ctx.resolver.inline_text(node, "back-cover", words, refs=False, start=start)
-            paragraphs += [inline] if inline is not None else []
-    return tuple(paragraphs)
+    return text_paragraphs(ctx, node, "back-cover") if node is not None else ()
 
 
 def _article_paths(loader: Context, node: Node) -> list[tuple[Path, Node]]:

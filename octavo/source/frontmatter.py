@@ -57,7 +57,12 @@ def read_paragraphs(ctx: Context, node: Node | None, where: str) -> tuple[Inline
         return ()
     if isinstance(node, SequenceNode):
         return tuple(p for i, item in enumerate(node.value) for p in read_paragraphs(ctx, item, f"{where}[{i}]"))
-    text = ctx.string(node, where, "|")
+    return text_paragraphs(ctx, node, where, "|")
+
+
+def text_paragraphs(ctx: Context, node: Node, where: str, block: str = ">-") -> tuple[Inline, ...]:
+    """The paragraphs of one text, parted by its blank lines, each problem located; a text is expected."""
+    text = ctx.string(node, where, block)
     if not text or not isinstance(node, ScalarNode):
         return ()
     paragraphs = []
