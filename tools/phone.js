@@ -8,11 +8,10 @@
 'use strict';
 
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 const { pathToFileURL } = require('url');
 
-const puppeteer = require('puppeteer-core');
+const { launch } = require('./chromium');
 
 // A reader's dark theme: most reading systems recolour the page and the text themselves.
 const DARK_READER = ':root { background-color: #121212; color: #e6e6e6; }';
@@ -90,14 +89,8 @@ function measure() {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'octavo-chromium-'));
-  const browser = await puppeteer.launch({
-    executablePath: process.env.PUPPETEER_EXECUTABLE_PATH || '/usr/bin/chromium',
-    headless: true,
-    userDataDir: profile,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-  });
+  const chromium = await launch();
+  const { browser } = chromium;
   const results = [];
   try {
     const page = await browser.newPage();
@@ -123,8 +116,7 @@ async function main() {
       }
     }
   } finally {
-    await browser.close();
-    fs.rmSync(profile, { recursive: true, force: true });
+    await chromium.close();
   }
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 }

@@ -10,12 +10,9 @@
 // A step that does not come within the time allowed prints {"step": "failed", ...} and exits with status 1.
 'use strict';
 
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
 const readline = require('readline');
 
-const puppeteer = require('puppeteer-core');
+const { launch } = require('./chromium');
 
 const WAIT = 90000; // ms for each step: a build, then the page's reload
 const lines = readline.createInterface({ input: process.stdin })[Symbol.asyncIterator]();
@@ -62,14 +59,8 @@ function place() {
 async function main() {
   const [url, documentName, ...rest] = process.argv.slice(2);
   const screenshot = rest[0] === '--screenshot' ? rest[1] : null;
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'octavo-chromium-'));
-  const browser = await puppeteer.launch({
-    executablePath: process.env.PUPPETEER_EXECUTABLE_PATH || '/usr/bin/chromium',
-    headless: true,
-    userDataDir: profile,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-  });
+  const chromium = await launch();
+  const { browser } = chromium;
   try {
     const page = await browser.newPage();
     await page.setViewport({ width: 1280, height: 720 });
@@ -123,8 +114,7 @@ async function main() {
       && getComputedStyle(document.getElementById('problems')).display === 'none', { timeout: WAIT }, broken.generation);
     say('clean', await page.evaluate(place));
   } finally {
-    await browser.close();
-    fs.rmSync(profile, { recursive: true, force: true });
+    await chromium.close();
   }
 }
 
